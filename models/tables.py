@@ -1,0 +1,341 @@
+"""All database tables of zhudian.
+
+The schema covers the whole seed document (团粤办发〔2019〕16号): the organisation tree, the
+cadres' work records, members' feedback, the campaign with its targets, and the audit trail.
+Schema changes go through Alembic migrations in ``models/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    # Aware UTC everywhere: SQLModel's datetime columns refuse naive values.
+    return datetime.now(UTC)
+
+
+class CountyKind(StrEnum):
+    DISTRICT = "district"  # 市辖区
+    COUNTY = "county"  # 县
+    AUTONOMOUS_COUNTY = "autonomous_county"  # 自治县
+    COUNTY_CITY = "county_city"  # 县级市
+    TOWN = "town"  # 镇 (东莞、中山: in the county's place)
+    STREET = "street"  # 街道 (东莞、中山)
+
+
+class BranchKind(StrEnum):
+    SCHOOL = "school"
+    RURAL = "rural"
+    COMMUNITY = "community"
+    NONPUBLIC = "nonpublic"
+    SOCIAL = "social"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+
+BRANCH_KIND_LABELS: dict[str, str] = {
+    BranchKind.SCHOOL: "学校",
+    BranchKind.RURAL: "农村",
+    BranchKind.COMMUNITY: "社区",
+    BranchKind.NONPUBLIC: "非公企业",
+    BranchKind.SOCIAL: "社会组织",
+    BranchKind.GOVERNMENT: "机关事业单位",
+    BranchKind.OTHER: "其他",
+}
+
+
+# --- organisation -------------------------------------------------------------------------------
+
+
+class City(SQLModel, table=True):
+    """One of Guangdong's 21 prefecture-level cities (地级以上市)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=12, unique=True)  # 统计用区划代码, e.g. 440100
+    name: str = Field(max_length=20, unique=True)  # short name as the seed writes it: 广州
+    full_name: str = Field(max_length=30)  # 广州市
+
+
+class County(SQLModel, table=True):
+    """A county-level unit (县级行政区); for 东莞 and 中山, a town or street (镇街)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=12, unique=True)
+    name: str = Field(max_length=30)
+    city_id: int = Field(foreign_key="city.id", index=True)
+    kind: str = Field(max_length=20)
+
+    __table_args__ = (UniqueConstraint("city_id", "name", name="uq_county_city_name"),)
+
+
+class Department(SQLModel, table=True):
+    """A department or directly affiliated unit of the provincial committee (附件1)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)  # order of 附件1
+    name: str = Field(max_length=40, unique=True)
+    short_name: str = Field(max_length=20)
+
+
+class Assignment(SQLModel, table=True):
+    """附件1: which department is paired with which city."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    city_id: int = Field(foreign_key="city.id", index=True)
+
+    __table_args__ = (UniqueConstraint("department_id", "city_id", name="uq_assignment"),)
+
+
+class Cadre(SQLModel, table=True):
+    """A full-time cadre (专职干部) who takes part in the stationed visits."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    active: bool = True
+
+    __table_args__ = (UniqueConstraint("department_id", "name", name="uq_cadre_dept_name"),)
+
+
+class Branch(SQLModel, table=True):
+    """A league branch (团支部)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    kind: str = Field(default=BranchKind.OTHER, max_length=20)
+    member_count: int = 0
+    has_secretary: bool = True
+    cadre_id: int | None = Field(default=None, foreign_key="cadre.id")  # 团建指导员 paired with it
+
+    __table_args__ = (UniqueConstraint("county_id", "name", name="uq_branch_county_name"),)
+
+
+# --- work records -------------------------------------------------------------------------------
+
+
+class Visit(SQLModel, table=True):
+    """A stationed visit by a department's cadres.
+
+    ``county_id`` is empty when the visit went no lower than the city (a rule breach).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    city_id: int = Field(foreign_key="city.id", index=True)
+    county_id: int | None = Field(default=None, foreign_key="county.id", index=True)
+    town: str = Field(default="", max_length=60)  # 乡镇（街道）及以下 where the visit went
+    start_date: date = Field(index=True)
+    end_date: date
+    full_days: float = 1.0
+    max_meeting_size: int | None = None  # largest 座谈会 held; the seed allows at most 10
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitCadre(SQLModel, table=True):
+    """Which cadres took part in a visit (each is credited the visit's full days)."""
+
+    visit_id: int = Field(foreign_key="visit.id", primary_key=True, ondelete="CASCADE")
+    cadre_id: int = Field(foreign_key="cadre.id", primary_key=True, index=True)
+
+
+class SpotCheck(SQLModel, table=True):
+    """实地抽查 of one branch during a visit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    checked_on: date
+    wechat_ok: bool  # has a WeChat group holding at least 3/4 of members
+    secretary_operates: bool  # the secretary can operate 智慧团建 themselves
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+    __table_args__ = (UniqueConstraint("visit_id", "branch_id", name="uq_spotcheck_visit_branch"),)
+
+
+class Activity(SQLModel, table=True):
+    """An activity a branch held (主题团日、团课、志愿服务 …), which members can rate."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    name: str = Field(max_length=100)
+    kind: str = Field(default="", max_length=30)
+    held_on: date
+
+
+class Lecture(SQLModel, table=True):
+    """党团课 given by a cadre (at least one a year)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    held_on: date
+    place: str = Field(max_length=100)
+    audience: int = 0
+    title: str = Field(max_length=200)
+    county_id: int | None = Field(default=None, foreign_key="county.id")
+    materials: str = Field(default="", max_length=500)  # where the slides/materials are kept
+
+
+class ServiceProject(SQLModel, table=True):
+    """The one service-project report per department per year (to 组织部, early December)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    year: int
+    title: str = Field(max_length=200)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    submitted_on: date | None = None
+
+    __table_args__ = (UniqueConstraint("department_id", "year", name="uq_project_dept_year"),)
+
+
+class MonthlyReport(SQLModel, table=True):
+    """附件2 for one county unit and month: the department's figures and when it was handed in.
+
+    ``None`` means 未录入 (not recorded) — never zero.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    year: int
+    month: int
+    submitted_on: date | None = None
+    league_members: int | None = None  # 团员数, weights the rates below
+    branches_without_cadre: int | None = None  # 该地区无团干团支部数量
+    nonpublic_baseline: int | None = None  # 推动建团非公企业任务底数
+    social_baseline: int | None = None  # 推动建团社会组织任务底数
+    new_nonpublic_orgs: int | None = None
+    new_nonpublic_members: int | None = None
+    new_social_orgs: int | None = None
+    new_social_members: int | None = None
+    typical_org_name: str = Field(default="", max_length=200)
+    typical_org_experience: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    volunteer_rate: float | None = None  # percent of members who are 注册志愿者
+    service_hours_per_capita: float | None = None
+    service_times_per_capita: float | None = None
+    branch_experience: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    experience_promoted: bool = False  # 典型经验在全省推广
+
+    __table_args__ = (
+        UniqueConstraint("department_id", "county_id", "year", "month", name="uq_monthly_report"),
+        Index("ix_monthly_report_period", "year", "month"),
+    )
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+
+class SurveyLink(SQLModel, table=True):
+    """A survey link (and its QR code) belonging to one branch, optionally to one visit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    max_responses: int | None = None
+    live: bool = False  # rotating QR for spot checks
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Photo(SQLModel, table=True):
+    """A re-encoded photo attached to a rating, kept in the database so servers can share it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    mime: str = Field(max_length=30)
+    width: int
+    height: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Rating(SQLModel, table=True):
+    """One member's rating of one activity of their branch."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int | None = Field(default=None, foreign_key="surveylink.id", index=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    activity_name: str = Field(default="", max_length=100)  # typed name when "其他" was chosen
+    score: int
+    suggestion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    photo_id: int | None = Field(default=None, foreign_key="photo.id")
+    submission_id: str = Field(max_length=64, unique=True)  # makes retries harmless
+    client_hash: str = Field(default="", max_length=64)  # salted hash, never a raw IP
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class RatingStat(SQLModel, table=True):
+    """Roll-up of ratings per branch, activity and month, kept in step with ``Rating``.
+
+    The dashboard refreshes every few seconds; reading this instead of ``Rating`` keeps the cost
+    flat as ratings grow. ``activity_id`` 0 stands for ratings without a listed activity.
+    """
+
+    branch_id: int = Field(foreign_key="branch.id", primary_key=True)
+    activity_id: int = Field(default=0, primary_key=True)
+    month: int = Field(primary_key=True)  # yyyymm
+    count: int = 0
+    score_sum: int = 0
+    n1: int = 0
+    n2: int = 0
+    n3: int = 0
+    n4: int = 0
+    n5: int = 0
+    suggestions: int = 0
+    photos: int = 0
+
+    __table_args__ = (Index("ix_ratingstat_month", "month"),)
+
+
+# --- campaign -----------------------------------------------------------------------------------
+
+
+class Campaign(SQLModel, table=True):
+    """One campaign year (the seed's: 2019, April to November)."""
+
+    year: int = Field(primary_key=True)
+    start_month: int = 4
+    end_month: int = 11
+    title: str = Field(default="", max_length=200)
+
+
+class Target(SQLModel, table=True):
+    """A rule of the seed as data: one number per key and campaign year."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(foreign_key="campaign.year", index=True)
+    key: str = Field(max_length=50)
+    value: float
+    label: str = Field(default="", max_length=200)  # Chinese description shown to coordinators
+
+    __table_args__ = (UniqueConstraint("year", "key", name="uq_target_year_key"),)
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed which record, when, from where, and from what to what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(default="", max_length=100)
+    source: str = Field(default="", max_length=300)  # "import:visits.xlsx:row 5", "dashboard:visit-form", "survey:link 12"
+    table_name: str = Field(max_length=50, index=True)
+    record_id: str = Field(max_length=50)
+    action: str = Field(max_length=10)  # create / update / delete
+    old_values: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # JSON
+    new_values: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # JSON
+
+
+REFERENCE_TABLES = ("city", "county", "department", "assignment", "campaign", "target")

@@ -1,0 +1,108 @@
+"""Factories for hand-built records: each takes a session and names, fills sensible defaults, flushes."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, select
+
+from models.feedback import add_rating
+from models.reference import find_city, find_county, find_department
+from models.tables import (
+    Activity,
+    Branch,
+    Cadre,
+    County,
+    Lecture,
+    MonthlyReport,
+    Rating,
+    SpotCheck,
+    Visit,
+    VisitCadre,
+)
+
+_seq = itertools.count(1)
+
+
+def cadre(session: Session, department: str = "组织部", name: str | None = None) -> Cadre:
+    dept = find_department(session, department)
+    row = Cadre(name=name or f"干部{next(_seq)}", department_id=dept.id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def county(session: Session, name: str, city: str | None = None) -> County:
+    return find_county(session, name, find_city(session, city) if city else None)
+
+
+def branch(session: Session, county_name: str = "梅江区", name: str | None = None, *, kind: str = "community",
+           member_count: int = 20, has_secretary: bool = True) -> Branch:
+    row = Branch(name=name or f"测试团支部{next(_seq)}", county_id=county(session, county_name).id, kind=kind,
+                 member_count=member_count, has_secretary=has_secretary)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def visit(session: Session, department: str = "组织部", city: str = "梅州", county_name: str | None = "梅江区", *,
+          start: date = date(2019, 5, 6), days: float = 1.0, cadres: list[Cadre] | None = None,
+          meeting: int | None = None, town: str = "") -> Visit:
+    c = find_city(session, city)
+    row = Visit(department_id=find_department(session, department).id, city_id=c.id,
+                county_id=find_county(session, county_name, c).id if county_name else None,
+                town=town, start_date=start, end_date=start, full_days=days, max_meeting_size=meeting)
+    session.add(row)
+    session.flush()
+    for cd in cadres or []:
+        session.add(VisitCadre(visit_id=row.id, cadre_id=cd.id))
+    session.flush()
+    return row
+
+
+def spot_check(session: Session, v: Visit, b: Branch, *, wechat_ok: bool = True,
+               secretary_operates: bool = True) -> SpotCheck:
+    row = SpotCheck(visit_id=v.id, branch_id=b.id, checked_on=v.start_date, wechat_ok=wechat_ok,
+                    secretary_operates=secretary_operates)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def activity(session: Session, b: Branch, name: str = "主题团日活动", held_on: date = date(2019, 5, 4)) -> Activity:
+    row = Activity(branch_id=b.id, name=name, kind="主题团日", held_on=held_on)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def rating(session: Session, b: Branch, score: int = 5, *, a: Activity | None = None, suggestion: str = "",
+           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC)) -> Rating:
+    row = add_rating(session, branch_id=b.id, score=score, submission_id=uuid.uuid4().hex,
+                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at)
+    assert row is not None
+    session.flush()
+    return row
+
+
+def lecture(session: Session, c: Cadre, held_on: date = date(2019, 6, 1), title: str = "青年大学习") -> Lecture:
+    row = Lecture(cadre_id=c.id, held_on=held_on, place="梅州市委党校", audience=60, title=title)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def monthly_report(session: Session, department: str, county_name: str, month: int, *, year: int = 2019,
+                   submitted_on: date | None = None, **figures) -> MonthlyReport:
+    row = MonthlyReport(department_id=find_department(session, department).id,
+                        county_id=county(session, county_name).id, year=year, month=month,
+                        submitted_on=submitted_on, **figures)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def all_branches(session: Session) -> list[Branch]:
+    return list(session.exec(select(Branch)))

@@ -1,0 +1,112 @@
+"""The ``zhudian`` command: a click group whose ``--db`` applies to every subcommand.
+
+Subcommands live in ``tui/commands/<name>.py`` and are imported only when run, so ``zhudian --help``
+stays fast and the survey room (Flask) is loaded only by the commands that start it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from sqlalchemy import Engine
+
+from models.db import DatabaseError, make_engine, resolve_url
+
+# command name -> "module:attribute"; each command module holds one job.
+COMMANDS: dict[str, str] = {
+    "init": "tui.commands.init:init",
+    "demo": "tui.commands.demo:demo",
+    "status": "tui.commands.status:status",
+    "branch": "tui.commands.branch:branch",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Whatever the subcommand, a database or name problem is one Chinese line, never a traceback.
+        from models.reference import UnknownName
+
+        try:
+            return super().invoke(ctx)
+        except DatabaseError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            ctx.exit(2)
+        except UnknownName as exc:
+            click.echo(f"错误：{exc}", err=True)
+            ctx.exit(2)
+
+
+@dataclass
+class AppContext:
+    """What the group hands every subcommand: the database URL and a lazily made engine."""
+
+    db_url: str | None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return resolve_url(self.db_url)
+
+    def engine(self, *, migrated: bool = True) -> Engine:
+        """The engine, connected; with ``migrated`` the schema must be current (``zhudian init``)."""
+        if self._engine is None:
+            from models.db import check_connection
+
+            self._engine = make_engine(self.url)
+            check_connection(self._engine)
+            if migrated:
+                from models.migrate import require_current
+
+                require_current(self._engine)
+        return self._engine
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_url",
+    envvar="ZHUDIAN_DATABASE_URL",
+    metavar="URL",
+    help="数据库地址（默认：数据目录中的 SQLite 文件；可用 postgresql://…）",
+)
+@click.version_option(package_name="zhudian")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None) -> None:
+    """驻点：团员评价收集与驻点工作进度看板。"""
+    ctx.obj = AppContext(db_url=db_url)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One line on stderr and the exit status; never a traceback."""
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="zhudian")
+
+
+if __name__ == "__main__":
+    main()
