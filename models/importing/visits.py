@@ -1,0 +1,69 @@
+"""Import of stationed visits (驻点记录): who went where, when, for how many full days."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from models import audit
+from models.importing import core
+from models.importing.core import Column, Context, Kind
+from models.tables import Visit, VisitCadre
+
+COLUMNS = [
+    Column("部门", "department", core.department, example="组织部", choices="departments"),
+    Column("地市", "city", core.city, example="梅州", choices="cities"),
+    Column("县（市、区）", "county", core.county, required=False, example="梅江区", choices="counties",
+           note="每次驻点至少到县及以下；留空表示只到地市一级"),
+    Column("乡镇（街道）", "town", core.text(60), required=False, example="西郊街道"),
+    Column("开始日期", "start", core.campaign_date, example="2019-05-06"),
+    Column("结束日期", "end", core.campaign_date, required=False, example="2019-05-07"),
+    Column("整天数", "days", core.number(0.5, 31), example="2"),
+    Column("座谈会最多人数", "meeting", core.integer(0, 10_000), required=False, example="8"),
+    Column("参加干部", "cadres", core.names, example="张三、李四", note="多名干部用顿号分隔"),
+    Column("备注", "notes", core.text(2000), required=False, example=""),
+]
+
+
+def check(_ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    end = row["end"] or row["start"]
+    if end < row["start"]:
+        problems.append(("结束日期", "结束日期早于开始日期"))
+    elif row["days"] > (end - row["start"]).days + 1:
+        problems.append(("整天数", f"整天数超过驻点日期跨度（{(end - row['start']).days + 1} 天）"))
+    if row["county"] is not None and row["county"].city_id != row["city"].id:
+        problems.append(("县（市、区）", "该县（市、区）不属于所填地市"))
+    if not row["cadres"]:
+        problems.append(("参加干部", "至少填写一名干部"))
+    return problems
+
+
+def natural_key(row: dict[str, Any]) -> tuple:
+    return (row["department"].id, row["city"].id, row["county"].id if row["county"] else None, row["start"])
+
+
+def apply(ctx: Context, row: dict[str, Any]) -> str:
+    visit, outcome = core.upsert(ctx, Visit, {
+        "department_id": row["department"].id, "city_id": row["city"].id,
+        "county_id": row["county"].id if row["county"] else None, "start_date": row["start"],
+    }, {
+        "end_date": row["end"] or row["start"], "full_days": row["days"], "town": row["town"],
+        "max_meeting_size": row["meeting"], "notes": row["notes"],
+    })
+    wanted = {core.ensure_cadre(ctx, row["department"], name)[0].id for name in row["cadres"]}
+    links = {vc.cadre_id: vc for vc in ctx.session.exec(select(VisitCadre).where(VisitCadre.visit_id == visit.id))}
+    for cadre_id in wanted - set(links):
+        ctx.session.add(audit.tag(VisitCadre(visit_id=visit.id, cadre_id=cadre_id), ctx.source))
+    for cadre_id in set(links) - wanted:
+        ctx.session.delete(audit.tag(links[cadre_id], ctx.source))
+    if wanted != set(links):
+        ctx.session.flush()
+        if outcome == "unchanged":
+            outcome = "updated"
+    return outcome
+
+
+KIND = Kind("visits", "驻点记录", COLUMNS, natural_key, apply, check,
+            duplicate_columns=("部门", "地市", "县（市、区）", "开始日期"))
