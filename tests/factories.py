@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -106,3 +107,33 @@ def monthly_report(session: Session, department: str, county_name: str, month: i
 
 def all_branches(session: Session) -> list[Branch]:
     return list(session.exec(select(Branch)))
+
+
+# --- spreadsheet files for import tests -------------------------------------------------------------
+
+
+def write_xlsx(path, headers: list[str], rows: list[list]) -> Path:
+    """A real XLSX written by openpyxl, as a department would send it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def write_csv(path, headers: list[str], rows: list[list], encoding: str = "utf-8") -> Path:
+    """A CSV in ``encoding`` (utf-8, utf-8-sig as Excel writes it, or gb18030 as Chinese Excel saves it)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    writer.writerows([["" if c is None else c for c in row] for row in rows])
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path

@@ -326,8 +326,8 @@ def _parse_rows(ctx: Context, kind: Kind, table: Table) -> tuple[list[tuple[int,
                  positions[c.header] < len(cells) else "" for c in kind.columns}
         raw = {c.header: cells[positions[c.header]] if c.header in positions and positions[c.header] < len(cells)
                else None for c in kind.columns}
-        if [texts[c.header] for c in kind.columns] == example:
-            skipped_example = True  # the template's example row, left in place
+        if number == 2 and [texts[c.header] for c in kind.columns] == example:
+            skipped_example = True  # the template's example row (row 2), left in place
             continue
         row: dict[str, Any] = {}
         row_ok = True
