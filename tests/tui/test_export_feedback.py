@@ -139,7 +139,9 @@ def test_formula_safety_in_csv_and_xlsx(engine, db_url, tmp_path):
     for text, csv_row, xlsx_row in zip(DANGEROUS, csv_rows, xlsx_rows, strict=True):
         assert csv_row[6] == "'" + text
         assert csv_row[3] == "'=cmd|' /C calc'!A0"
-        assert xlsx_row[6].value == "'" + text and xlsx_row[6].data_type == "s"
+        # XML reading turns a bare \r into \n; what matters is the apostrophe and the text type.
+        assert xlsx_row[6].value in ("'" + text, "'" + text.replace("\r", "\n"))
+        assert xlsx_row[6].data_type == "s"
         assert xlsx_row[3].data_type == "s"
 
 
