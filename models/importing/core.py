@@ -60,10 +60,12 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped_example: bool = False
+    warnings: list[str] = field(default_factory=list)  # accepted, but a rule is breached
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "file": self.file, "rows": self.rows, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged, "skipped_example": self.skipped_example}
+                "updated": self.updated, "unchanged": self.unchanged, "skipped_example": self.skipped_example,
+                "warnings": self.warnings}
 
 
 # --- lookups shared by the parsers ------------------------------------------------------------------
@@ -393,6 +395,7 @@ def run_import(session: Session, kind: Kind, path: str | Path, *, actor: str | N
     result = ImportResult(kind.name, path.name, rows=len(rows), skipped_example=skipped)
     with audit.tracking(session, f"import:{path.name}", actor if actor is not None else default_actor()):
         for number, row in rows:
+            result.warnings.extend(f"第{number}行 {w}" for w in row.get("warnings", []))
             ctx.source = f"import:{path.name}:第{number}行"
             outcome = kind.apply(ctx, row)
             setattr(result, outcome, getattr(result, outcome) + 1)

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-import factories as f
 from sqlmodel import select
 
 from models import audit
 from models.clock import now
 from models.tables import AuditEntry, Branch
+from tests import factories as f
 
 
 def _entries(session):

@@ -2,11 +2,11 @@
 
 from datetime import UTC, date, datetime
 
-import factories as f
 from sqlmodel import select
 
 from models.evaluation import evaluate
 from models.tables import Target
+from tests import factories as f
 
 
 def _records(s):

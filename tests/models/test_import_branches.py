@@ -1,12 +1,12 @@
 """Importing the organisation tree: branches per county unit, with their 团建指导员."""
 
-import factories as f
 import pytest
 from sqlmodel import select
 
 from models import audit
 from models.importing import KINDS, ImportRejected, run_import
 from models.tables import Branch, Cadre
+from tests import factories as f
 
 HEADERS = ["地市", "县（市、区）", "团支部名称", "类型", "团员数", "有团干（书记）", "团建指导员部门", "团建指导员"]
 GOOD = [["梅州", "梅江区", "西郊街道团支部", "社区", 25, "是", "组织部", "张三"],

@@ -2,12 +2,12 @@
 
 import zipfile
 
-import factories as f
 import pytest
 from sqlmodel import select
 
 from models.importing import KINDS, ImportRejected, run_import
 from models.tables import AuditEntry, Branch
+from tests import factories as f
 
 HEADERS = ["地市", "县（市、区）", "团支部名称", "类型", "团员数", "有团干（书记）", "团建指导员部门", "团建指导员"]
 ROWS = [["梅州", "梅江区", "西郊街道团支部", "社区", 25, "是", "组织部", "张三"],

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-import factories as f
 import pytest
 from sqlmodel import select
 
 from models.importing import KINDS, ImportRejected, run_import
 from models.importing.monthly import COLUMNS as MONTHLY_COLUMNS
 from models.tables import Lecture, MonthlyReport, ServiceProject
+from tests import factories as f
 
 L_HEADERS = ["部门", "授课干部", "授课日期", "地点", "授课人数", "题目", "地市", "县（市、区）", "课件材料"]
 M_HEADERS = [c.header for c in MONTHLY_COLUMNS]

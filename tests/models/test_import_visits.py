@@ -2,18 +2,18 @@
 
 from datetime import date
 
-import factories as f
 import pytest
 from sqlmodel import select
 
 from models import audit
 from models.importing import KINDS, ImportRejected, run_import
 from models.tables import Cadre, SpotCheck, Visit, VisitCadre
+from tests import factories as f
 
 V_HEADERS = ["部门", "地市", "县（市、区）", "乡镇（街道）", "开始日期", "结束日期", "整天数", "座谈会最多人数",
              "参加干部", "备注"]
 V_GOOD = [["组织部", "梅州", "梅江区", "西郊街道", "2019-05-06", "2019-05-07", 2, 6, "张三、李四", ""],
-          ["组织部", "清远", None, None, "2019/6/3", None, 1, None, "张三", "只到市一级"]]
+          ["组织部", "清远", "清城区", None, "2019/6/3", None, 1, 12, "张三", ""]]
 S_HEADERS = ["部门", "地市", "县（市、区）", "驻点开始日期", "团支部名称", "抽查日期", "支部微信群达标",
              "书记会操作智慧团建", "备注"]
 
@@ -28,15 +28,20 @@ def test_visits_with_cadres_idempotent(session, tmp_path):
     assert _visits(session, tmp_path).created == 2
     again = _visits(session, tmp_path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
-    meijiang = session.exec(select(Visit).where(Visit.county_id.is_not(None))).one()
+    meijiang = session.exec(select(Visit).where(Visit.start_date == date(2019, 5, 6))).one()
     assert (meijiang.start_date, meijiang.end_date, meijiang.full_days, meijiang.max_meeting_size) == (
         date(2019, 5, 6), date(2019, 5, 7), 2.0, 6)
     cadres = {session.get(Cadre, vc.cadre_id).name for vc in
               session.exec(select(VisitCadre).where(VisitCadre.visit_id == meijiang.id))}
     assert cadres == {"张三", "李四"}
-    city_only = session.exec(select(Visit).where(Visit.county_id.is_(None))).one()
-    assert city_only.end_date == date(2019, 6, 3)
+    qingcheng = session.exec(select(Visit).where(Visit.start_date == date(2019, 6, 3))).one()
+    assert qingcheng.end_date == date(2019, 6, 3) and qingcheng.max_meeting_size == 12
     assert len(session.exec(select(Cadre)).all()) == 2
+
+
+def test_rule_warnings_are_reported_not_refused(session, tmp_path):
+    result = _visits(session, tmp_path)
+    assert result.warnings == ["第3行 座谈会最多人数：座谈会 12 人，超过不得超过 10 人的规定；确认后将登记并标记为违规"]
 
 
 def test_changing_the_cadres_is_audited(session, tmp_path):
@@ -54,6 +59,8 @@ def test_bad_visits(session, tmp_path):
         ["组织部", "梅州", "梅江区", "", "2019-05-08", "2019-05-07", 1, "", "张三", ""],  # end before start
         ["组织部", "梅州", "梅江区", "", "2019-05-09", "2019-05-09", 3, "", "张三", ""],  # more days than dates
         ["组织部", "梅州", "梅江区", "", "2019-02-30", "", "一天", "", "", ""],       # bad date, number, no cadre
+        ["组织部", "梅州", "", "", "2019-05-10", "", 1, "", "张三", ""],             # city level only
+        ["组织部", "梅州", "梅江区", "", "2019-05-11", "", 0, "", "张三", ""],        # no full day
     ]
     with pytest.raises(ImportRejected) as info:
         run_import(session, KINDS["visits"], f.write_csv(tmp_path / "v.csv", V_HEADERS, rows, "gb18030"))
@@ -62,10 +69,12 @@ def test_bad_visits(session, tmp_path):
     assert "驻点工作期间" in got[(2, "开始日期")] and "2019年4月至11月" in got[(2, "开始日期")]
     assert "组织部" in got[(3, "部门")]
     assert "早于" in got[(4, "结束日期")]
-    assert "整天数超过" in got[(5, "整天数")]
+    assert "整天数不能超过驻点日期跨度" in got[(5, "整天数")]
     assert got[(6, "开始日期")] == "日期不存在"
     assert got[(6, "整天数")] == "不是数字"
     assert got[(6, "参加干部")] == "必填项为空"
+    assert got[(7, "县（市、区）")] == "必填项为空"
+    assert got[(8, "整天数")] == "整天数应大于 0"
     assert session.exec(select(Visit)).all() == []
 
 

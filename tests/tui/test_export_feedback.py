@@ -6,12 +6,12 @@ import json
 import zipfile
 from datetime import UTC, datetime
 
-import factories as f
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from models.tables import Photo
+from tests import factories as f
 from tui.cli import cli
 from tui.exports.safety import FORMULA_STARTS, neutralise
 

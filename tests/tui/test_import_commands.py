@@ -2,10 +2,10 @@
 
 import json
 
-import factories as f
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tests import factories as f
 from tui.cli import cli
 
 B_HEADERS = ["地市", "县（市、区）", "团支部名称", "类型", "团员数", "有团干（书记）", "团建指导员部门", "团建指导员"]

@@ -2,11 +2,11 @@
 
 from datetime import date
 
-import factories as f
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from tests import factories as f
 from tui.cli import cli
 
 

@@ -48,3 +48,5 @@ def import_cmd(app: AppContext, kind: str, file: Path, actor: str | None, as_jso
     label = KINDS[kind].label
     click.echo(f"已导入{label} {result.rows} 行：新增 {result.created}，修改 {result.updated}，"
                f"未变 {result.unchanged}" + ("（已跳过模板示例行）" if result.skipped_example else ""))
+    for warning in result.warnings:
+        click.echo(f"  提示：{warning}")
