@@ -22,7 +22,7 @@ def test_template_has_headers_example_and_dropdowns(db_url, tmp_path):
     wb = load_workbook(out)
     ws = wb["数据"]
     headers = [c.value for c in ws[1]]
-    assert headers[:3] == ["部门*", "地市*", "县（市、区）"]
+    assert headers[:4] == ["部门*", "地市*", "县（市、区）*", "乡镇（街道）"]
     assert [c.value for c in ws[2]][:3] == ["组织部", "梅州", "梅江区"]
     lists = wb["选项"]
     assert lists.sheet_state == "hidden"
