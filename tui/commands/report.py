@@ -57,3 +57,25 @@ def _save(write, output: Path) -> None:
         write()
     except OSError as exc:
         fail(f"无法写入 {output}：{exc.strerror or exc}")
+
+
+@report.command()
+@click.option("--city", required=True, help="地市")
+@click.option("--county", default=None, help="县（市、区）/镇街（默认：该地市全部）")
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份")
+@OUTPUT
+@pass_app
+def monthly(app: AppContext, city: str, county: str | None, month: str, output: Path) -> None:
+    """附件2《团的基层建设推动情况》月报表：每个县（市、区）一张工作表，无记录的栏目填“未录入”。"""
+    from sqlmodel import Session
+
+    from models.monthly_form import monthly_forms
+    from tui.exports.monthly import write_monthly
+
+    with Session(app.engine()) as session:
+        try:
+            forms = monthly_forms(session, city, month, county)
+        except ValueError as exc:
+            fail(str(exc))
+        _save(lambda: write_monthly(session, forms, output), output)
+    click.echo(f"已生成 {forms[0].city if forms else city} {month} 月报表（{len(forms)} 个县区）：{output}")
