@@ -80,10 +80,26 @@ def activity(session: Session, b: Branch, name: str = "主题团日活动", held
 
 
 def rating(session: Session, b: Branch, score: int = 5, *, a: Activity | None = None, suggestion: str = "",
-           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC)) -> Rating:
+           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC), photo_id: int | None = None) -> Rating:
     row = add_rating(session, branch_id=b.id, score=score, submission_id=uuid.uuid4().hex,
-                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at)
+                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at, photo_id=photo_id)
     assert row is not None
+    session.flush()
+    return row
+
+
+def photo(session: Session, color: str = "red"):
+    """A real (tiny) JPEG stored as a member's photo."""
+    import io
+
+    from PIL import Image
+
+    from models.tables import Photo
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buf, format="JPEG")
+    row = Photo(mime="image/jpeg", width=40, height=30, data=buf.getvalue())
+    session.add(row)
     session.flush()
     return row
 
