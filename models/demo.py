@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, insert, select, text
 from sqlmodel import Session, SQLModel
 
 from models import demo_names as names
@@ -117,10 +117,11 @@ def demo_marker(engine: Engine) -> dict | None:
     the build completed.
     """
     with engine.connect() as conn:
-        row = conn.execute(
-            select(AuditEntry.new_values).where(AuditEntry.table_name == MARKER_TABLE)
-            .order_by(AuditEntry.id.desc()).limit(1)  # type: ignore[union-attr]
-        ).first()
+        return demo_marker_in(conn)
+
+
+def demo_marker_in(conn: Connection) -> dict | None:
+    row = conn.execute(select(AuditEntry.new_values).where(AuditEntry.table_name == MARKER_TABLE).limit(1)).first()
     return json.loads(row[0]) if row else None
 
 
@@ -174,11 +175,6 @@ def build_demo(engine: Engine, params: DemoParams = DemoParams(),
             conn.commit()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def demo_marker_in(conn: Connection) -> dict | None:
-    row = conn.execute(select(AuditEntry.new_values).where(AuditEntry.table_name == MARKER_TABLE).limit(1)).first()
-    return json.loads(row[0]) if row else None
 
 
 def _local_midnight_utc(day: date) -> datetime:
@@ -505,7 +501,8 @@ class _Generator:
         mask = (1 << shift) - 1
         columns = ("link_id", "branch_id", "activity_id", "activity_name", "score", "suggestion", "photo_id",
                    "submission_id", "client_hash", "created_at")
-        raw_sql = f"INSERT INTO rating ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        # Fixed column names, values bound as parameters.
+        raw_sql = f"INSERT INTO rating ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
         for start in range(0, n, CHUNK):
             rows = []
             for i in range(start, min(n, start + CHUNK)):
@@ -562,8 +559,3 @@ class _Generator:
             "record_id": str(self.p.seed), "action": "create", "old_values": "",
             "new_values": json.dumps(self.summary.as_dict(), ensure_ascii=False),
         }])
-
-
-def count_rows(engine: Engine, table) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(table)).scalar_one()

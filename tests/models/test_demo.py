@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 import pytest
-
 from sqlmodel import Session, func, select
 
 import tests.factories as make

@@ -14,7 +14,15 @@ import click
 from click.core import ParameterSource
 from sqlalchemy.engine import make_url
 
-from models.db import DatabaseError, check_connection, default_url, demo_url, is_sqlite, make_engine, normalise_url
+from models.db import (
+    DatabaseError,
+    check_connection,
+    default_url,
+    demo_url,
+    is_sqlite,
+    make_engine,
+    normalise_url,
+)
 from models.demo import DEFAULT_RATINGS, DEFAULT_SEED, DemoParams, DemoSummary, build_demo, demo_marker
 from models.migrate import upgrade
 from models.targets import DEFAULT_YEAR
