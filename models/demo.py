@@ -62,6 +62,8 @@ DEFAULT_SEED = 2019
 MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finished demo build
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
+# Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
+GENERATOR_VERSION = 3
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -96,11 +98,13 @@ class DemoSummary:
     short_months: list[tuple[str, int, float]] = field(default_factory=list)  # (department, month, days)
     city_level_visits: list[int] = field(default_factory=list)  # visit ids with county_id None
     big_meetings: list[tuple[int, int]] = field(default_factory=list)  # (visit id, meeting size)
+    missing_forms: list[tuple[str, int]] = field(default_factory=list)  # (department, month) never reported
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        return {"params": self.params.as_dict(), "counts": self.counts, "short_months": self.short_months,
-                "city_level_visits": self.city_level_visits, "big_meetings": self.big_meetings}
+        return {"params": self.params.as_dict(), "generator": GENERATOR_VERSION, "counts": self.counts, "short_months": self.short_months,
+                "city_level_visits": self.city_level_visits, "big_meetings": self.big_meetings,
+                "missing_forms": self.missing_forms}
 
 
 class NotADemoDatabase(DatabaseError):
@@ -428,6 +432,15 @@ class _Generator:
 
     def _monthly_reports(self) -> None:
         rng, rows = self.rng, []
+        # A department fills in the form for all its county units at once, so lateness and gaps come
+        # by department and month: one gap planted for sure, a few more by chance.
+        pairs = [(d, m) for d, _ in self.departments for m in self.months]
+        missing = set(rng.sample(pairs, 1)) | {p for p in pairs if rng.random() < 0.01}
+        late = {p for p in pairs if p not in missing and rng.random() < 0.12}
+        for dept_id, dept_name in self.departments:
+            for month in self.months:
+                if (dept_id, month) in missing:
+                    self.summary.missing_forms.append((dept_name, month))
         for dept_id, _ in self.departments:
             for county in [c for c in self.counties if c.city_id in self.dept_cities[dept_id]]:
                 members = rng.randint(1500, 30000)
@@ -441,11 +454,10 @@ class _Generator:
                     hours += rng.uniform(0.6, 1.6)
                     times += rng.uniform(0.25, 0.6)
                     without_cadre = max(0, without_cadre - rng.choice([0, 0, 1, 2]))
-                    r = rng.random()
-                    if r < 0.05:
+                    if (dept_id, month) in missing or rng.random() < 0.002:
                         continue  # missing: the department never sent this month's form
                     month_end = date(self.p.year, month, self._month_days(month))
-                    submitted = (month_end + timedelta(days=rng.randint(1, 12)) if r < 0.17
+                    submitted = (month_end + timedelta(days=rng.randint(1, 12)) if (dept_id, month) in late
                                  else month_end - timedelta(days=rng.randint(0, 4)))
                     typical = rng.random() < 0.2 and nonpublic
                     rows.append({

@@ -23,7 +23,15 @@ from models.db import (
     make_engine,
     normalise_url,
 )
-from models.demo import DEFAULT_RATINGS, DEFAULT_SEED, DemoParams, DemoSummary, build_demo, demo_marker
+from models.demo import (
+    DEFAULT_RATINGS,
+    DEFAULT_SEED,
+    GENERATOR_VERSION,
+    DemoParams,
+    DemoSummary,
+    build_demo,
+    demo_marker,
+)
 from models.migrate import upgrade
 from models.targets import DEFAULT_YEAR
 from tui.cli import AppContext, echo_json
@@ -70,7 +78,8 @@ def prepare(url: str, params: DemoParams, force: bool) -> tuple[DemoSummary | No
         check_connection(engine)
         upgrade(engine)
         marker = demo_marker(engine)
-        if marker is not None and marker.get("params") == params.as_dict() and not force:
+        if (marker is not None and marker.get("params") == params.as_dict()
+                and marker.get("generator") == GENERATOR_VERSION and not force):
             return None, marker
         own_file = _sqlite_path(url) is not None and _sqlite_path(url) == _sqlite_path(demo_url())
         if own_file:
@@ -90,6 +99,7 @@ def describe(summary: DemoSummary) -> list[str]:
     breaks = [f"{dept} {month} 月仅驻点 {days:g} 天" for dept, month, days in summary.short_months]
     breaks += [f"驻点记录 #{vid} 仅到地市一级" for vid in summary.city_level_visits]
     breaks += [f"驻点记录 #{vid} 座谈会 {size} 人" for vid, size in summary.big_meetings]
+    breaks += [f"{dept} {month} 月未报送月报表" for dept, month in summary.missing_forms]
     lines.append("有意设置的违规情况（供预警演示）：" + "；".join(breaks) + "。")
     return lines
 
