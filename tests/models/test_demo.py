@@ -19,6 +19,7 @@ from models.tables import (
     Cadre,
     Campaign,
     County,
+    Department,
     Lecture,
     MonthlyReport,
     Rating,
@@ -128,8 +129,11 @@ def test_lectures_most_cadres_one_a_few_none(demo):
 
 
 def test_monthly_forms_on_time_late_and_missing(demo):
-    s, _ = demo
+    s, summary = demo
     reports = s.exec(select(MonthlyReport)).all()
+    dept_names = dict(s.exec(select(Department.id, Department.name)).all())
+    sent = {(dept_names[r.department_id], r.month) for r in reports}
+    assert summary.missing_forms and not set(summary.missing_forms) & sent
     late = [r for r in reports if (r.submitted_on.year, r.submitted_on.month) > (r.year, r.month)]
     assert late and len(late) < len(reports) / 4
     # missing: fewer forms than departments × assigned county units × months
