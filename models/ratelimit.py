@@ -34,3 +34,11 @@ def hit(session: Session, key: str, window: int) -> int:
 def purge(session: Session, before_window: int) -> int:
     result = session.connection().execute(delete(RateCounter).where(RateCounter.window < before_window))  # type: ignore[arg-type]
     return result.rowcount or 0
+
+
+def current(session: Session, key: str, window: int) -> int:
+    """The count so far, without counting (a cheap read before doing any work for a request)."""
+    from sqlmodel import select
+
+    row = session.exec(select(RateCounter.count).where(RateCounter.key == key, RateCounter.window == window)).first()
+    return row or 0

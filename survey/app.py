@@ -8,6 +8,7 @@ Configuration (``app.config``, each with a ``ZHUDIAN_*`` environment default):
 - ``RATE_LIMIT_POST``: submissions per client address and minute (0 turns the limit off).
 - ``LIVE_FORM_MINUTES`` / ``LIVE_GRACE_MINUTES``: how long a live-QR form stays valid, and how old a
   live code may be when scanned.
+- ``LINK_CACHE_SECONDS``: how long each worker keeps a link's branch and activities (0: off).
 - ``TRUSTED_PROXIES``: how many reverse proxies in front set ``X-Forwarded-For`` (0: none).
 """
 
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LIVE_FORM_MINUTES=_env_int("ZHUDIAN_LIVE_FORM_MINUTES", 15),
         LIVE_GRACE_MINUTES=_env_int("ZHUDIAN_LIVE_GRACE_MINUTES", 2),
         TRUSTED_PROXIES=_env_int("ZHUDIAN_TRUSTED_PROXIES", 0),
+        LINK_CACHE_SECONDS=_env_int("ZHUDIAN_LINK_CACHE_SECONDS", 10),
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=64 * 1024,  # text fields: a suggestion is at most 500 characters
         MAX_FORM_PARTS=50,

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
+
 from flask import current_app, g
 from sqlalchemy import Engine
 from sqlmodel import Session
+
+from models.db import is_sqlite
+
+# SQLite lets one writer in at a time and makes the others poll with growing sleeps; threads of one
+# worker queue on this lock instead, so only the few worker processes ever poll each other.
+_sqlite_writer = threading.Lock()
 
 
 def get_engine() -> Engine:
@@ -15,6 +24,10 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
     return g.db_session
+
+
+def write_lock() -> AbstractContextManager:
+    return _sqlite_writer if is_sqlite(get_engine()) else nullcontext()
 
 
 def close_session(_exc: BaseException | None = None) -> None:

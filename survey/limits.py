@@ -1,4 +1,8 @@
-"""Per-client rate limit, counted in the database so it holds across workers and machines."""
+"""Per-client rate limit, counted in the database so it holds across workers and machines.
+
+A request is first checked with a cheap read (a client over its limit costs no further work), and
+counted later in the same transaction as whatever it writes, so a rating costs one write transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,28 @@ import time
 from flask import current_app
 from sqlmodel import Session
 
-from models.ratelimit import hit
-from survey.db import get_engine
+from models.ratelimit import current, hit
 
 
-def allow(kind: str, client: str) -> bool:
-    """Count this request; ``False`` once the client passed its per-minute limit for ``kind``."""
-    limit = int(current_app.config[f"RATE_LIMIT_{kind.upper()}"])
+def _limit(kind: str) -> int:
+    return int(current_app.config[f"RATE_LIMIT_{kind.upper()}"])
+
+
+def window() -> int:
+    return int(time.time() // 60)
+
+
+def over_limit(session: Session, kind: str, client: str) -> bool:
+    limit = _limit(kind)
+    return limit > 0 and current(session, f"{kind}:{client}", window()) >= limit
+
+
+def count(session: Session, kind: str, client: str) -> bool:
+    """Count this request (inside the caller's transaction); ``False`` if it went over the limit."""
+    limit = _limit(kind)
     if limit <= 0:
         return True
-    # Its own short transaction: the count stands even if the request itself later fails.
-    with Session(get_engine()) as session:
-        count = hit(session, f"{kind}:{client}", int(time.time() // 60))
-        session.commit()
-    return count <= limit
+    return hit(session, f"{kind}:{client}", window()) <= limit
 
 
 def retry_after() -> int:

@@ -29,7 +29,7 @@ def make_app(db_url: str, secret_file: Path) -> Iterator:
 
     def make(**config) -> Flask:
         app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_FILE": str(secret_file),
-                          "RATE_LIMIT_POST": 1000, **config})
+                          "RATE_LIMIT_POST": 1000, "LINK_CACHE_SECONDS": 0, **config})
         apps.append(app)
         return app
 

@@ -296,3 +296,18 @@ def test_inline_style_matches_its_csp_hash(client, scene):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.data == b"ok\n"
+
+
+def test_link_cache_serves_repeat_scans_and_expires(make_app, session, scene):
+    from survey import cache
+
+    app = make_app(LINK_CACHE_SECONDS=60)
+    cache.clear()
+    client = app.test_client()
+    assert client.get(scene.url).status_code == 200
+    session.add(factories.Activity(branch_id=scene.branch_id, name="刚录入的活动", held_on=now().date()))
+    session.commit()
+    assert "刚录入的活动" not in client.get(scene.url).get_data(as_text=True)  # served from the cache
+    cache.clear()  # as when the entry's seconds run out
+    assert "刚录入的活动" in client.get(scene.url).get_data(as_text=True)
+    cache.clear()
