@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "demo": "tui.commands.demo:demo",
     "status": "tui.commands.status:status",
     "branch": "tui.commands.branch:branch",
+    "link": "tui.commands.link:link",
+    "serve": "tui.commands.serve:serve",
 }
 
 
