@@ -20,6 +20,7 @@ from models.tables import (
     MonthlyReport,
     Rating,
     SpotCheck,
+    SurveyLink,
     Visit,
     VisitCadre,
 )
@@ -153,3 +154,10 @@ def write_csv(path, headers: list[str], rows: list[list], encoding: str = "utf-8
     writer.writerows([["" if c is None else c for c in row] for row in rows])
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
+
+
+def survey_link(session: Session, b: Branch, **options) -> SurveyLink:
+    """A survey link for a branch (``visit_id``, ``opens_at``, ``closes_at``, ``max_responses``, ``live``)."""
+    from models.links import create_link
+
+    return create_link(session, b.id, **options)

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "audit": "tui.commands.audit:audit",
     "export": "tui.commands.export:export",
     "report": "tui.commands.report:report",
+    "link": "tui.commands.link:link",
+    "serve": "tui.commands.serve:serve",
 }
 
 
