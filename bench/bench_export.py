@@ -42,7 +42,7 @@ SHELL_QUERY = (
 )
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from sqlmodel import Session
@@ -54,8 +54,9 @@ start = time.perf_counter()
 with Session(engine) as s:
     n, _ = export_feedback(s, FeedbackFilter(), "xlsx", Path({out!r}))
 elapsed = time.perf_counter() - start
-print(json.dumps({{"rows": n, "seconds": elapsed,
-                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+# VmHWM is this process's own peak: ru_maxrss would also count the parent's memory at fork.
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
+print(json.dumps({{"rows": n, "seconds": elapsed, "peak_mb": int(hwm.split()[1]) / 1024}}))
 """
 
 

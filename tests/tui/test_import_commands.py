@@ -83,3 +83,15 @@ def test_audit_lists_imports_with_file_and_row(db_url, tmp_path):
     assert [e["action"] for e in entries] == ["create", "update"]
     assert json.loads(run(db_url, "audit", "--json", "--kind", "visit").stdout) == []
     assert run(db_url, "audit", "--since", "yesterday").exit_code == 1
+
+
+def test_every_kind_has_a_template(db_url, tmp_path):
+    from models.importing import KINDS
+
+    for name, kind in KINDS.items():
+        out = tmp_path / f"{name}.xlsx"
+        assert run(db_url, "template", name, "-o", str(out)).exit_code == 0
+        wb = load_workbook(out)
+        assert wb.sheetnames == ["数据", "选项", "填写说明"]
+        assert [c.value.rstrip("*") for c in wb["数据"][1]] == [c.header for c in kind.columns]
+        assert wb["数据"].data_validations.dataValidation  # drop-downs for departments or places
