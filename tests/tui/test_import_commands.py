@@ -76,8 +76,8 @@ def test_audit_lists_imports_with_file_and_row(db_url, tmp_path):
     run(db_url, "import", "branches", str(f.write_csv(tmp_path / "b.csv", B_HEADERS, rows)), "--actor", "小李")
     text = run(db_url, "audit", "--kind", "branch")
     assert text.exit_code == 0
-    assert "新增  branch#1  小王  import:a.csv:第2行" in text.output
-    assert "修改  branch#1  小李  import:b.csv:第2行" in text.output
+    assert "新增  branch#1（团支部）  小王  import:a.csv:第2行" in text.output
+    assert "修改  branch#1（团支部）  小李  import:b.csv:第2行" in text.output
     assert "member_count: 10 → 12" in text.output
     entries = json.loads(run(db_url, "audit", "--json", "--since", "2000-01-01").stdout)
     assert [e["action"] for e in entries] == ["create", "update"]
