@@ -126,6 +126,13 @@ def all_branches(session: Session) -> list[Branch]:
     return list(session.exec(select(Branch)))
 
 
+def survey_link(session: Session, b: Branch, **options) -> SurveyLink:
+    """A survey link for a branch (``visit_id``, ``opens_at``, ``closes_at``, ``max_responses``, ``live``)."""
+    from models.links import create_link
+
+    return create_link(session, b.id, **options)
+
+
 # --- spreadsheet files for import tests -------------------------------------------------------------
 
 
@@ -154,10 +161,3 @@ def write_csv(path, headers: list[str], rows: list[list], encoding: str = "utf-8
     writer.writerows([["" if c is None else c for c in row] for row in rows])
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
-
-
-def survey_link(session: Session, b: Branch, **options) -> SurveyLink:
-    """A survey link for a branch (``visit_id``, ``opens_at``, ``closes_at``, ``max_responses``, ``live``)."""
-    from models.links import create_link
-
-    return create_link(session, b.id, **options)
