@@ -65,7 +65,7 @@ def write_csv(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSav
             # The fast path: the database joins, formats and neutralises; rows go straight to the file.
             batches = feedback_csv_batches(session, flt)
         else:
-            batches = ([_cells(FeedbackRow(*row), photos(FeedbackRow(*row))) for row in batch]
+            batches = ([_cells(r, photos(r)) for r in map(FeedbackRow._make, batch)]
                        for batch in feedback_batches(session, flt, neutralise))
         for batch in batches:
             writer.writerows(batch)
