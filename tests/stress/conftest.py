@@ -54,14 +54,15 @@ def stored_submissions(engine: Engine) -> Counter:
         return Counter(conn.execute(select(Rating.submission_id)).scalars())
 
 
-def assert_acknowledged_stored_once(engine: Engine, result: LoadResult, *, exact: bool) -> Counter:
+def assert_acknowledged_stored_once(engine: Engine, result: LoadResult, *, exact: bool,
+                                    also_posted: set[str] = frozenset()) -> Counter:  # type: ignore[assignment]
     """Every acknowledged submission is stored exactly once; nothing stored that was never posted.
 
     ``exact``: also nothing stored that was not acknowledged (a run without faults).
     """
     stored = stored_submissions(engine)
     assert not [sid for sid, n in stored.items() if n > 1], "a submission stored twice"
-    posted = {s.sid for s in result.posted}
+    posted = {s.sid for s in result.posted} | set(also_posted)
     missing = [s.sid for s in result.acknowledged if stored[s.sid] != 1]
     assert not missing, f"{len(missing)} acknowledged ratings not stored, e.g. {missing[:3]}"
     assert set(stored) <= posted, "a rating stored that no client posted"
