@@ -124,3 +124,10 @@ def no_lock_errors(*texts: str) -> None:
 def count(engine: Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(text("SELECT count(*) FROM rating")).scalar_one()
+
+
+# The survey room's fixtures (app, scene, ...) for the deep property runs.
+from tests.survey.conftest import app, client, make_app, scene, secret_file  # noqa: E402, F401
+
+# Examples per property in the deep runs (the normal suite runs 20 of each).
+HOSTILE_EXAMPLES = int(os.environ.get("ZHUDIAN_STRESS_EXAMPLES", "60"))
