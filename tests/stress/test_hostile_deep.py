@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 
+from tests.models import test_import_hostile as imports
 from tests.stress.conftest import HOSTILE_EXAMPLES
 from tests.survey import test_hostile_form as form
 
@@ -36,3 +40,17 @@ def test_form_forgeries_deep(app, scene, engine, forge):
 @given(live=form.live_codes)
 def test_live_codes_deep(app, scene, engine, live):
     form.check_live(app, scene, engine, live)
+
+
+@deep
+@given(sheet=imports.sheets)
+def test_import_sheets_deep(session, sheet):
+    with tempfile.TemporaryDirectory() as tmp:
+        imports.check_sheet(session, Path(tmp), sheet)
+
+
+@deep
+@given(case=imports.broken)
+def test_import_broken_files_deep(session, case):
+    with tempfile.TemporaryDirectory() as tmp:
+        imports.check_broken(session, Path(tmp), case)
