@@ -231,3 +231,13 @@ def test_live_form_posted_after_its_minutes_is_refused(make_app, scene, engine):
                                          "score": "4"}, content_type="multipart/form-data")
     assert response.status_code == 410 and "二维码已过期" in response.get_data(as_text=True)
     assert Counts.of(engine) == before
+
+
+def test_token_with_characters_no_link_has_is_404(client, scene):
+    """Regression (found by the deep hostile run on PostgreSQL): ``/s/%00`` reached the database, where a
+    NUL byte in a text parameter is an error, and answered 500."""
+    for path in ("/s/%00", "/s/a%00b", f"/s/{scene.token}%00", "/s/%E2%80%AE", "/s/%20", "/s/a.b",
+                 "/s/%00/thanks"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "页面不存在" in response.get_data(as_text=True)
