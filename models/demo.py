@@ -163,7 +163,7 @@ def build_demo(engine: Engine, params: DemoParams = DemoParams(),
         if conn.dialect.name == "sqlite":
             # A throwaway demo: trade crash safety for speed during the build only.
             conn.exec_driver_sql("PRAGMA synchronous=OFF")
-            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")
             conn.commit()
         with conn.begin():
             if has_work_records(conn):
@@ -497,6 +497,7 @@ class _Generator:
         for i, a in zip(offsets, picks, strict=True):
             day = min(act_day[a] + i, span_days - 1)
             keys.append(((day * RATING_DAY_SECONDS + int(rand() * RATING_DAY_SECONDS)) << shift) | a)
+        del picks, offsets
         keys.sort()
 
         # Text of each day and second as SQLite stores it (UTC: 08:00 China time is 00:00 UTC).

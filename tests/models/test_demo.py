@@ -220,3 +220,14 @@ def test_timestamps_do_not_depend_on_the_clock(engine, monkeypatch):
     with Session(engine) as s:
         assert all(r.created_at.year == 2019 for r in s.exec(select(Rating)))
         assert all(v.created_at.year == 2019 for v in s.exec(select(Visit)))
+
+
+def test_new_records_after_the_demo_get_fresh_ids(demo):
+    s, _ = demo
+    # On PostgreSQL the demo's explicit ids must not leave the sequences behind.
+    branch = make.branch(s, name="演示之后新建的团支部")
+    v = make.visit(s, cadres=[make.cadre(s, name="新来的干部")])
+    make.spot_check(s, v, branch)
+    make.activity(s, branch)
+    s.commit()
+    assert branch.id == s.exec(select(func.max(Branch.id))).one()
