@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
 import tests.factories as make
 from models.clock import local
+from models.db import make_engine
 from models.demo import DemoParams, NotADemoDatabase, build_demo, demo_marker
 from models.feedback import rebuild_rating_stats
 from models.tables import (
@@ -27,15 +31,42 @@ from models.tables import (
     SpotCheck,
     Visit,
 )
+from tests.conftest import _pg_admin_engine, backends
 
 SMALL = DemoParams(ratings=2_000, seed=7)
 
 
-@pytest.fixture
-def demo(engine):
+@pytest.fixture(scope="module", params=backends())
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One demo build per backend for the read-only checks below (a build takes a second or two)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+        drop = None
+    else:
+        name = f"zhudian_demo_{uuid.uuid4().hex[:10]}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+
+        def drop():
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    engine = make_engine(url)
     summary = build_demo(engine, SMALL)
+    yield engine, summary
+    engine.dispose()
+    if drop:
+        drop()
+
+
+@pytest.fixture
+def demo(built):
+    engine, summary = built
     with Session(engine) as s:
         yield s, summary
+        s.rollback()  # checks may flush (the roll-up rebuild); the shared demo stays as built
 
 
 def fingerprint(session: Session) -> dict:
@@ -185,8 +216,8 @@ def test_rating_times_stored_as_sqlalchemy_stores_them(demo):
     assert rating.created_at.tzinfo == UTC
 
 
-def test_marker_records_the_parameters(demo, engine):
-    _, summary = demo
+def test_marker_records_the_parameters(built):
+    engine, _ = built
     marker = demo_marker(engine)
     assert marker["params"] == SMALL.as_dict()
     assert marker["counts"]["rating"] == SMALL.ratings
@@ -222,8 +253,9 @@ def test_timestamps_do_not_depend_on_the_clock(engine, monkeypatch):
         assert all(v.created_at.year == 2019 for v in s.exec(select(Visit)))
 
 
-def test_new_records_after_the_demo_get_fresh_ids(demo):
-    s, _ = demo
+def test_new_records_after_the_demo_get_fresh_ids(engine):
+    build_demo(engine, DemoParams(ratings=100, seed=3))
+    s = Session(engine)
     # On PostgreSQL the demo's explicit ids must not leave the sequences behind.
     branch = make.branch(s, name="演示之后新建的团支部")
     v = make.visit(s, cadres=[make.cadre(s, name="新来的干部")])
@@ -231,3 +263,4 @@ def test_new_records_after_the_demo_get_fresh_ids(demo):
     make.activity(s, branch)
     s.commit()
     assert branch.id == s.exec(select(func.max(Branch.id))).one()
+    s.close()
