@@ -63,7 +63,7 @@ MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finishe
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
 # Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -409,8 +409,7 @@ class _Generator:
                 for _ in range(0 if r < 0.06 else 2 if r > 0.9 else 1):
                     county = rng.choice(counties)
                     month = rng.choice(self.months)
-                    place = rng.choice(names.LECTURE_PLACES).format(
-                        p=names.short(county.name), t=names.place(rng))
+                    place = names.lecture_place(rng, county.name, county.kind in (CountyKind.TOWN, CountyKind.STREET))
                     rows.append({"cadre_id": cadre, "county_id": county.id, "place": place,
                                  "held_on": date(self.p.year, month, rng.randint(1, self._month_days(month))),
                                  "audience": rng.randint(20, 120), "title": rng.choice(names.LECTURE_TITLES),
