@@ -52,6 +52,7 @@ from models.tables import (
     ServiceProject,
     SpotCheck,
     SurveyLink,
+    Target,
     Visit,
     VisitCadre,
 )
@@ -170,6 +171,9 @@ def build_demo(engine: Engine, params: DemoParams = DemoParams(),
                 if demo_marker_in(conn) is None:
                     raise NotADemoDatabase("该数据库中已有正式（非演示）数据，演示数据不会写入其中；请换用空数据库。")
                 _clear_work_records(conn)
+                # An earlier demo of another year must not leave its campaign behind as the latest one.
+                conn.execute(Target.__table__.delete().where(Target.year != params.year))
+                conn.execute(Campaign.__table__.delete().where(Campaign.year != params.year))
             with Session(bind=conn) as session:
                 load_reference(session, params.year)
                 session.flush()

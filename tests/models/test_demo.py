@@ -224,9 +224,11 @@ def test_marker_records_the_parameters(built):
 
 
 def test_other_year(engine):
-    build_demo(engine, DemoParams(ratings=200, seed=1, year=2020))
+    build_demo(engine, DemoParams(ratings=200, seed=1, year=2021))
+    build_demo(engine, DemoParams(ratings=200, seed=1, year=2020))  # replaces the 2021 demo
     with Session(engine) as s:
         assert s.get(Campaign, 2020) is not None
+        assert s.get(Campaign, 2021) is None
         assert {v.start_date.year for v in s.exec(select(Visit))} == {2020}
         assert {local(r.created_at).year for r in s.exec(select(Rating))} == {2020}
         assert {a.held_on.year for a in s.exec(select(Activity))} == {2020}
