@@ -181,6 +181,10 @@ def build_demo(engine: Engine, params: DemoParams = DemoParams(),
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
             conn.commit()
+        elif conn.dialect.name == "postgresql":
+            # Fresh statistics after a bulk load, so the first dashboard queries get good plans.
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
     summary.seconds = time.perf_counter() - started
     return summary
 
