@@ -103,9 +103,9 @@ class DemoSummary:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        return {"params": self.params.as_dict(), "generator": GENERATOR_VERSION, "counts": self.counts, "short_months": self.short_months,
-                "city_level_visits": self.city_level_visits, "big_meetings": self.big_meetings,
-                "missing_forms": self.missing_forms}
+        return {"params": self.params.as_dict(), "generator": GENERATOR_VERSION, "counts": self.counts,
+                "short_months": self.short_months, "city_level_visits": self.city_level_visits,
+                "big_meetings": self.big_meetings, "missing_forms": self.missing_forms}
 
 
 class NotADemoDatabase(DatabaseError):
@@ -364,7 +364,6 @@ class _Generator:
         for v, size in zip(rng.sample(visits, 2), [15, rng.randint(12, 20)], strict=True):  # 座谈会超过10人
             v["max_meeting_size"] = size
             self.summary.big_meetings.append((v["id"], size))
-        self.city_level_visits = sorted(self.summary.city_level_visits)
         self._insert(Visit.__table__, visits)
         self._insert(VisitCadre.__table__, vcadres)
 
