@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import io
 import json
 import math
 import random
@@ -47,6 +48,7 @@ from models.tables import (
     Department,
     Lecture,
     MonthlyReport,
+    Photo,
     Rating,
     RatingStat,
     ServiceProject,
@@ -64,7 +66,7 @@ MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finishe
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
 # Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -77,6 +79,8 @@ DAY_OFFSET_WEIGHTS = [55, 20, 10, 6, 4, 3, 2]  # days between an activity and a 
 RATING_DAY_SECONDS = 16 * 3600  # ratings fall between 08:00 and 24:00 China time
 EMPTY_SUGGESTION_SHARE = 0.6
 OTHER_ACTIVITY_SHARE = 0.04
+PHOTOS = 12  # generated pictures shared by the ratings that carry one
+PHOTO_SHARE = 0.02  # of ratings with a suggestion
 OTHER_ACTIVITY_NAMES = ["支部学习会", "周末义工活动", "青年座谈会", "团员志愿服务", "支部读书会"]
 
 
@@ -482,6 +486,28 @@ class _Generator:
                     })
         self._insert(MonthlyReport.__table__, rows)
 
+    def _photos(self) -> list[int]:
+        """A few small generated pictures (an activity scene in flat shapes) for ratings to carry."""
+        from PIL import Image, ImageDraw
+
+        rows = []
+        for i in range(PHOTOS):
+            sky = tuple(self.rng.randint(150, 235) for _ in range(3))
+            img = Image.new("RGB", (320, 240), sky)
+            draw = ImageDraw.Draw(img)
+            draw.rectangle((0, 160, 320, 240), fill=(self.rng.randint(60, 120), self.rng.randint(120, 170), 70))
+            draw.rectangle((40, 40, 280, 90), fill=(200, 30, 40))  # a red banner
+            for _ in range(self.rng.randint(4, 9)):  # people
+                x = self.rng.randint(20, 290)
+                draw.ellipse((x, 120, x + 18, 138), fill=(60, 40, 30))
+                draw.rectangle((x + 2, 138, x + 16, 175), fill=tuple(self.rng.randint(0, 255) for _ in range(3)))
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=70)
+            rows.append({"id": i + 1, "mime": "image/jpeg", "width": 320, "height": 240, "data": out.getvalue(),
+                         "created_at": self.base_time})
+        self._insert(Photo.__table__, rows)
+        return [r["id"] for r in rows]
+
     # -- ratings: the bulk of the rows --
 
     def _ratings(self) -> None:
@@ -515,6 +541,7 @@ class _Generator:
         sec_text = ([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(RATING_DAY_SECONDS)]
                     if sqlite_raw else [])
         pools = {s: list(dict.fromkeys(names.suggestion(rng, s) for _ in range(200))) for s in range(1, 6)}
+        photos = self._photos() if n else []
 
         stats: dict[tuple, int] = {}
         mask = (1 << shift) - 1
@@ -537,9 +564,10 @@ class _Generator:
                 else:
                     activity_id, activity_name = a["id"], ""
                 created = (day_prefix[day] + sec_text[sec]) if sqlite_raw else day_utc[day] + timedelta(seconds=sec)
+                photo_id = rng.choice(photos) if suggestion and rand() < PHOTO_SHARE else None
                 rows.append((self.branch_link[branch_id], branch_id, activity_id, activity_name, score, suggestion,
-                             None, f"demo-{i + 1:08d}", "", created))
-                skey = (branch_id, activity_id or 0, day_month[day], score, suggestion != "")
+                             photo_id, f"demo-{i + 1:08d}", "", created))
+                skey = (branch_id, activity_id or 0, day_month[day], score, suggestion != "", photo_id is not None)
                 stats[skey] = stats.get(skey, 0) + 1
             if sqlite_raw:
                 self.conn.connection.driver_connection.executemany(raw_sql, rows)
@@ -551,10 +579,10 @@ class _Generator:
     def _rating_stats(self, stats: dict[tuple, int]) -> None:
         """Fold the counts into RatingStat rows with the same rules as ``add_rating`` (stat_values)."""
         totals: dict[tuple[int, int, int], dict[str, int]] = {}
-        for (branch_id, activity_id, month, score, has_sugg), count in sorted(stats.items()):
+        for (branch_id, activity_id, month, score, has_sugg, has_photo), count in sorted(stats.items()):
             # Mid-month, noon UTC: unambiguously inside that China-time month.
             moment = datetime(month // 100, month % 100, 15, 4, tzinfo=UTC)
-            values = stat_values(branch_id, activity_id, moment, score, has_sugg, False)
+            values = stat_values(branch_id, activity_id, moment, score, has_sugg, has_photo)
             acc = totals.setdefault((values["branch_id"], values["activity_id"], values["month"]),
                                     dict.fromkeys(("count", "score_sum", "suggestions", "photos", *SCORE_COLUMNS), 0))
             for k in acc:
@@ -566,7 +594,7 @@ class _Generator:
         """PostgreSQL: explicit ids do not move the serial sequences; move them past our rows."""
         if self.conn.dialect.name != "postgresql":
             return
-        for table in (Cadre, Branch, SurveyLink, Visit, Activity):
+        for table in (Cadre, Branch, SurveyLink, Visit, Activity, Photo):
             name = table.__tablename__
             self.conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed table names

@@ -26,6 +26,7 @@ from models.tables import (
     Department,
     Lecture,
     MonthlyReport,
+    Photo,
     Rating,
     RatingStat,
     SpotCheck,
@@ -184,6 +185,10 @@ def test_ratings_as_asked_positive_and_in_the_campaign(demo):
     assert 0.25 < len(with_text) / len(ratings) < 0.55
     assert all(re.search(r"[\u4e00-\u9fff]", r.suggestion) for r in with_text)
     assert all(r.created_at.tzinfo is not None for r in ratings)
+    with_photo = [r for r in ratings if r.photo_id is not None]
+    assert with_photo and len(with_photo) < len(ratings) / 50
+    photo = s.get(Photo, with_photo[0].photo_id)
+    assert photo.mime == "image/jpeg" and photo.data[:2] == b"\xff\xd8"
     months = {local(r.created_at).month for r in ratings}
     assert months <= set(range(4, 12)) and len(months) >= 6
     assert all(local(r.created_at).year == 2019 for r in ratings)
