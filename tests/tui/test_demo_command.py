@@ -121,3 +121,10 @@ def test_an_unfinished_demo_is_rebuilt(home: Path):
     result = run(*ARGS)
     assert "已生成" in result.output
     assert ratings_in(f"sqlite:///{home / 'demo.db'}") == 2000
+
+
+def test_a_broken_demo_file_is_replaced(home: Path):
+    (home / "demo.db").write_bytes(b"not a database at all" * 100)
+    result = run(*ARGS)
+    assert result.exit_code == 0, result.output
+    assert ratings_in(f"sqlite:///{home / 'demo.db'}") == 2000
