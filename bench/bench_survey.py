@@ -138,26 +138,27 @@ def drive(port: int, clients: int, seconds: float, make_request: Callable[[int],
     return result
 
 
-def fetch_forms(port: int, token: str, count: int, clients: int) -> list[tuple[str, str, str]]:
-    """(client cookie, submission id, form token) of ``count`` fresh forms, each as a new phone."""
-    forms: list[tuple[str, str, str]] = []
+def fetch_forms(port: int, tokens: list[tuple[str, int]], count: int, clients: int) -> list[tuple]:
+    """(token, activity, client cookie, submission id, form token) of ``count`` fresh forms, each as a new phone."""
+    forms: list[tuple] = []
     lock = threading.Lock()
     per = count // clients + 1
 
-    def worker() -> None:
+    def worker(n: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         got = []
-        for _ in range(per):
+        for i in range(per):
+            token, activity_id = tokens[(n * per + i) % len(tokens)]
             conn.request("GET", f"/s/{token}")
             response = conn.getresponse()
             body = response.read()
             cid = COOKIE.search(response.getheader("Set-Cookie") or "").group(1)
             hidden = {k.decode(): v.decode() for k, v in HIDDEN.findall(body)}
-            got.append((cid, hidden["sid"], hidden["ft"]))
+            got.append((token, activity_id, cid, hidden["sid"], hidden["ft"]))
         with lock:
             forms.extend(got)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -172,6 +173,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--branches", type=int, default=20,
+                        help="branches (rooms) rated at once; 1 puts every rating on one roll-up row")
     args = parser.parse_args()
 
     from sqlmodel import Session, func, select
@@ -189,23 +192,28 @@ def main() -> None:
     with session_scope(engine) as session:
         load_reference(session)
         county = find_county(session, "梅江区")
-        branch = Branch(name=f"压测团支部{int(time.time())}", county_id=county.id)
-        session.add(branch)
-        session.flush()
         from datetime import date
 
-        activities = [Activity(branch_id=branch.id, name=f"主题团日{i}", held_on=date(2019, 5, i + 1)) for i in range(5)]
-        session.add_all(activities)
-        session.flush()
-        token = create_link(session, branch.id).token
-        activity_id = activities[0].id
+        tokens: list[tuple[str, int]] = []
+        stamp = int(time.time())
+        for b in range(args.branches):
+            branch = Branch(name=f"压测团支部{stamp}-{b}", county_id=county.id)
+            session.add(branch)
+            session.flush()
+            activities = [Activity(branch_id=branch.id, name=f"主题团日{i}", held_on=date(2019, 5, i + 1))
+                          for i in range(5)]
+            session.add_all(activities)
+            session.flush()
+            tokens.append((create_link(session, branch.id).token, activities[0].id))
         with Session(engine) as s2:
             before = s2.exec(select(func.count()).select_from(Rating)).one()
 
     env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT),
            # The limit stays on (its counter is written on every POST, as in production) but high enough
            # that one test machine standing in for thousands of phones is not refused.
-           "ZHUDIAN_RATE_LIMIT_POST": "100000000"}
+           "ZHUDIAN_RATE_LIMIT_POST": "100000000",
+           # Each simulated phone has its own address (X-Forwarded-For, as behind a reverse proxy).
+           "ZHUDIAN_TRUSTED_PROXIES": "1"}
     env.pop("ZHUDIAN_DATABASE_URL", None)
     survey_port, hello_port = free_port(), free_port()
     survey = start([sys.executable, "-m", "tui", "--db", db_url, "serve", "--host", "127.0.0.1",
@@ -219,16 +227,18 @@ def main() -> None:
         wait_healthy(hello_port, "/", hello)
         c, secs = args.clients, args.seconds
         print(f"zhudian serve: gunicorn, {args.workers} workers × {args.threads} threads; "
-              f"{c} concurrent clients, {secs:.0f} s per phase; database {engine.url.get_backend_name()}; "
+              f"{c} concurrent clients, {secs:.0f} s per phase; {args.branches} branches; "
+              f"database {engine.url.get_backend_name()}; "
               f"{os.cpu_count()} CPU cores shared by server and client")
 
         hello_get = drive(hello_port, c, secs, lambda i: ("GET", "/", None, {}), 200)
-        survey_get = drive(survey_port, c, secs, lambda i: ("GET", f"/s/{token}", None, {}), 200)
+        survey_get = drive(survey_port, c, secs,
+                           lambda i: ("GET", f"/s/{tokens[i % len(tokens)][0]}", None, {}), 200)
 
         # Forms for the POST phase, fetched beforehand (each as a different phone) so that the timed
         # phase measures the rating POST alone.
         need = int(max(survey_get.rate, 50) * secs * 1.5) + c * 10
-        forms = fetch_forms(survey_port, token, need, c)
+        forms = fetch_forms(survey_port, tokens, need, c)
         form_iter = iter(forms)
         form_lock = threading.Lock()
         ctype = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -240,10 +250,11 @@ def main() -> None:
 
         def survey_post(i: int):
             with form_lock:
-                cid, sid, ft = next(form_iter)
+                token, activity_id, cid, sid, ft = next(form_iter)
             body = urlencode({"sid": sid, "ft": ft, "activity": str(activity_id), "score": str(i % 5 + 1),
                               "suggestion": "活动很好，希望多组织"}).encode()
-            return "POST", f"/s/{token}", body, {**ctype, "Cookie": f"zd_cid={cid}"}
+            phone = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+            return "POST", f"/s/{token}", body, {**ctype, "Cookie": f"zd_cid={cid}", "X-Forwarded-For": phone}
 
         hello_post_r = drive(hello_port, c, secs, hello_post, 200)
         survey_post_r = drive(survey_port, c, secs, survey_post, 303)

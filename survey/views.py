@@ -206,10 +206,10 @@ def submit(link: LinkView) -> Response:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
 
-    # One short write transaction per POST: the rate counter, and the rating when the answer is good.
+    # One short write transaction per POST: the rating (when the answer is good), then the rate counter.
     with write_lock():
-        allowed = limits.count(session, "post", who)
-        if not allowed or not answer.ok:
+        if not answer.ok:
+            allowed = limits.count(session, "post", who)
             session.commit()
             if not allowed:
                 return _too_many()
@@ -218,20 +218,22 @@ def submit(link: LinkView) -> Response:
             if token is None or not is_submission_id(sid):
                 return render_form(link, answer=answer, status=422)
             return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
-        photo_id = None
+        photo_row = None
         if photo is not None:
-            row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
-            session.add(row)
+            photo_row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
+            session.add(photo_row)
             session.flush()
-            photo_id = row.id
         stored = add_rating(
             session, branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
             activity_id=answer.activity_id,
             activity_name=answer.activity_other if answer.activity_id is None else "",
-            suggestion=answer.suggestion, photo_id=photo_id, client_hash=who,
+            suggestion=answer.suggestion, photo_id=photo_row.id if photo_row else None, client_hash=who,
         )
-        if stored is None and photo_id is not None:
-            session.delete(row)  # the same submission won a race in another worker: keep no stray photo
+        if stored is None and photo_row is not None:
+            session.delete(photo_row)  # the same submission won a race in another worker: no stray photo
+        if not limits.count(session, "post", who):
+            session.rollback()  # over the limit after all (a burst raced past the early check)
+            return _too_many()
         session.commit()
     return _thanks_redirect(link)
 
