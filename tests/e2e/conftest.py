@@ -51,9 +51,9 @@ def start_server(db_url: str, home: Path, *, workers: int = 2, extra_env: dict[s
         if process.poll() is not None:
             raise AssertionError(f"serve exited with {process.returncode}:\n{server.output()}")
         try:
-            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still starting, or busy booting workers
             pass
         time.sleep(0.1)  # poll interval of a bounded wait, not a fixed delay
     stop_server(server)
