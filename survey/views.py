@@ -15,15 +15,14 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
+from models.db import DatabaseError, check_connection
 from models.feedback import add_rating
-from models.links import LinkState, link_state, live_link, submission_stored
-from models.tables import Branch, Photo
+from models.links import LinkState, branch_info, link_state, live_link, submission_stored
+from models.tables import Photo
 from survey import limits, pages
 from survey.cache import LinkView, link_view
-from survey.db import get_session, write_lock
+from survey.db import get_engine, get_session, write_lock
 from survey.keys import client_hash
 from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
 from survey.photos import MAX_BYTES, PhotoError, reencode
@@ -66,8 +65,8 @@ def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
 @bp.get("/healthz")
 def healthz() -> Response:
     try:
-        get_session().exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except SQLAlchemyError:
+        check_connection(get_engine())
+    except DatabaseError:
         return make_response("database unavailable\n", 503, {"Content-Type": "text/plain"})
     return make_response("ok\n", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"})
 
@@ -139,7 +138,7 @@ def live(code: str) -> Response:
     except LiveCodeInvalid:
         abort(404)
     session = get_session()
-    if session.get(Branch, parsed.branch_id) is None:
+    if branch_info(session, parsed.branch_id) is None:
         abort(404)
     with write_lock():
         token = live_link(session, parsed.branch_id, parsed.visit_id).token

@@ -311,3 +311,9 @@ def test_link_cache_serves_repeat_scans_and_expires(make_app, session, scene):
     cache.clear()  # as when the entry's seconds run out
     assert "刚录入的活动" in client.get(scene.url).get_data(as_text=True)
     cache.clear()
+
+
+def test_healthz_reports_an_unreachable_database(make_app):
+    app = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
