@@ -35,6 +35,11 @@ SKIP_TABLES = frozenset({"auditentry", "ratingstat", "photo"})
 
 ACTIONS = ("create", "update", "delete")
 ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除"}
+TABLE_LABELS = {
+    "visit": "驻点记录", "visitcadre": "驻点人员", "spotcheck": "实地抽查", "lecture": "党团课", "branch": "团支部",
+    "cadre": "专职干部", "monthlyreport": "月度数据", "serviceproject": "服务青年工作项目报告", "activity": "支部活动",
+    "rating": "团员评价", "surveylink": "评价链接", "target": "年度目标", "campaign": "驻点年度",
+}
 
 
 def _json_value(value: Any) -> Any:

@@ -213,6 +213,9 @@ def any_date(_ctx: Context, value: str, _row: dict) -> date:
     return parse_date(value)
 
 
+DATE_PARSERS: tuple = ()  # filled below: parsers that take an XLSX date cell as it is
+
+
 def campaign_month(ctx: Context, value: str, _row: dict) -> tuple[int, int]:
     m = _MONTH_RE.match(value.strip()) or _DATE_RE.match(value.strip())
     if not m:
@@ -222,6 +225,9 @@ def campaign_month(ctx: Context, value: str, _row: dict) -> tuple[int, int]:
         raise Invalid("月份不存在")
     ctx.in_campaign(date(year, month, 1))
     return year, month
+
+
+DATE_PARSERS = (campaign_date, any_date)
 
 
 def campaign_year(ctx: Context, value: str, _row: dict) -> int:
@@ -343,7 +349,8 @@ def _parse_rows(ctx: Context, kind: Kind, table: Table) -> tuple[list[tuple[int,
                 continue
             try:
                 # Dates keep their native type from XLSX; everything else is parsed from its text.
-                source = raw[col.header] if isinstance(raw[col.header], date) else value
+                source = raw[col.header] if isinstance(raw[col.header], date) and col.parse in DATE_PARSERS \
+                    else value
                 row[col.key] = col.parse(ctx, source, row)
             except Invalid as exc:
                 errors.append(RowError(number, col.header, value, str(exc)))

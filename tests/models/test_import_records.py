@@ -50,6 +50,8 @@ def test_monthly_figures_blank_means_not_recorded(session, tmp_path):
     path = f.write_csv(tmp_path / "m.csv", M_HEADERS, rows, "gb18030")
     assert run_import(session, KINDS["monthly"], path).created == 2
     session.commit()
+    assert run_import(session, KINDS["monthly"], path).unchanged == 2  # the same file again: no change
+    session.commit()
     reports = {session.get(type(r), r.id).county_id: r for r in session.exec(select(MonthlyReport))}
     meijiang = reports[f.county(session, "梅江区").id]
     assert (meijiang.year, meijiang.month, meijiang.volunteer_rate, meijiang.league_members) == (2019, 5, 91.5, 5200)

@@ -39,6 +39,15 @@ def test_visits_with_cadres_idempotent(session, tmp_path):
     assert len(session.exec(select(Cadre)).all()) == 2
 
 
+def test_xlsx_date_cells(session, tmp_path):
+    from datetime import datetime
+
+    rows = [["组织部", "梅州", "梅江区", "", datetime(2019, 7, 1), datetime(2019, 7, 2), 2, 5, "张三", ""]]
+    assert _visits(session, tmp_path, rows, "dates.xlsx").created == 1
+    visit = session.exec(select(Visit)).one()
+    assert (visit.start_date, visit.end_date) == (date(2019, 7, 1), date(2019, 7, 2))
+
+
 def test_rule_warnings_are_reported_not_refused(session, tmp_path):
     result = _visits(session, tmp_path)
     assert result.warnings == ["第3行 座谈会最多人数：座谈会 12 人，超过不得超过 10 人的规定；确认后将登记并标记为违规"]

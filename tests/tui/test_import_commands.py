@@ -76,10 +76,22 @@ def test_audit_lists_imports_with_file_and_row(db_url, tmp_path):
     run(db_url, "import", "branches", str(f.write_csv(tmp_path / "b.csv", B_HEADERS, rows)), "--actor", "小李")
     text = run(db_url, "audit", "--kind", "branch")
     assert text.exit_code == 0
-    assert "新增  branch#1  小王  import:a.csv:第2行" in text.output
-    assert "修改  branch#1  小李  import:b.csv:第2行" in text.output
+    assert "新增  branch#1（团支部）  小王  import:a.csv:第2行" in text.output
+    assert "修改  branch#1（团支部）  小李  import:b.csv:第2行" in text.output
     assert "member_count: 10 → 12" in text.output
     entries = json.loads(run(db_url, "audit", "--json", "--since", "2000-01-01").stdout)
     assert [e["action"] for e in entries] == ["create", "update"]
     assert json.loads(run(db_url, "audit", "--json", "--kind", "visit").stdout) == []
     assert run(db_url, "audit", "--since", "yesterday").exit_code == 1
+
+
+def test_every_kind_has_a_template(db_url, tmp_path):
+    from models.importing import KINDS
+
+    for name, kind in KINDS.items():
+        out = tmp_path / f"{name}.xlsx"
+        assert run(db_url, "template", name, "-o", str(out)).exit_code == 0
+        wb = load_workbook(out)
+        assert wb.sheetnames == ["数据", "选项", "填写说明"]
+        assert [c.value.rstrip("*") for c in wb["数据"][1]] == [c.header for c in kind.columns]
+        assert wb["数据"].data_validations.dataValidation  # drop-downs for departments or places

@@ -27,7 +27,8 @@ def _parse_since(value: str | None) -> datetime | None:
 
 @click.command()
 @click.option("--since", default=None, help="只列出此时间之后的记录（如 2019-05-06，按北京时间）")
-@click.option("--kind", default=None, help="记录类型（表名），如 visit、spotcheck、lecture、branch、monthlyreport")
+@click.option("--kind", default=None, help="记录类型（表名）：visit 驻点记录、spotcheck 实地抽查、lecture 党团课、"
+              "branch 团支部、cadre 专职干部、monthlyreport 月度数据、serviceproject 项目报告")
 @click.option("--limit", type=int, default=None, help="最多列出条数")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @pass_app
@@ -50,7 +51,8 @@ def audit(app: AppContext, since: str | None, kind: str | None, limit: int | Non
     for c in changes:
         when = local(c.at).strftime("%Y-%m-%d %H:%M:%S")
         label = trail.ACTION_LABELS.get(c.action, c.action)
-        click.echo(f"{when}  {label}  {c.table}#{c.record_id}  {c.actor or '-'}  {c.source}")
+        what = trail.TABLE_LABELS.get(c.table, "")
+        click.echo(f"{when}  {label}  {c.table}#{c.record_id}{f'（{what}）' if what else ''}  {c.actor or '-'}  {c.source}")
         if c.action == "update":
             for key in c.new:
                 click.echo(f"    {key}: {c.old.get(key)!r} → {c.new[key]!r}")

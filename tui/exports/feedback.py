@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 from sqlmodel import Session
 
 from models.feedback_export import (
+    HEADERS,
     FeedbackFilter,
     FeedbackRow,
+    feedback_batches,
+    feedback_csv_batches,
     feedback_rows,
     feedback_summary,
     photo,
@@ -45,26 +49,31 @@ class PhotoSaver:
         return name
 
 
-def _cells(row: FeedbackRow, photo_name: str) -> list:
-    return [row.id, row.city, row.county, row.branch, row.activity, row.score, row.suggestion, photo_name,
-            row.created_at.strftime("%Y-%m-%d %H:%M:%S")]
+def _cells(row: FeedbackRow, photo_name: str) -> tuple:
+    return (row.id, row.city, row.county, row.branch, row.activity, row.score, row.suggestion, photo_name,
+            row.created_at)
 
 
 def write_csv(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSaver) -> int:
     count = 0
     # utf-8-sig: the BOM makes Excel and WPS open the Chinese text correctly.
     with out.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(FeedbackRow.HEADERS)
-        batch = []
-        for row in feedback_rows(session, flt):
-            batch.append([neutralise(c) for c in _cells(row, photos(row))])
-            if len(batch) >= 5000:
-                writer.writerows(batch)
-                count += len(batch)
-                batch.clear()
-        writer.writerows(batch)
-        count += len(batch)
+        buf = io.StringIO(newline="")
+        writer = csv.writer(buf)
+        writer.writerow(HEADERS)
+        if photos.folder is None:
+            # The fast path: the database joins, formats and neutralises; rows go straight to the file.
+            batches = feedback_csv_batches(session, flt)
+        else:
+            batches = ([_cells(r, photos(r)) for r in map(FeedbackRow._make, batch)]
+                       for batch in feedback_batches(session, flt, neutralise))
+        for batch in batches:
+            writer.writerows(batch)
+            count += len(batch)
+            f.write(buf.getvalue())  # one write per batch: the encoder runs once, not per row
+            buf.seek(0)
+            buf.truncate()
+        f.write(buf.getvalue())
     return count
 
 
@@ -75,7 +84,7 @@ def write_json(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSa
             f.write(json.dumps({
                 "id": row.id, "city": row.city, "county": row.county, "branch": row.branch,
                 "activity": row.activity, "score": row.score, "suggestion": row.suggestion,
-                "photo": photos(row) or None, "created_at": row.created_at.isoformat(),
+                "photo": photos(row) or None, "created_at": row.created_at.replace(" ", "T") + "+08:00",
             }, ensure_ascii=False) + "\n")
             count += 1
     return count
@@ -123,10 +132,10 @@ def write_xlsx(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSa
     detail = wb.create_sheet("评价明细")
     for letter, width in zip("ABCDEFGHI", (8, 8, 14, 28, 20, 6, 50, 12, 20), strict=True):
         detail.column_dimensions[letter].width = width
-    detail.append([_bold(detail, h, bold) for h in FeedbackRow.HEADERS])
+    detail.append([_bold(detail, h, bold) for h in HEADERS])
     count = 0
-    for row in feedback_rows(session, flt):
-        detail.append([neutralise(c) for c in _cells(row, photos(row))])
+    for row in feedback_rows(session, flt, neutralise):
+        detail.append(_cells(row, photos(row)))
         count += 1
     detail.freeze_panes = "A2"
     wb.save(out)
