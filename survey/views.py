@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
 import time
 
 from flask import (
@@ -86,6 +88,33 @@ def _load(token: str) -> LinkView:
     return view
 
 
+# The blank form is the same for every member of a link but for two hidden values: it is rendered once
+# per link (and per refresh of the link's cached data) with unguessable placeholders filled in per request.
+_SID_SLOT = f"sid-{secrets.token_hex(12)}"
+_FT_SLOT = f"ft-{secrets.token_hex(12)}"
+_blank_forms: dict[LinkView, str] = {}
+_blank_lock = threading.Lock()
+
+
+def _render(link: LinkView, answer: Answer | None, sid: str, ft: str) -> str:
+    return render_template(
+        "form.html", info=link.info, activities=link.activities, answer=answer or Answer(),
+        errors=(answer.errors if answer else {}), sid=sid, ft=ft,
+        action=url_for("survey.form", token=link.token), suggestion_max=SUGGESTION_MAX,
+    )
+
+
+def _blank_form(link: LinkView, sid: str, ft: str) -> str:
+    page = _blank_forms.get(link)
+    if page is None:
+        page = _render(link, None, _SID_SLOT, _FT_SLOT)
+        with _blank_lock:
+            if len(_blank_forms) >= 2048:
+                _blank_forms.clear()
+            _blank_forms[link] = page
+    return page.replace(_SID_SLOT, sid, 1).replace(_FT_SLOT, ft, 1)
+
+
 def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None = None, sid: str | None = None,
                 live_until: float = 0, status: int = 200) -> Response:
     cid = request.cookies.get(CLIENT_COOKIE) or ""
@@ -95,11 +124,7 @@ def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None 
     if ft is None or sid is None:
         sid = new_submission_id()
         ft = tokens().form_token(link.id, sid, cid, live_until)
-    html = render_template(
-        "form.html", info=link.info, activities=link.activities, answer=answer or Answer(),
-        errors=(answer.errors if answer else {}), sid=sid, ft=ft,
-        action=url_for("survey.form", token=link.token), suggestion_max=SUGGESTION_MAX,
-    )
+    html = _render(link, answer, sid, ft) if answer is not None else _blank_form(link, sid, ft)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     if new_cid:
