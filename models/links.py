@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, func, select
 
 from models.clock import now
@@ -140,6 +141,10 @@ def county_branches(session: Session, county_id: int) -> list[Branch]:
     return list(session.exec(select(Branch).where(Branch.county_id == county_id).order_by(Branch.name)))
 
 
+# Built once: it runs on every rating POST.
+_SUBMISSION = select(Rating.id).where(Rating.submission_id == bindparam("sid"))
+
+
 def submission_stored(session: Session, submission_id: str) -> bool:
     """Whether a rating with this submission id is already stored (a retry or a double tap)."""
-    return session.exec(select(Rating.id).where(Rating.submission_id == submission_id)).first() is not None
+    return session.connection().execute(_SUBMISSION, {"sid": submission_id}).first() is not None

@@ -75,22 +75,23 @@ def wait_healthy(server: Server, timeout: float) -> None:
 
 
 def start_server(db_url: str, home: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None,
-                 timeout: float = 30.0, port: int | None = None, threads: int | None = None) -> Server:
+                 timeout: float = 30.0, port: int | None = None, threads: int | None = None,
+                 server: str = "auto") -> Server:
     port = port or free_port()
     log = home / f"serve-{port}.log"
     env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT), **(extra_env or {})}
     env.pop("ZHUDIAN_DATABASE_URL", None)
     cmd = [sys.executable, "-m", "tui", "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--public-url", f"http://127.0.0.1:{port}"]
+           "--workers", str(workers), "--public-url", f"http://127.0.0.1:{port}", "--server", server]
     if threads:
         cmd += ["--threads", str(threads)]
     with log.open("ab") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-    server = Server(f"http://127.0.0.1:{port}", process, log, port, db_url, home,
-                    {"workers": workers, "extra_env": extra_env, "threads": threads})
-    wait_healthy(server, timeout)
-    return server
+    started = Server(f"http://127.0.0.1:{port}", process, log, port, db_url, home,
+                     {"workers": workers, "extra_env": extra_env, "threads": threads, "server": server})
+    wait_healthy(started, timeout)
+    return started
 
 
 def restart_server(server: Server, timeout: float = 30.0) -> Server:

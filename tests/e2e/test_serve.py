@@ -48,6 +48,15 @@ def test_serve_stores_a_rating_posted_over_http(serve, db_url, engine):
         assert (row.score, row.suggestion, row.activity_id) == (4, "希望多开展志愿服务", activity_id)
 
 
+def test_waitress_where_gunicorn_cannot_run(serve, db_url, engine):
+    token, activity_id = make_link(engine)
+    server = serve(db_url, server="waitress")
+    assert "waitress" in server.output()
+    post_rating(server.url, token, activity_id, "5", "")
+    with Session(engine) as session:
+        assert [r.score for r in session.exec(select(Rating))] == [5]
+
+
 def test_two_servers_share_one_database(serve, db_url, engine, tmp_path):
     """Two `serve` processes (as on two machines) with nothing shared but the database and secret file."""
     token, activity_id = make_link(engine)

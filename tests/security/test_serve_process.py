@@ -17,18 +17,20 @@ def _cmdline(pid: int) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
 
-def test_running_server_is_gunicorn_without_debug(serve, db_url, scene):
-    server = serve(db_url, workers=2)
+@pytest.mark.parametrize("kind", ["gunicorn", "waitress"])
+def test_running_server_is_production_without_debug(serve, db_url, scene, kind):
+    server = serve(db_url, workers=2, server=kind)
     pids = server.group_pids()
-    assert len(pids) == 3  # the gunicorn arbiter and its two workers, nothing else
+    # gunicorn: the arbiter and its two workers; waitress: one process with threads. Nothing else.
+    assert len(pids) == (3 if kind == "gunicorn" else 1)
     for pid in pids:
         cmd = _cmdline(pid)
         assert "flask run" not in cmd and "--debug" not in cmd and "werkzeug" not in cmd.lower()
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         assert b"FLASK_DEBUG=1" not in environ and b"WERKZEUG_RUN_MAIN=true" not in environ
-    assert "gunicorn" in server.output()
+    assert kind in server.output()
     response = requests.get(f"{server.url}/s/{scene.token}", timeout=10)
-    assert response.headers.get("Server", "").startswith("gunicorn")
+    assert response.headers.get("Server", "").startswith(kind)
     assert "Werkzeug" not in response.headers.get("Server", "")
     # An error page is the plain Chinese page: no debugger, no traceback, no console PIN.
     missing = requests.get(f"{server.url}/s/{'x' * 32}", timeout=10)

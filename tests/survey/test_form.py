@@ -311,3 +311,18 @@ def test_link_cache_serves_repeat_scans_and_expires(make_app, session, scene):
     cache.clear()  # as when the entry's seconds run out
     assert "刚录入的活动" in client.get(scene.url).get_data(as_text=True)
     cache.clear()
+
+
+def test_healthz_reports_an_unreachable_database(make_app):
+    app = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+
+
+def test_every_form_gets_its_own_submission_id(app, scene):
+    from survey.views import _FT_SLOT, _SID_SLOT
+
+    pages = [app.test_client().get(scene.url).get_data(as_text=True) for _ in range(3)]
+    fields = [hidden_fields(p) for p in pages]
+    assert len({f["sid"] for f in fields}) == 3 and len({f["ft"] for f in fields}) == 3
+    assert not any(_SID_SLOT in p or _FT_SLOT in p for p in pages)
