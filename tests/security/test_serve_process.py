@@ -30,7 +30,7 @@ def test_running_server_is_production_without_debug(serve, db_url, scene, kind):
         assert b"FLASK_DEBUG=1" not in environ and b"WERKZEUG_RUN_MAIN=true" not in environ
     assert kind in server.output()
     response = requests.get(f"{server.url}/s/{scene.token}", timeout=10)
-    assert response.headers.get("Server", "").startswith(kind)
+    assert response.headers.get("Server", "").startswith("gunicorn" if kind == "gunicorn" else "zhudian")
     assert "Werkzeug" not in response.headers.get("Server", "")
     # An error page is the plain Chinese page: no debugger, no traceback, no console PIN.
     missing = requests.get(f"{server.url}/s/{'x' * 32}", timeout=10)

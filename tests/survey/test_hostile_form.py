@@ -241,3 +241,14 @@ def test_token_with_characters_no_link_has_is_404(client, scene):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_unicode_digit_as_activity_is_a_field_error(client, scene, session):
+    """Regression (found by the deep hostile run): ``activity=²`` passed ``str.isdigit`` and crashed ``int``
+    with a 500; it is an unknown activity, answered beside the field with everything typed kept."""
+    fields = hidden_fields(client.get(scene.url).get_data(as_text=True))
+    for value in ("²", "١", "５", "𝟙"):
+        response = client.post(scene.url, data={**fields, "activity": value, "score": "4", "suggestion": "保留我"},
+                               content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and "所选活动不存在" in page and "保留我" in page
