@@ -59,6 +59,15 @@ class Server:
         return sorted(pids)
 
 
+def wait_processes(server: Server, count: int, timeout: float = 30.0) -> None:
+    """Wait until the server runs ``count`` processes (gunicorn answers /healthz from its first worker,
+    before the others have booted)."""
+    deadline = time.monotonic() + timeout
+    while len(server.group_pids()) < count:
+        assert time.monotonic() < deadline, f"only {len(server.group_pids())} of {count} server processes"
+        time.sleep(0.05)
+
+
 def wait_healthy(server: Server, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

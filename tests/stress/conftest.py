@@ -93,6 +93,15 @@ class Refresher:
             [sys.executable, "-m", "tests.stress.refresher", db_url, str(self.stop_file)], cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not self.stop_file.with_suffix(".ready").exists():
+            assert self.process.poll() is None, self.process.communicate()[1]
+            assert time.monotonic() < deadline, "the refresher made no first refresh"
+            time.sleep(0.05)
+
     def stop(self) -> dict:
         self.stop_file.touch()
         out, err = self.process.communicate(timeout=120)
@@ -107,6 +116,7 @@ def refresher(db_url: str, tmp_path: Path) -> Iterator:
     def start() -> Refresher:
         r = Refresher(db_url, tmp_path)
         started.append(r)
+        r.wait_ready()
         return r
 
     yield start

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.serving import kill_server, restart_server
+from tests.serving import kill_server, restart_server, wait_processes
 from tests.stress.conftest import (
     CLIENTS,
     SERVER_ENV,
@@ -32,7 +32,8 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 def test_sigkill_mid_load_loses_nothing_acknowledged(serve, db_url, engine, load_scene):
     server = serve(db_url, workers=WORKERS, extra_env=SERVER_ENV)
-    assert len(server.group_pids()) == WORKERS + 1  # the arbiter and its workers, all to be killed
+    wait_processes(server, WORKERS + 1)  # the arbiter and every worker booted: all of them will be killed
+    assert len(server.group_pids()) == WORKERS + 1
     progress: list[Submission] = []
     stop = threading.Event()
     holder: dict[str, LoadResult] = {}

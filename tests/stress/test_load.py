@@ -29,5 +29,5 @@ def test_concurrent_ratings_each_stored_once_while_dashboard_refreshes(serve, db
     no_lock_errors(*(s.body for s in result.submissions), server.output(), *summary["errors"])
     assert result.statuses() == {303: SUBMISSIONS}, result.statuses()
     assert_acknowledged_stored_once(engine, result, exact=True)
-    assert summary["errors"] == [] and summary["refreshes"] >= 1
+    assert summary["errors"] == [] and summary["refreshes"] >= 2  # refreshed before and during the load
     assert "Traceback" not in server.output()
