@@ -224,13 +224,12 @@ def outage_run(home: Path, n: int, clients: int) -> bool:
 
 
 def versions(pg_urls: list[str]) -> None:
-    import flask
-    import gunicorn
-    import sqlalchemy
+    import sqlite3
+    from importlib.metadata import version
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
-          f"SQLite {__import__('sqlite3').sqlite_version}, SQLAlchemy {sqlalchemy.__version__}, "
-          f"Flask {flask.__version__}, gunicorn {gunicorn.__version__}")
+          f"SQLite {sqlite3.sqlite_version}, SQLAlchemy {version('sqlalchemy')}, Flask {version('flask')}, "
+          f"gunicorn {version('gunicorn')}, psycopg {version('psycopg')}")
     for url in pg_urls:
         engine = make_engine(url)
         with engine.connect() as conn:

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ class Refresher:
     """The dashboard's refresh (progress + alerts) looping in its own process until stopped."""
 
     def __init__(self, db_url: str, tmp: Path):
-        self.stop_file = tmp / "refresher.stop"
+        self.stop_file = tmp / f"refresher-{uuid.uuid4().hex[:8]}.stop"  # one per refresher, never reused
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.stress.refresher", db_url, str(self.stop_file)], cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
