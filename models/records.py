@@ -1,0 +1,411 @@
+"""The records behind any figure: plain rows for drill-down screens, alerts and reports.
+
+Every function filters by the same scopes as :mod:`models.progress` (a period, a city, a county, a
+department, a cadre) so that a figure and the list under it always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from models.progress import Period
+from models.tables import (
+    BRANCH_KIND_LABELS,
+    Activity,
+    Branch,
+    Cadre,
+    City,
+    County,
+    Department,
+    Lecture,
+    MonthlyReport,
+    Rating,
+    SpotCheck,
+    Visit,
+    VisitCadre,
+)
+from models.targets import targets_for
+
+
+def _period_bounds(session: Session, period: Period | None) -> tuple[date, date] | None:
+    return None if period is None else period.bounds(targets_for(session, period.year))
+
+
+@dataclass
+class VisitRow:
+    id: int
+    department: str
+    city: str
+    county: str  # "" when the visit stayed at city level
+    town: str
+    start_date: date
+    end_date: date
+    full_days: float
+    max_meeting_size: int | None
+    cadres: list[str]
+    notes: str
+    county_id: int | None
+    department_id: int
+
+
+def visits(
+    session: Session,
+    period: Period | None = None,
+    *,
+    city_id: int | None = None,
+    county_id: int | None = None,
+    department_id: int | None = None,
+    cadre_id: int | None = None,
+    ids: list[int] | None = None,
+) -> list[VisitRow]:
+    """Visits in the scope, newest first, with their cadres' names."""
+    query = (
+        select(Visit, Department.name, City.name, County.name)
+        .join(Department, Department.id == Visit.department_id)
+        .join(City, City.id == Visit.city_id)
+        .join(County, County.id == Visit.county_id, isouter=True)
+    )
+    bounds = _period_bounds(session, period)
+    if bounds:
+        query = query.where(Visit.start_date >= bounds[0], Visit.start_date <= bounds[1])
+    if city_id is not None:
+        query = query.where(Visit.city_id == city_id)
+    if county_id is not None:
+        query = query.where(Visit.county_id == county_id)
+    if department_id is not None:
+        query = query.where(Visit.department_id == department_id)
+    if cadre_id is not None:
+        query = query.where(col(Visit.id).in_(select(VisitCadre.visit_id).where(VisitCadre.cadre_id == cadre_id)))
+    if ids is not None:
+        query = query.where(col(Visit.id).in_(ids))
+    rows = session.exec(query.order_by(col(Visit.start_date).desc(), col(Visit.id).desc())).all()
+    names: dict[int, list[str]] = {}
+    visit_ids = [v.id for v, *_ in rows]
+    if visit_ids:
+        for vid, name in session.exec(
+            select(VisitCadre.visit_id, Cadre.name).join(Cadre, Cadre.id == VisitCadre.cadre_id)
+            .where(col(VisitCadre.visit_id).in_(visit_ids)).order_by(Cadre.id)
+        ):
+            names.setdefault(vid, []).append(name)
+    return [
+        VisitRow(v.id, dept, city, county or "", v.town, v.start_date, v.end_date, v.full_days,
+                 v.max_meeting_size, names.get(v.id, []), v.notes, v.county_id, v.department_id)
+        for v, dept, city, county in rows
+    ]
+
+
+@dataclass
+class SpotCheckRow:
+    id: int
+    visit_id: int
+    branch_id: int
+    branch: str
+    county: str
+    checked_on: date
+    wechat_ok: bool
+    secretary_operates: bool
+    notes: str
+
+    @property
+    def failed(self) -> bool:
+        return not (self.wechat_ok and self.secretary_operates)
+
+
+def spot_checks(
+    session: Session,
+    period: Period | None = None,
+    *,
+    city_id: int | None = None,
+    county_id: int | None = None,
+    branch_id: int | None = None,
+    failed_only: bool = False,
+    ids: list[int] | None = None,
+) -> list[SpotCheckRow]:
+    query = (
+        select(SpotCheck, Branch.name, County.name)
+        .join(Branch, Branch.id == SpotCheck.branch_id)
+        .join(County, County.id == Branch.county_id)
+    )
+    bounds = _period_bounds(session, period)
+    if bounds:
+        query = query.where(SpotCheck.checked_on >= bounds[0], SpotCheck.checked_on <= bounds[1])
+    if city_id is not None:
+        query = query.where(County.city_id == city_id)
+    if county_id is not None:
+        query = query.where(Branch.county_id == county_id)
+    if branch_id is not None:
+        query = query.where(SpotCheck.branch_id == branch_id)
+    if failed_only:
+        query = query.where(or_(SpotCheck.wechat_ok == False, SpotCheck.secretary_operates == False))  # noqa: E712
+    if ids is not None:
+        query = query.where(col(SpotCheck.id).in_(ids))
+    rows = session.exec(query.order_by(col(SpotCheck.checked_on).desc(), col(SpotCheck.id).desc())).all()
+    return [
+        SpotCheckRow(s.id, s.visit_id, s.branch_id, branch, county, s.checked_on, s.wechat_ok,
+                     s.secretary_operates, s.notes)
+        for s, branch, county in rows
+    ]
+
+
+@dataclass
+class BranchRow:
+    id: int
+    name: str
+    county_id: int
+    county: str
+    city: str
+    kind: str
+    member_count: int
+    has_secretary: bool
+
+    @property
+    def kind_label(self) -> str:
+        return BRANCH_KIND_LABELS.get(self.kind, self.kind)
+
+
+def branches(session: Session, *, city_id: int | None = None, county_id: int | None = None,
+             ids: list[int] | None = None) -> list[BranchRow]:
+    query = (
+        select(Branch, County.name, City.name)
+        .join(County, County.id == Branch.county_id)
+        .join(City, City.id == County.city_id)
+    )
+    if city_id is not None:
+        query = query.where(County.city_id == city_id)
+    if county_id is not None:
+        query = query.where(Branch.county_id == county_id)
+    if ids is not None:
+        query = query.where(col(Branch.id).in_(ids))
+    rows = session.exec(query.order_by(County.code, Branch.name)).all()
+    return [
+        BranchRow(b.id, b.name, b.county_id, county, city, b.kind, b.member_count, b.has_secretary)
+        for b, county, city in rows
+    ]
+
+
+@dataclass
+class RatingRow:
+    id: int
+    created_at: datetime
+    city: str
+    county: str
+    branch_id: int
+    branch: str
+    activity: str
+    score: int
+    suggestion: str
+    has_photo: bool
+    photo_id: int | None
+
+
+def ratings(
+    session: Session,
+    *,
+    city_id: int | None = None,
+    county_id: int | None = None,
+    branch_id: int | None = None,
+    min_score: int | None = None,
+    max_score: int | None = None,
+    text: str | None = None,
+    after_id: int | None = None,
+    period: Period | None = None,
+    with_suggestion: bool = False,
+    limit: int | None = 200,
+) -> list[RatingRow]:
+    """Ratings in the scope, newest first (``after_id`` for the live feed: only newer ones)."""
+    query = (
+        select(Rating, Branch.name, County.name, City.name, Activity.name)
+        .join(Branch, Branch.id == Rating.branch_id)
+        .join(County, County.id == Branch.county_id)
+        .join(City, City.id == County.city_id)
+        .join(Activity, Activity.id == Rating.activity_id, isouter=True)
+    )
+    if city_id is not None:
+        query = query.where(County.city_id == city_id)
+    if county_id is not None:
+        query = query.where(Branch.county_id == county_id)
+    if branch_id is not None:
+        query = query.where(Rating.branch_id == branch_id)
+    if min_score is not None:
+        query = query.where(Rating.score >= min_score)
+    if max_score is not None:
+        query = query.where(Rating.score <= max_score)
+    if text:
+        # Bound parameter: LIKE wildcards typed by the user are taken literally.
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(col(Rating.suggestion).like(f"%{escaped}%", escape="\\"))
+    if with_suggestion:
+        query = query.where(Rating.suggestion != "")
+    if after_id is not None:
+        query = query.where(Rating.id > after_id)
+    if period is not None:
+        from models.clock import LOCAL_TZ
+
+        first, last = period.bounds(targets_for(session, period.year))
+        start = datetime(first.year, first.month, first.day, tzinfo=LOCAL_TZ)
+        end = datetime(last.year, last.month, last.day, 23, 59, 59, 999999, tzinfo=LOCAL_TZ)
+        query = query.where(Rating.created_at >= start, Rating.created_at <= end)
+    query = query.order_by(col(Rating.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        RatingRow(r.id, r.created_at, city, county, r.branch_id, branch, activity or r.activity_name or "其他",
+                  r.score, r.suggestion, r.photo_id is not None, r.photo_id)
+        for r, branch, county, city, activity in session.exec(query).all()
+    ]
+
+
+@dataclass
+class ActivityRow:
+    id: int
+    branch_id: int
+    name: str
+    kind: str
+    held_on: date
+
+
+def activities(session: Session, branch_id: int, *, limit: int | None = None) -> list[ActivityRow]:
+    """A branch's activities, most recent first."""
+    query = select(Activity).where(Activity.branch_id == branch_id).order_by(
+        col(Activity.held_on).desc(), col(Activity.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [ActivityRow(a.id, a.branch_id, a.name, a.kind, a.held_on) for a in session.exec(query)]
+
+
+@dataclass
+class BranchDetail:
+    branch: BranchRow
+    checks: list[SpotCheckRow] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
+    ratings: list[RatingRow] = field(default_factory=list)
+
+
+def branch_detail(session: Session, branch_id: int, *, ratings_limit: int = 200) -> BranchDetail | None:
+    rows = branches(session, ids=[branch_id])
+    if not rows:
+        return None
+    return BranchDetail(
+        rows[0],
+        spot_checks(session, branch_id=branch_id),
+        activities(session, branch_id),
+        ratings(session, branch_id=branch_id, limit=ratings_limit),
+    )
+
+
+@dataclass
+class LectureRow:
+    id: int
+    cadre_id: int
+    cadre: str
+    department: str
+    held_on: date
+    place: str
+    audience: int
+    title: str
+    materials: str
+
+
+def lectures(session: Session, period: Period | None = None, *, department_id: int | None = None,
+             cadre_id: int | None = None, ids: list[int] | None = None) -> list[LectureRow]:
+    query = (
+        select(Lecture, Cadre.name, Department.name)
+        .join(Cadre, Cadre.id == Lecture.cadre_id)
+        .join(Department, Department.id == Cadre.department_id)
+    )
+    bounds = _period_bounds(session, period)
+    if bounds:
+        query = query.where(Lecture.held_on >= bounds[0], Lecture.held_on <= bounds[1])
+    if department_id is not None:
+        query = query.where(Cadre.department_id == department_id)
+    if cadre_id is not None:
+        query = query.where(Lecture.cadre_id == cadre_id)
+    if ids is not None:
+        query = query.where(col(Lecture.id).in_(ids))
+    rows = session.exec(query.order_by(Department.seq, Cadre.name, Lecture.held_on)).all()
+    return [
+        LectureRow(lec.id, lec.cadre_id, cadre, dept, lec.held_on, lec.place, lec.audience, lec.title,
+                   lec.materials)
+        for lec, cadre, dept in rows
+    ]
+
+
+@dataclass
+class ReportRow:
+    id: int
+    department: str
+    city: str
+    county: str
+    county_id: int
+    year: int
+    month: int
+    submitted_on: date | None
+
+
+def monthly_reports(session: Session, period: Period | None = None, *, city_id: int | None = None,
+                    county_id: int | None = None, department_id: int | None = None,
+                    ids: list[int] | None = None) -> list[ReportRow]:
+    query = (
+        select(MonthlyReport, Department.name, City.name, County.name)
+        .join(Department, Department.id == MonthlyReport.department_id)
+        .join(County, County.id == MonthlyReport.county_id)
+        .join(City, City.id == County.city_id)
+    )
+    if period is not None:
+        query = query.where(MonthlyReport.year == period.year)
+        if period.month is not None:
+            query = query.where(MonthlyReport.month == period.month)
+    if city_id is not None:
+        query = query.where(County.city_id == city_id)
+    if county_id is not None:
+        query = query.where(MonthlyReport.county_id == county_id)
+    if department_id is not None:
+        query = query.where(MonthlyReport.department_id == department_id)
+    if ids is not None:
+        query = query.where(col(MonthlyReport.id).in_(ids))
+    rows = session.exec(query.order_by(MonthlyReport.year, MonthlyReport.month, County.code)).all()
+    return [
+        ReportRow(r.id, dept, city, county, r.county_id, r.year, r.month, r.submitted_on)
+        for r, dept, city, county in rows
+    ]
+
+
+@dataclass
+class NameHit:
+    kind: str  # city / county / department / cadre / branch
+    id: int
+    name: str
+    context: str  # where it belongs, for telling namesakes apart
+
+
+def search_names(session: Session, text: str, *, limit: int = 50) -> list[NameHit]:
+    """Any city, county, department, cadre or branch whose name contains ``text`` (command palette)."""
+    text = text.strip()
+    if not text:
+        return []
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    hits: list[NameHit] = []
+    for city in session.exec(select(City).where(col(City.full_name).like(pattern, escape="\\")).limit(limit)):
+        hits.append(NameHit("city", city.id, city.full_name, "地市"))
+    for county, city in session.exec(
+        select(County, City.full_name).join(City).where(col(County.name).like(pattern, escape="\\")).limit(limit)
+    ):
+        hits.append(NameHit("county", county.id, county.name, city))
+    for dept in session.exec(
+        select(Department).where(or_(col(Department.name).like(pattern, escape="\\"),
+                                     col(Department.short_name).like(pattern, escape="\\"))).limit(limit)
+    ):
+        hits.append(NameHit("department", dept.id, dept.name, "部门"))
+    for cadre, dept in session.exec(
+        select(Cadre, Department.name).join(Department).where(col(Cadre.name).like(pattern, escape="\\")).limit(limit)
+    ):
+        hits.append(NameHit("cadre", cadre.id, cadre.name, dept))
+    for branch, county in session.exec(
+        select(Branch, County.name).join(County).where(col(Branch.name).like(pattern, escape="\\")).limit(limit)
+    ):
+        hits.append(NameHit("branch", branch.id, branch.name, county))
+    return hits[:limit]

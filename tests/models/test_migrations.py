@@ -1,0 +1,45 @@
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from models.db import DatabaseError, make_engine
+from models.migrate import current_revision, head_revision, require_current, upgrade
+
+
+def test_migrations_from_empty_match_the_tables(engine):
+    # The fixture database was migrated from empty; the models and the migrations must agree.
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), SQLModel.metadata)
+    assert diff == []
+    assert current_revision(engine) == head_revision()
+
+
+def test_upgrade_twice_is_a_no_op(engine):
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_newer_schema_is_refused_and_untouched(engine):
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(DatabaseError, match="比本程序新"):
+        upgrade(engine)
+    with pytest.raises(DatabaseError, match="比本程序新"):
+        require_current(engine)
+    assert current_revision(engine) == "9999_future"
+
+
+def test_empty_database_must_be_initialised(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(DatabaseError, match="zhudian init"):
+        require_current(engine)
+
+
+def test_sqlite_pragmas(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

@@ -1,0 +1,74 @@
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from models.progress import Period
+from models.reference import find_city, find_county, find_department
+from models.rules import alerts
+from models.tables import SpotCheck, Visit
+from models.visits import SpotCheckInput, VisitInput, VisitRejected, record_visit, validate_visit
+from tests import factories as f
+
+
+@pytest.fixture
+def base(session):
+    dept = find_department(session, "组织部")
+    city = find_city(session, "梅州")
+    county = find_county(session, "梅江区")
+    cadre = f.cadre(session, "组织部", "张三")
+
+    def make(**changes) -> VisitInput:
+        values = dict(department_id=dept.id, city_id=city.id, county_id=county.id, start_date=date(2019, 6, 3),
+                      full_days=1, cadre_ids=[cadre.id])
+        values.update(changes)
+        return VisitInput(**values)
+
+    return make
+
+
+def test_valid_visit_with_checks_is_recorded(session, base):
+    branch = f.branch(session, "梅江区")
+    visit = record_visit(session, base(checks=[SpotCheckInput(branch.id, True, False)]))
+    session.commit()
+    assert session.get(Visit, visit.id).county_id is not None
+    check = session.exec(select(SpotCheck)).one()
+    assert check.branch_id == branch.id and check.secretary_operates is False
+
+
+def test_city_level_visit_is_refused_with_the_reason(session, base):
+    with pytest.raises(VisitRejected) as info:
+        record_visit(session, base(county_id=None))
+    assert "县及以下" in info.value.check.errors["county_id"]
+    assert session.exec(select(Visit)).all() == []
+
+
+def test_big_meeting_needs_confirmation_and_is_flagged(session, base):
+    data = base(max_meeting_size=15)
+    check = validate_visit(session, data)
+    assert check.ok and "超过" in check.warnings["max_meeting_size"]
+    with pytest.raises(VisitRejected):
+        record_visit(session, data)
+    visit = record_visit(session, data, confirmed=True)
+    found = [a for a in alerts(session, Period(2019, 6), today=date(2020, 1, 1)) if a.rule == "meeting_size"]
+    assert found[0].records["visit"] == [visit.id]
+
+
+@pytest.mark.parametrize("changes, field, words", [
+    ({"start_date": date(2019, 3, 1)}, "start_date", "驻点工作期间"),
+    ({"end_date": date(2019, 6, 1)}, "end_date", "早于"),
+    ({"full_days": 3}, "full_days", "跨度"),
+    ({"full_days": 0}, "full_days", "大于 0"),
+    ({"cadre_ids": []}, "cadre_ids", "至少选择"),
+    ({"max_meeting_size": -1}, "max_meeting_size", "负数"),
+])
+def test_bad_fields_have_chinese_reasons(session, base, changes, field, words):
+    check = validate_visit(session, base(**changes))
+    assert words in check.errors[field]
+
+
+def test_county_of_another_city_and_foreign_cadre(session, base):
+    other = f.cadre(session, "宣传部")
+    check = validate_visit(session, base(county_id=find_county(session, "天河区").id, cadre_ids=[other.id]))
+    assert "不属于该地市" in check.errors["county_id"]
+    assert "本部门" in check.errors["cadre_ids"]
