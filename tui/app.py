@@ -29,7 +29,7 @@ from tui.palette import NamesProvider
 @dataclass
 class CampaignKnown(Message):
     year: int
-    months: list[int]
+    targets: Any
 
 
 @dataclass
@@ -83,6 +83,7 @@ class ZhudianApp(App):
         self.months: list[int] = []
         self.periods: list[Any] = []
         self.period: Any = None
+        self.targets: Any = None
         self.db_problem: str | None = None
         self.on_quit: list[Callable[[], None]] = []
 
@@ -145,11 +146,11 @@ class ZhudianApp(App):
                 years = campaign_years(session)
                 today = clock.local(self.now()).date()
                 year = pick_period(years, [], today)[0]
-                months = targets_for(session, year).months
+                targets = targets_for(session, year)
         except Exception as exc:
             self.post_message(StartFailed(self.describe_error(exc)))
             return
-        self.post_message(CampaignKnown(year, months))
+        self.post_message(CampaignKnown(year, targets))
 
     def on_start_failed(self, message: StartFailed) -> None:
         self.database_failed(message.reason, 2)
@@ -159,8 +160,9 @@ class ZhudianApp(App):
         from models.progress import Period
 
         self.database_ok()
-        self.year, self.months = message.year, message.months
-        self.periods = [Period(self.year, m) for m in self.months] + [Period(self.year)]
+        self.year, self.targets = message.year, message.targets
+        self.months = self.targets.months
+        self.periods = [Period(self.year), *[Period(self.year, m) for m in self.months]]
         today = clock.local(self.now()).date()
         _, month = pick_period([self.year], self.months, today)
         self.period = Period(self.year, month)

@@ -40,7 +40,7 @@ class AlertsScreen(LiveScreen):
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
         yield Input(placeholder="筛选：规则、对象或说明中的文字", id="filter", classes="filter")
-        yield KeyedTable([("severity", "程度"), ("level", "层级"), ("subject", "对象"), ("message", "说明"),
+        yield KeyedTable([("severity", "程度"), ("rule", "规则"), ("subject", "对象"), ("message", "说明"),
                           ("records", "记录")], id="alerts")
         yield from self.compose_bottom()
 
@@ -52,26 +52,26 @@ class AlertsScreen(LiveScreen):
     def fetch(self, session: Session, period: Any) -> list[Any]:
         from models.rules import alerts
 
-        return list(alerts(session, period))
+        return list(alerts(session, period, today=self.app.today()))
 
     def show(self, data: list[Any], period: Any) -> None:
         self.all = data
-        self._render()
+        self._fill()
 
-    def _render(self) -> None:
+    def _fill(self) -> None:
         text = self.filter_text.lower()
         rows, self.alerts = [], {}
         seen: dict[str, int] = {}
         for a in self.all:
-            if text and text not in f"{a.rule} {a.subject_name} {a.message}".lower():
+            if text and text not in f"{a.rule_label} {a.subject_name} {a.message}".lower():
                 continue
             base = f"alert:{a.rule}:{a.level}:{a.subject_id}"
             n = seen[base] = seen.get(base, 0) + 1
             key = f"{base}:{n}"
             self.alerts[key] = a
-            label, style = SEVERITY.get(a.severity, (a.severity, ""))
+            label, style = a.severity_label, SEVERITY.get(a.severity, ("", ""))[1]
             count = sum(len(v) for v in (a.records or {}).values())
-            rows.append((key, [fmt.cell(label, style, "left"), fmt.cell(LEVEL.get(a.level, a.level), "", "left"),
+            rows.append((key, [fmt.cell(label, style, "left"), fmt.cell(a.rule_label, "", "left"),
                                literal(a.subject_name, 16), literal(a.message, 60),
                                fmt.cell(str(count) if count else "")]))
         self.query_one(KeyedTable).sync(rows)
@@ -88,7 +88,7 @@ class AlertsScreen(LiveScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
-        self._render()
+        self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(KeyedTable).focus()
@@ -99,7 +99,7 @@ class AlertsScreen(LiveScreen):
             box.value = ""
             box.display = False
             self.filter_text = ""
-            self._render()
+            self._fill()
             self.query_one(KeyedTable).focus()
         else:
             super().action_back()

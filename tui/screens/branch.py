@@ -13,7 +13,7 @@ from tui.components.records_table import SPECS, TITLES, RecordsTable, show_value
 from tui.components.safe import clean
 from tui.screens.base import LiveScreen
 
-PARTS = [("spot_checks", "spot_check"), ("activities", "activity"), ("ratings", "rating"), ("photos", "photo")]
+PARTS = [("checks", "spot_check"), ("activities", "activity"), ("ratings", "rating"), ("photos", "photo")]
 
 
 class BranchScreen(LiveScreen):
@@ -51,8 +51,14 @@ class BranchScreen(LiveScreen):
                 label = {"member_count": "团员 ", "cadre": "团建指导员 "}.get(attr, "")
                 bits.append(label + clean(show_value(value), 16))
         self.query_one("#title", Static).update(" · ".join(bits))
+        if detail is None:
+            self.query_one("#title", Static).update("该团支部已不存在")
+            return
         for attr, kind in PARTS:
-            rows = list(getattr(detail, attr, []) or [])
+            if attr == "photos":  # photos come with ratings: list the ratings that carry one
+                rows = [r for r in detail.ratings if r.has_photo]
+            else:
+                rows = list(getattr(detail, attr, []) or [])
             table = self.query_one(f"#{attr}", RecordsTable)
             table.set_records(rows)
             pane = self.query_one(TabbedContent).get_tab(f"tab-{attr}")

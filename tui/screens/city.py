@@ -69,13 +69,13 @@ class CityScreen(LiveScreen):
         return (self.app.period, self.county_id)
 
     def fetch(self, session: Session, params: Any) -> CityData:
+        from models import records
         from models.progress import progress, rating_trend
 
-        from models import records
-
         period, county_id = params
-        city = next(f for f in progress(session, "city", period) if f.id == self.city_id)
-        counties = progress(session, "county", period, city_id=self.city_id)
+        today = self.app.today()
+        city = progress(session, "city", period, city_id=self.city_id, today=today)[0]
+        counties = progress(session, "county", period, city_id=self.city_id, today=today)
         visits = records.visits(session, period, city_id=self.city_id)
         if county_id is None:
             branches = records.branches(session, city_id=self.city_id)
@@ -86,9 +86,9 @@ class CityScreen(LiveScreen):
 
     def show(self, data: CityData, params: Any) -> None:
         self.data = data
-        self._render()
+        self._fill()
 
-    def _render(self) -> None:
+    def _fill(self) -> None:
         data = self.data
         if data is None:
             return
@@ -131,7 +131,7 @@ class CityScreen(LiveScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.filter_text = event.value.strip()
-            self._render()
+            self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -149,7 +149,7 @@ class CityScreen(LiveScreen):
             box.value = ""
             box.display = False
             self.filter_text = ""
-            self._render()
+            self._fill()
             self._focus_table()
         else:
             super().action_back()

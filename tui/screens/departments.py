@@ -62,16 +62,15 @@ class DepartmentsScreen(LiveScreen):
 
     def fetch(self, session: Session, year: int) -> DepartmentsData:
         from models.progress import Period, progress, visit_days_grid
-
         from models.targets import targets_for
 
         t = targets_for(session, year)
         whole = Period(year)
         return DepartmentsData(
             months=t.months,
-            departments=progress(session, "department", whole),
+            departments=progress(session, "department", whole, today=self.app.today()),
             grid=visit_days_grid(session, year),
-            cadres=progress(session, "cadre", whole),
+            cadres=progress(session, "cadre", whole, today=self.app.today()),
             month_target=t.dept_days_per_month,
             year_target=t.cadre_days_per_year,
             lecture_target=t.lectures_per_cadre,

@@ -46,7 +46,7 @@ class EvaluationScreen(LiveScreen):
     def fetch(self, session: Session, period: Any) -> Any:
         from models.evaluation import evaluate
 
-        return evaluate(session, period)
+        return evaluate(session, period, today=self.app.today())
 
     def show(self, result: Any, period: Any) -> None:
         self.query_one("#eval-cities", KeyedTable).sync(score_rows("city", result.cities))

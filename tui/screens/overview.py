@@ -108,19 +108,20 @@ class OverviewScreen(LiveScreen):
         from models.progress import progress, rating_trend
         from models.rules import alerts
 
-        figures = progress(session, "city", period)
+        today = self.app.today()
+        figures = progress(session, "city", period, today=today)
         trends = rating_trend(session, period.year, level="city")
         counts: dict[int, int] = {}
-        for alert in alerts(session, period):
+        for alert in alerts(session, period, today=today):
             if alert.level == "city":
                 counts[alert.subject_id] = counts.get(alert.subject_id, 0) + 1
         return OverviewData(figures, trends, counts)
 
     def show(self, data: OverviewData, period: Any) -> None:
         self.data = data
-        self._render()
+        self._fill()
 
-    def _render(self) -> None:
+    def _fill(self) -> None:
         data = self.data
         if data is None:
             return
@@ -146,7 +147,7 @@ class OverviewScreen(LiveScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.filter_text = event.value.strip()
-            self._render()
+            self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -160,7 +161,7 @@ class OverviewScreen(LiveScreen):
             box.value = ""
             box.display = False
             self.filter_text = ""
-            self._render()
+            self._fill()
             self.query_one(KeyedTable).focus()
         else:
             super().action_back()

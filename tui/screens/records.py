@@ -29,8 +29,8 @@ def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> li
         return list(records.lectures(session, period, ids=ids))
     if kind == "monthly_report":
         return list(records.monthly_reports(session, period, ids=ids))
-    if kind == "rating":
-        return list(records.ratings(session, ids=ids))
+    if kind == "branch":
+        return list(records.branches(session, ids=ids))
     return []
 
 

@@ -157,7 +157,7 @@ class VisitForm(ModalScreen[int | None]):
     # --- saving ------------------------------------------------------------------------------
 
     def draft(self) -> tuple[Any, list[str]]:
-        from models.visits import SpotCheckDraft, VisitDraft
+        from models.visits import SpotCheckInput, VisitInput
 
         problems = []
 
@@ -187,17 +187,15 @@ class VisitForm(ModalScreen[int | None]):
         secretary_bad = set(self.query_one("#secretary-bad", SelectionList).selected)
         if (wechat_bad | secretary_bad) - set(checked):
             problems.append("标记问题的支部须同时勾选为“实地抽查的团支部”")
-        draft = VisitDraft(
+        draft = VisitInput(
             department_id=sel("department"), city_id=sel("city"),
             county_id=None if county in (None, ABOVE_COUNTY) else county,
             start_date=start, end_date=end, full_days=days, town=self.query_one("#town", Input).value,
             max_meeting_size=meeting, cadre_ids=list(self.query_one("#cadres", SelectionList).selected),
-            spot_checks=[SpotCheckDraft(b, wechat_ok=b not in wechat_bad, secretary_operates=b not in secretary_bad)
+            checks=[SpotCheckInput(b, wechat_ok=b not in wechat_bad, secretary_operates=b not in secretary_bad)
                          for b in checked],
             notes=self.query_one("#notes", Input).value,
         )
-        if county is None and not problems:
-            problems.append("请选择县（市、区）或镇街")
         return draft, problems
 
     def action_save(self) -> None:
@@ -210,27 +208,27 @@ class VisitForm(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, draft: Any, confirmed: bool) -> None:
         from models.db import session_scope
-        from models.visits import VisitRefused, record_visit
+        from models.visits import VisitRejected, record_visit
 
         try:
             with session_scope(self.app.engine) as session:
                 visit = record_visit(session, draft, confirmed=confirmed)
                 visit_id = visit.id
-        except VisitRefused as refused:
-            self.app.call_from_thread(self._refused, refused.verdict)
+        except VisitRejected as refused:
+            self.app.call_from_thread(self._refused, refused.check)
             return
         except Exception as exc:
             self.app.call_from_thread(self._error, [self.app.describe_error(exc)])
             return
         self.app.call_from_thread(self._saved, visit_id)
 
-    def _refused(self, verdict: Any) -> None:
-        if verdict.errors:
+    def _refused(self, check: Any) -> None:
+        if check.errors:
             self.pending_confirm = []
-            self._error(["不予登记：" + e for e in verdict.errors])
+            self._error(["不予登记：" + e for e in check.errors.values()])
         else:
-            self.pending_confirm = list(verdict.confirm)
-            self._error([*verdict.confirm, "再按 Ctrl+S（或“保存”）确认登记。"], confirm=True)
+            self.pending_confirm = list(check.warnings.values())
+            self._error([*check.warnings.values(), "再按 Ctrl+S（或“保存”）确认登记。"], confirm=True)
 
     def _error(self, lines: list[str], confirm: bool = False) -> None:
         box = self.query_one("#form-errors", Static)
