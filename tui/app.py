@@ -84,6 +84,7 @@ class ZhudianApp(App):
         self.periods: list[Any] = []
         self.period: Any = None
         self.targets: Any = None
+        self._pending_mode = "overview"
         self.db_problem: str | None = None
         self.on_quit: list[Callable[[], None]] = []
 
@@ -170,7 +171,7 @@ class ZhudianApp(App):
 
         for mode, factory in MODES.items():
             self.add_mode(mode, factory)
-        self.switch_mode("overview")
+        self.switch_mode(self._pending_mode)
 
     # --- period --------------------------------------------------------------------------------
 
@@ -196,7 +197,9 @@ class ZhudianApp(App):
     # --- navigation ----------------------------------------------------------------------------
 
     def action_show(self, mode: str) -> None:
-        if self.periods and mode in self._modes:
+        if not self.periods:
+            self._pending_mode = mode  # pressed before the database answered: go there once it does
+        elif mode in self._modes:
             self.switch_mode(mode)
 
     def action_record_visit(self) -> None:

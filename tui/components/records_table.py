@@ -23,10 +23,10 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
     "spot_check": [("checked_on", "日期", 10), ("branch", "团支部", 20), ("county", "县区", 8),
                    ("wechat_ok", "微信群达标", 4), ("secretary_operates", "书记会操作智慧团建", 4),
                    ("notes", "备注", 30)],
-    "branch": [("name", "团支部", 22), ("county", "县区", 8), ("kind_label", "类型", 6),
+    "branch": [("name", "团支部", 30), ("county", "县区", 8), ("kind_label", "类型", 6),
                ("member_count", "团员数", 5), ("has_secretary", "有书记", 4)],
-    "rating": [("created_at", "时间", 16), ("score", "评分", 5), ("branch", "团支部", 18), ("county", "县区", 8),
-               ("city", "地市", 4), ("activity", "活动", 14), ("suggestion", "意见建议", 40),
+    "rating": [("created_at", "时间", 16), ("score", "评分", 5), ("suggestion", "意见建议", 36),
+               ("branch", "团支部", 18), ("activity", "活动", 14), ("county", "县区", 8), ("city", "地市", 4),
                ("has_photo", "照片", 4)],
     "lecture": [("held_on", "日期", 10), ("cadre", "授课人", 8), ("department", "部门", 10), ("title", "题目", 24),
                 ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12)],
@@ -61,9 +61,11 @@ def spec_for(kind: str, sample: Any | None) -> list[tuple[str, str, int]]:
     spec = SPECS.get(kind, [])
     if sample is None:
         return spec
-    have = {f.name for f in fields(sample)} if is_dataclass(sample) else set(vars(sample))
-    chosen = [c for c in spec if c[0] in have]
-    return chosen or [(name, name, 12) for name in sorted(have)]
+    chosen = [c for c in spec if hasattr(sample, c[0])]
+    if chosen:
+        return chosen
+    have = [f.name for f in fields(sample)] if is_dataclass(sample) else sorted(vars(sample))
+    return [(name, name, 12) for name in have]
 
 
 class RecordsTable(KeyedTable):

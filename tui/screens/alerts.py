@@ -45,7 +45,6 @@ class AlertsScreen(LiveScreen):
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
         self.query_one(KeyedTable).focus()
         super().on_mount()
 

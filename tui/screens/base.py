@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import DataTable, Footer, TabbedContent
 from textual.worker import get_current_worker
 
 from tui.components.banner import DbBanner
@@ -43,6 +43,7 @@ class LiveScreen(Screen):
     """
 
     MODE = ""
+    AUTO_FOCUS = None  # focus_active_table picks the table in view (auto-focus would switch tabs)
     REFRESH_SECONDS = 5.0
     RETRY_SECONDS = 2.0
 
@@ -61,7 +62,23 @@ class LiveScreen(Screen):
     # --- refresh loop -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._initial_focus)
         self.reload()
+
+    def _initial_focus(self) -> None:
+        if self.focused is None:
+            self.focus_active_table()
+
+    def focus_active_table(self) -> None:
+        """Keyboard first: the table in view takes the keys (Enter drills down from it)."""
+        tabs = self.query(TabbedContent)
+        scope = tabs.first().active_pane if tabs else self
+        tables = scope.query(DataTable) if scope is not None else []
+        if tables:
+            tables.first().focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self.focus_active_table)
 
     def on_screen_resume(self) -> None:
         nav = self.query(NavBar)

@@ -48,7 +48,8 @@ class CityScreen(LiveScreen):
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
         yield Input(placeholder="筛选团支部/县区名称，回车确定，Esc 取消", id="filter", classes="filter")
-        with TabbedContent(id="tabs"):
+        initial = "tab-branches" if self.county_id is not None else "tab-counties"
+        with TabbedContent(id="tabs", initial=initial):
             with TabPane("县区", id="tab-counties"):
                 yield KeyedTable(COUNTY_COLUMNS, id="counties", fixed_columns=1)
             with TabPane("驻点记录", id="tab-visits"):
@@ -60,9 +61,6 @@ class CityScreen(LiveScreen):
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        if self.county_id is not None:
-            self.query_one(TabbedContent).active = "tab-branches"
         super().on_mount()
 
     def params(self) -> Any:
@@ -138,10 +136,7 @@ class CityScreen(LiveScreen):
             self._focus_table()
 
     def _focus_table(self) -> None:
-        active = self.query_one(TabbedContent).active
-        table = {"tab-counties": "#counties", "tab-visits": "#visits", "tab-branches": "#branches"}.get(active)
-        if table:
-            self.query_one(table).focus()
+        self.focus_active_table()
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)

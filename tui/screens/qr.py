@@ -39,7 +39,7 @@ class QrScreen(LiveScreen):
     MODE = "qr"
     BINDINGS = [
         Binding("slash", "search", "找团支部", show=True),
-        Binding("s", "save_png", "保存PNG", show=True),
+        Binding("ctrl+s", "save_png", "保存PNG", show=True),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -65,7 +65,7 @@ class QrScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick_countdown)
-        self.query_one("#qr-search", Input).focus()
+        self.query_one("#qr-branches", OptionList).focus()
         super().on_mount()
 
     def params(self) -> Any:
