@@ -43,7 +43,7 @@ class LiveScreen(Screen):
     """
 
     MODE = ""
-    AUTO_FOCUS = None  # focus_active_table picks the table in view (auto-focus would switch tabs)
+    AUTO_FOCUS = ""  # off: focus_active_table picks the table in view (auto-focus would switch tabs)
     REFRESH_SECONDS = 5.0
     RETRY_SECONDS = 2.0
 

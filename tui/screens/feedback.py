@@ -102,7 +102,7 @@ class FeedbackScreen(LiveScreen):
             self.reload()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else event.value
+        value = event.value if isinstance(event.value, int) else None
         if event.select.id == "city":
             self._set(city_id=value, county_id=None)
         elif event.select.id == "county":

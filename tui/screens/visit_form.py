@@ -141,7 +141,7 @@ class VisitForm(ModalScreen[int | None]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.pending_confirm = []
-        value = None if event.value is Select.BLANK else event.value
+        value = event.value if isinstance(event.value, int) else None
         if value is None:
             return
         if event.select.id == "department":
@@ -163,7 +163,7 @@ class VisitForm(ModalScreen[int | None]):
 
         def sel(name: str) -> int | None:
             value = self.query_one(f"#{name}", Select).value
-            return None if value is Select.BLANK else value  # type: ignore[return-value]
+            return value if isinstance(value, int) else None
 
         start_text = self.query_one("#start", Input).value
         start = parse_date(start_text)
