@@ -17,7 +17,9 @@ QUIET = 2
 
 
 def matrix(data: str) -> list[list[bool]]:
-    qr = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # Level L keeps a live URL (~70 characters) at version 4: 37 modules with the quiet zone, 19 rows,
+    # so it fits an 80x24 terminal. A screen is not a worn sticker; L's 7 % recovery is enough there.
+    qr = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_L)
     qr.add_data(data)
     qr.make(fit=True)
     return [list(row) for row in qr.get_matrix()]
@@ -70,6 +72,10 @@ class QrView(Widget):
         top = max(0, (height - need_h) // 2)
         left = max(0, (width - need_w) // 2)
         row = y - top
+        if self._lines and (need_w > width or need_h > height):
+            # Never draw a cropped code (a phone would misread it): say what to do instead.
+            message = "窗口太小，放大终端或按 Ctrl+S 保存图片" if y == height // 2 else ""
+            return Strip([Segment(message)]).crop(0, width)
         if not self._lines or row < 0 or row >= need_h:
             return Strip.blank(width)
         # Dark modules drawn in black on a white cell: ▀ = dark top, light bottom.
