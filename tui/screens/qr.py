@@ -117,7 +117,7 @@ class QrScreen(LiveScreen):
         if self.branch_id is None or not self.url:
             return
         left = max(0, int(self.deadline - time.monotonic() + 0.999))
-        caption = f"{left} 秒后更新 · 请扫码评价 · {clean(self.branch_label, 40)}"
+        caption = f"{left} 秒后更新 · 请扫码评价 · {clean(self.branch_label.split('（')[0], 30)}"
         if self.saved is not None:
             caption += f" · 已保存 {self.saved.name}"
         self.query_one("#qr-caption", Static).update(caption)
