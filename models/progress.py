@@ -287,12 +287,25 @@ def progress(
     month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
     stat_cols = [func.sum(getattr(RatingStat, c)) for c in ("count", "score_sum", "suggestions", "photos",
                                                             "n1", "n2", "n3", "n4", "n5")]
+    # Summed per county in the database: one row per county comes back however many ratings (and
+    # rated activities) there are, so the Python side below stays flat as ratings grow.
+    in_period = (RatingStat.month >= month_lo, RatingStat.month <= month_hi)
     stats = session.exec(
-        select(Branch.county_id, RatingStat.branch_id, RatingStat.activity_id, *stat_cols)
+        select(Branch.county_id, *stat_cols)
         .join(Branch, Branch.id == RatingStat.branch_id)
-        .where(RatingStat.month >= month_lo, RatingStat.month <= month_hi)
-        .group_by(Branch.county_id, RatingStat.branch_id, RatingStat.activity_id)
+        .where(*in_period)
+        .group_by(Branch.county_id)
     ).all()
+    rated = (
+        select(Branch.county_id, RatingStat.branch_id, RatingStat.activity_id)
+        .join(Branch, Branch.id == RatingStat.branch_id)
+        .where(*in_period, RatingStat.activity_id != 0)
+        .distinct()
+        .subquery()
+    )
+    activities_rated: dict[int, int] = dict(
+        session.exec(select(rated.c.county_id, func.count()).group_by(rated.c.county_id)).all()  # type: ignore[arg-type]
+    )
 
     reports = session.exec(
         select(MonthlyReport).where(MonthlyReport.year == period.year,
@@ -338,8 +351,7 @@ def progress(
                     fig.branches_checked += 1
                     fig.check_failures += int(failed)
 
-            activities: set[tuple[int, int]] = set()
-            for county, branch_id, activity_id, count, total, sugg, photos, *dist in stats:
+            for county, count, total, sugg, photos, *dist in stats:
                 if county not in subj.counties:
                     continue
                 fig.rating_count += count or 0
@@ -348,9 +360,8 @@ def progress(
                 fig.photos += photos or 0
                 for i, n in enumerate(dist):
                     fig.score_counts[i] += n or 0
-                if activity_id:
-                    activities.add((branch_id, activity_id))
-            fig.activities_rated = len(activities)
+            # A (branch, activity) pair lies in exactly one county, so per-county counts add up.
+            fig.activities_rated = sum(activities_rated.get(county, 0) for county in subj.counties)
 
             _report_figures(fig, subj, tree, report_by_key, period, targets, today, period_months)
 

@@ -339,3 +339,20 @@ class AuditEntry(SQLModel, table=True):
 
 
 REFERENCE_TABLES = ("city", "county", "department", "assignment", "campaign", "target")
+
+
+# --- survey server ------------------------------------------------------------------------------
+
+
+class RateCounter(SQLModel, table=True):
+    """Requests per client key and minute, shared by every survey worker and machine.
+
+    Kept in the database (not in process memory) so that the limit holds across several gunicorn
+    workers and several servers behind one load balancer. Old windows are purged as new ones open.
+    """
+
+    key: str = Field(max_length=80, primary_key=True)  # "post:<salted client hash>"
+    window: int = Field(primary_key=True)  # minutes since the epoch
+    count: int = 0
+
+    __table_args__ = (Index("ix_ratecounter_window", "window"),)

@@ -19,6 +19,7 @@ from models.tables import (
     MonthlyReport,
     Rating,
     SpotCheck,
+    SurveyLink,
     Visit,
     VisitCadre,
 )
@@ -106,3 +107,10 @@ def monthly_report(session: Session, department: str, county_name: str, month: i
 
 def all_branches(session: Session) -> list[Branch]:
     return list(session.exec(select(Branch)))
+
+
+def survey_link(session: Session, b: Branch, **options) -> SurveyLink:
+    """A survey link for a branch (``visit_id``, ``opens_at``, ``closes_at``, ``max_responses``, ``live``)."""
+    from models.links import create_link
+
+    return create_link(session, b.id, **options)

@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "status": "tui.commands.status:status",
     "branch": "tui.commands.branch:branch",
     "dashboard": "tui.commands.dashboard:dashboard",
+    "link": "tui.commands.link:link",
+    "serve": "tui.commands.serve:serve",
 }
 
 

@@ -1,0 +1,279 @@
+"""Load benchmark of the survey server, measured side by side with a bare hello-world Flask app.
+
+Starts the real ``zhudian serve`` (gunicorn, several workers) on a fresh database and a hello-world
+app under the same gunicorn configuration, drives both from this process with concurrent keep-alive
+clients (threads, http.client) on 127.0.0.1 only, and prints:
+
+- form GET and rating POST throughput, each as a ratio to the hello-world endpoint (targets: GET >= 0.7,
+  POST >= 0.6);
+- p99 latency at 50 concurrent clients (target < 100 ms);
+- stored ratings against successful POST responses (must be equal).
+
+Usage: python bench/bench_survey.py [--db URL] [--workers N] [--threads N] [--clients 50] [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HIDDEN = re.compile(rb'<input type="hidden" name="(\w+)" value="([^"]*)">')
+COOKIE = re.compile(r"zd_cid=([^;]+)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(port: int, path: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"server on port {port} did not become healthy")
+
+
+def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@dataclass
+class Result:
+    ok: int = 0
+    failed: int = 0
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def p(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        data = sorted(self.latencies)
+        return data[min(len(data) - 1, int(q * len(data)))] * 1000
+
+
+def drive(port: int, clients: int, seconds: float, make_request: Callable[[int], tuple[str, str, bytes | None, dict]],
+          expect: int) -> Result:
+    """``clients`` threads, each on its own keep-alive connection, for ``seconds``."""
+    result = Result()
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    start_gate = threading.Barrier(clients + 1)
+
+    def worker(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        ok = failed = 0
+        lat: list[float] = []
+        start_gate.wait()
+        i = 0
+        while time.perf_counter() < stop_at:
+            method, path, body, headers = make_request(n * 1_000_000 + i)
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                good = response.status == expect
+            except (OSError, http.client.HTTPException):
+                good = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            lat.append(time.perf_counter() - t0)
+            ok += good
+            failed += not good
+        with lock:
+            result.ok += ok
+            result.failed += failed
+            result.latencies.extend(lat)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    start_gate.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def fetch_forms(port: int, token: str, count: int, clients: int) -> list[tuple[str, str, str]]:
+    """(client cookie, submission id, form token) of ``count`` fresh forms, each as a new phone."""
+    forms: list[tuple[str, str, str]] = []
+    lock = threading.Lock()
+    per = count // clients + 1
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        got = []
+        for _ in range(per):
+            conn.request("GET", f"/s/{token}")
+            response = conn.getresponse()
+            body = response.read()
+            cid = COOKIE.search(response.getheader("Set-Cookie") or "").group(1)
+            hidden = {k.decode(): v.decode() for k, v in HIDDEN.findall(body)}
+            got.append((cid, hidden["sid"], hidden["ft"]))
+        with lock:
+            forms.extend(got)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return forms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+
+    from sqlmodel import Session, func, select
+
+    from models.db import make_engine, session_scope
+    from models.links import create_link
+    from models.migrate import upgrade
+    from models.reference import find_county, load_reference
+    from models.tables import Activity, Branch, Rating
+
+    home = Path(tempfile.mkdtemp(prefix="zhudian-bench-"))
+    db_url = args.db or f"sqlite:///{home / 'bench.db'}"
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        load_reference(session)
+        county = find_county(session, "梅江区")
+        branch = Branch(name=f"压测团支部{int(time.time())}", county_id=county.id)
+        session.add(branch)
+        session.flush()
+        from datetime import date
+
+        activities = [Activity(branch_id=branch.id, name=f"主题团日{i}", held_on=date(2019, 5, i + 1)) for i in range(5)]
+        session.add_all(activities)
+        session.flush()
+        token = create_link(session, branch.id).token
+        activity_id = activities[0].id
+        with Session(engine) as s2:
+            before = s2.exec(select(func.count()).select_from(Rating)).one()
+
+    env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT),
+           # The limit stays on (its counter is written on every POST, as in production) but high enough
+           # that one test machine standing in for thousands of phones is not refused.
+           "ZHUDIAN_RATE_LIMIT_POST": "100000000"}
+    env.pop("ZHUDIAN_DATABASE_URL", None)
+    survey_port, hello_port = free_port(), free_port()
+    survey = start([sys.executable, "-m", "tui", "--db", db_url, "serve", "--host", "127.0.0.1",
+                    "--port", str(survey_port), "--workers", str(args.workers), "--threads", str(args.threads)], env)
+    hello = start([sys.executable, "-c",
+                   "from survey.server import serve; from bench.hello_app import create_hello; "
+                   f"serve(create_hello, host='127.0.0.1', port={hello_port}, workers={args.workers}, "
+                   f"threads={args.threads})"], env)
+    try:
+        wait_healthy(survey_port, "/healthz", survey)
+        wait_healthy(hello_port, "/", hello)
+        c, secs = args.clients, args.seconds
+        print(f"zhudian serve: gunicorn, {args.workers} workers × {args.threads} threads; "
+              f"{c} concurrent clients, {secs:.0f} s per phase; database {engine.url.get_backend_name()}; "
+              f"{os.cpu_count()} CPU cores shared by server and client")
+
+        hello_get = drive(hello_port, c, secs, lambda i: ("GET", "/", None, {}), 200)
+        survey_get = drive(survey_port, c, secs, lambda i: ("GET", f"/s/{token}", None, {}), 200)
+
+        # Forms for the POST phase, fetched beforehand (each as a different phone) so that the timed
+        # phase measures the rating POST alone.
+        need = int(max(survey_get.rate, 50) * secs * 1.5) + c * 10
+        forms = fetch_forms(survey_port, token, need, c)
+        form_iter = iter(forms)
+        form_lock = threading.Lock()
+        ctype = {"Content-Type": "application/x-www-form-urlencoded"}
+
+        def hello_post(i: int):
+            body = urlencode({"sid": "x" * 32, "ft": "y" * 100, "activity": "1", "score": "5",
+                              "suggestion": "活动很好"}).encode()
+            return "POST", "/", body, ctype
+
+        def survey_post(i: int):
+            with form_lock:
+                cid, sid, ft = next(form_iter)
+            body = urlencode({"sid": sid, "ft": ft, "activity": str(activity_id), "score": str(i % 5 + 1),
+                              "suggestion": "活动很好，希望多组织"}).encode()
+            return "POST", f"/s/{token}", body, {**ctype, "Cookie": f"zd_cid={cid}"}
+
+        hello_post_r = drive(hello_port, c, secs, hello_post, 200)
+        survey_post_r = drive(survey_port, c, secs, survey_post, 303)
+    finally:
+        stop(survey)
+        stop(hello)
+
+    with Session(engine) as session:
+        stored = session.exec(select(func.count()).select_from(Rating)).one() - before
+    engine.dispose()
+    if not args.db:
+        shutil.rmtree(home, ignore_errors=True)
+
+    def line(name: str, r: Result) -> str:
+        return (f"{name:<22} {r.rate:8.0f} req/s  ok {r.ok:6d}  failed {r.failed:4d}  "
+                f"p50 {r.p(0.5):6.1f} ms  p99 {r.p(0.99):6.1f} ms")
+
+    print(line("hello GET", hello_get))
+    print(line("survey form GET", survey_get))
+    print(line("hello POST", hello_post_r))
+    print(line("survey rating POST", survey_post_r))
+    get_ratio = survey_get.rate / hello_get.rate
+    post_ratio = survey_post_r.rate / hello_post_r.rate
+    print(f"GET  throughput ratio to hello world: {get_ratio:.2f}  (target >= 0.7)")
+    print(f"POST throughput ratio to hello world: {post_ratio:.2f}  (target >= 0.6)")
+    print(f"p99 at {c} concurrent clients: GET {survey_get.p(0.99):.1f} ms, POST {survey_post_r.p(0.99):.1f} ms "
+          f"(target < 100 ms)")
+    print(f"stored ratings {stored} vs successful POST responses {survey_post_r.ok}: "
+          f"{'equal' if stored == survey_post_r.ok else 'DIFFERENT'}")
+
+
+if __name__ == "__main__":
+    main()

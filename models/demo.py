@@ -1,0 +1,573 @@
+"""The demo province: a believable, deterministic Guangdong for trying zhudian and for benchmarks.
+
+:func:`build_demo` fills an (empty or demo) database with every city and county unit's branches,
+the departments' cadres, visits April–November that mostly keep the seed's rules and sometimes break
+them on purpose, spot checks, activities, lectures, monthly forms (附件2), survey links and members'
+ratings with their roll-up. Everything is drawn from ``random.Random(seed)`` and fixed base dates,
+never the wall clock, so one seed always gives the same province.
+
+Speed: rows are generated in Python and written with Core ``insert()`` executemany in large chunks;
+on SQLite the ratings go through the DBAPI ``executemany`` directly (the same text SQLAlchemy would
+store). The :class:`RatingStat` roll-up is counted while generating, using :func:`stat_values`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import json
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Connection, Engine, insert, select, text
+from sqlmodel import Session, SQLModel
+
+from models import demo_names as names
+from models.clock import LOCAL_TZ
+from models.db import DatabaseError, is_sqlite
+from models.feedback import SCORE_COLUMNS, stat_values
+from models.migrate import upgrade
+from models.reference import load_reference
+from models.tables import (
+    REFERENCE_TABLES,
+    Activity,
+    Assignment,
+    AuditEntry,
+    Branch,
+    BranchKind,
+    Cadre,
+    Campaign,
+    City,
+    County,
+    CountyKind,
+    Department,
+    Lecture,
+    MonthlyReport,
+    Rating,
+    RatingStat,
+    ServiceProject,
+    SpotCheck,
+    SurveyLink,
+    Visit,
+    VisitCadre,
+)
+from models.targets import DEFAULT_YEAR
+
+DEFAULT_RATINGS = 50_000
+DEFAULT_SEED = 2019
+MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finished demo build
+MARKER_ACTOR = "zhudian demo"
+CHUNK = 20_000
+# Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
+GENERATOR_VERSION = 3
+
+BRANCH_KINDS = [k.value for k in BranchKind]
+BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
+SCORE_PROFILES = {  # cumulative probabilities of scores 1..5: most branches do well, a few do not
+    "good": [0.01, 0.03, 0.10, 0.40, 1.0],
+    "fair": [0.04, 0.10, 0.30, 0.70, 1.0],
+    "poor": [0.12, 0.28, 0.55, 0.85, 1.0],
+}
+DAY_OFFSET_WEIGHTS = [55, 20, 10, 6, 4, 3, 2]  # days between an activity and a rating of it
+RATING_DAY_SECONDS = 16 * 3600  # ratings fall between 08:00 and 24:00 China time
+EMPTY_SUGGESTION_SHARE = 0.6
+OTHER_ACTIVITY_SHARE = 0.04
+OTHER_ACTIVITY_NAMES = ["支部学习会", "周末义工活动", "青年座谈会", "团员志愿服务", "支部读书会"]
+
+
+@dataclass(frozen=True)
+class DemoParams:
+    ratings: int = DEFAULT_RATINGS
+    seed: int = DEFAULT_SEED
+    year: int = DEFAULT_YEAR
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class DemoSummary:
+    """What was built: row counts and the rule breaks planted on purpose (for tests and the user)."""
+
+    params: DemoParams
+    counts: dict[str, int] = field(default_factory=dict)
+    short_months: list[tuple[str, int, float]] = field(default_factory=list)  # (department, month, days)
+    city_level_visits: list[int] = field(default_factory=list)  # visit ids with county_id None
+    big_meetings: list[tuple[int, int]] = field(default_factory=list)  # (visit id, meeting size)
+    missing_forms: list[tuple[str, int]] = field(default_factory=list)  # (department, month) never reported
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"params": self.params.as_dict(), "generator": GENERATOR_VERSION, "counts": self.counts, "short_months": self.short_months,
+                "city_level_visits": self.city_level_visits, "big_meetings": self.big_meetings,
+                "missing_forms": self.missing_forms}
+
+
+class NotADemoDatabase(DatabaseError):
+    """The target database holds work records that the demo did not write: never touch it."""
+
+
+# --- the marker row: which parameters built this database -----------------------------------------
+
+
+def demo_marker(engine: Engine) -> dict | None:
+    """The parameters and summary of the finished demo build stored in this database, if any.
+
+    The marker is written last, in the same transaction as everything else, so its presence means
+    the build completed.
+    """
+    with engine.connect() as conn:
+        return demo_marker_in(conn)
+
+
+def demo_marker_in(conn: Connection) -> dict | None:
+    row = conn.execute(select(AuditEntry.new_values).where(AuditEntry.table_name == MARKER_TABLE).limit(1)).first()
+    return json.loads(row[0]) if row else None
+
+
+WORK_TABLES = [t for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+
+
+def has_work_records(conn: Connection) -> bool:
+    return any(conn.execute(select(t.c[next(iter(t.c.keys()))]).limit(1)).first() for t in WORK_TABLES)
+
+
+def _clear_work_records(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in WORK_TABLES) + " RESTART IDENTITY CASCADE"))
+    else:
+        for table in WORK_TABLES:
+            conn.execute(table.delete())
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+
+def build_demo(engine: Engine, params: DemoParams = DemoParams(),
+               progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Migrate, load reference data and fill the database with the demo province, in one transaction.
+
+    The database must be empty of work records or hold an earlier demo build (which is replaced);
+    anything else raises :class:`NotADemoDatabase` and nothing is written.
+    """
+    if params.ratings < 0:
+        raise ValueError("ratings must be >= 0")
+    started = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    upgrade(engine)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # A throwaway demo: trade crash safety for speed during the build only.
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            conn.commit()
+        with conn.begin():
+            if has_work_records(conn):
+                if demo_marker_in(conn) is None:
+                    raise NotADemoDatabase("该数据库中已有正式（非演示）数据，演示数据不会写入其中；请换用空数据库。")
+                _clear_work_records(conn)
+            with Session(bind=conn) as session:
+                load_reference(session, params.year)
+                session.flush()
+            summary = _Generator(conn, params, say).run()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            conn.commit()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+class _Generator:
+    """One build: draws every record from one ``random.Random`` in a fixed order."""
+
+    def __init__(self, conn: Connection, params: DemoParams, say: Callable[[str], None]):
+        self.conn = conn
+        self.p = params
+        self.say = say
+        self.rng = random.Random(params.seed)
+        self.summary = DemoSummary(params=params)
+        year = params.year
+        campaign = conn.execute(select(Campaign.start_month, Campaign.end_month).where(Campaign.year == year)).one()
+        self.months = list(range(campaign[0], campaign[1] + 1))
+        self.first_day = date(year, self.months[0], 1)
+        self.last_day = date(year, self.months[-1], calendar.monthrange(year, self.months[-1])[1])
+        self.base_time = _local_midnight_utc(self.first_day)  # fixed; never the wall clock
+
+    # -- helpers --
+
+    def _insert(self, table, rows: list[dict]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            self.conn.execute(insert(table), rows[start:start + CHUNK])
+        self.summary.counts[table.name] = self.summary.counts.get(table.name, 0) + len(rows)
+
+    def _month_days(self, month: int) -> int:
+        return calendar.monthrange(self.p.year, month)[1]
+
+    # -- the run --
+
+    def run(self) -> DemoSummary:
+        conn = self.conn
+        self.cities = {r.id: r for r in conn.execute(select(City.id, City.name).order_by(City.code))}
+        self.counties = list(conn.execute(select(County.id, County.name, County.city_id, County.kind)
+                                          .order_by(County.code)))
+        self.departments = list(conn.execute(select(Department.id, Department.name).order_by(Department.seq)))
+        self.dept_cities: dict[int, list[int]] = {}
+        for dept_id, city_id in conn.execute(select(Assignment.department_id, Assignment.city_id)
+                                             .order_by(Assignment.id)):
+            self.dept_cities.setdefault(dept_id, []).append(city_id)
+        self.city_dept = {c: d for d, cs in self.dept_cities.items() for c in cs}
+
+        self.say("干部与团支部")
+        self._cadres()
+        self._branches()
+        self._links()
+        self.say("驻点与抽查")
+        self._visits()
+        self._spot_checks()
+        self.say("活动、党团课与月报")
+        self._activities()
+        self._lectures()
+        self._projects()
+        self._monthly_reports()
+        self.say(f"团员评价 {self.p.ratings:,} 条")
+        self._ratings()
+        self._fix_sequences()
+        self._marker()
+        return self.summary
+
+    def _cadres(self) -> None:
+        rows, self.dept_cadres = [], {}
+        for dept_id, _name in self.departments:
+            taken: list[str] = []
+            for _ in range(self.rng.randint(5, 15)):
+                name = names.person(self.rng)
+                while name in taken:
+                    name = names.person(self.rng)
+                taken.append(name)
+                rows.append({"id": len(rows) + 1, "name": name, "department_id": dept_id, "active": True})
+                self.dept_cadres.setdefault(dept_id, []).append(len(rows))
+        self._insert(Cadre.__table__, rows)
+
+    def _branches(self) -> None:
+        rng, rows = self.rng, []
+        self.county_branches: dict[int, list[dict]] = {}
+        for county in self.counties:
+            is_town = county.kind in (CountyKind.TOWN, CountyKind.STREET)
+            weights = list(BRANCH_KIND_WEIGHTS)
+            if county.kind == CountyKind.DISTRICT:
+                weights[1] = 6  # few villages in city districts
+            taken: set[str] = set()
+            for _ in range(rng.randint(3, 15) if is_town else rng.randint(4, 36)):
+                kind = rng.choices(BRANCH_KINDS, weights)[0]
+                name = names.branch_name(rng, kind, county.name, is_town)
+                tries = 0
+                while name in taken and tries < 20:
+                    name, tries = names.branch_name(rng, kind, county.name, is_town), tries + 1
+                if name in taken:
+                    name = name.removesuffix("团支部") + f"第{len(taken) + 1}团支部"
+                taken.add(name)
+                has_secretary = rng.random() < 0.93
+                cadres = self.dept_cadres[self.city_dept[county.city_id]]
+                row = {"id": len(rows) + 1, "name": name, "county_id": county.id, "kind": kind,
+                       "member_count": rng.randint(5, 60), "has_secretary": has_secretary,
+                       "cadre_id": rng.choice(cadres) if rng.random() < 0.3 else None}
+                rows.append(row)
+                self.county_branches.setdefault(county.id, []).append(row)
+        self.branches = rows
+        self._insert(Branch.__table__, rows)
+
+    def _token(self) -> str:
+        return f"{self.rng.getrandbits(128):032x}"
+
+    def _links(self) -> None:
+        opens = self.base_time
+        closes = _local_midnight_utc(self.last_day + timedelta(days=1))
+        rows = [{"id": b["id"], "token": self._token(), "branch_id": b["id"], "visit_id": None, "opens_at": opens,
+                 "closes_at": closes, "max_responses": None, "live": False, "created_at": opens}
+                for b in self.branches]
+        self.branch_link = {b["id"]: b["id"] for b in self.branches}
+        self.links = rows  # spot-check links are added with the spot checks
+
+    def _visits(self) -> None:
+        rng = self.rng
+        dept_ids = [d for d, _ in self.departments]
+        dept_names = dict(self.departments)
+        # Rule breaks planted on purpose, chosen up front so every seed has them.
+        pairs = [(d, m) for d in dept_ids for m in self.months]
+        short = rng.sample(pairs, 2)
+        visits, vcadres = [], []
+        self.visit_rows = visits
+        for dept_id in dept_ids:
+            counties = [c for c in self.counties if c.city_id in self.dept_cities[dept_id]]
+            rng.shuffle(counties)
+            cursor = 0
+            cadres = list(self.dept_cadres[dept_id])
+            rng.shuffle(cadres)
+            plan: list[tuple[int, list[int]]] = []
+            for month in self.months:
+                total = 2 if (dept_id, month) in short else rng.choice([3, 3, 4, 4, 4, 5, 5, 6])
+                lengths = []
+                while sum(lengths) < total:
+                    lengths.append(min(total - sum(lengths), rng.choice([1, 1, 1, 2, 2, 3])))
+                plan.append((month, lengths))
+                if (dept_id, month) in short:
+                    self.summary.short_months.append((dept_names[dept_id], month, float(total)))
+            dept_days = sum(sum(ls) for _, ls in plan)
+            per_visit = max(2, min(len(cadres), math.ceil(10 * len(cadres) * 1.25 / dept_days)))
+            rota = 0
+            for month, lengths in plan:
+                mdays = self._month_days(month)
+                for length in lengths:
+                    county = counties[cursor % len(counties)]
+                    cursor += 1
+                    start = date(self.p.year, month, rng.randint(1, mdays - length + 1))
+                    end = start + timedelta(days=length - 1)
+                    vid = len(visits) + 1
+                    is_town = county.kind in (CountyKind.TOWN, CountyKind.STREET)
+                    visits.append({
+                        "id": vid, "department_id": dept_id, "city_id": county.city_id, "county_id": county.id,
+                        "town": names.town_of(rng, county.name, is_town), "start_date": start, "end_date": end,
+                        "full_days": float(length),
+                        "max_meeting_size": rng.randint(4, 10) if rng.random() < 0.6 else None,
+                        "notes": "".join(rng.sample(names.VISIT_NOTES, rng.randint(1, 2))),
+                        "created_at": _local_midnight_utc(end + timedelta(days=1)) + timedelta(hours=10),
+                    })
+                    chosen: list[int] = []
+                    while len(chosen) < per_visit:
+                        cadre = cadres[rota % len(cadres)]
+                        rota += 1
+                        # One cadre a department is often busy elsewhere: some fall short of 10 days.
+                        if cadre == cadres[0] and rng.random() < 0.6 and len(cadres) > per_visit:
+                            continue
+                        if cadre not in chosen:
+                            chosen.append(cadre)
+                    vcadres.extend({"visit_id": vid, "cadre_id": c} for c in chosen)
+        for v in rng.sample(visits, 2):  # recorded only at city level: a breach of 每次驻点至少到县及以下
+            v["county_id"], v["town"] = None, ""
+            self.summary.city_level_visits.append(v["id"])
+        for v, size in zip(rng.sample(visits, 2), [15, rng.randint(12, 20)], strict=True):  # 座谈会超过10人
+            v["max_meeting_size"] = size
+            self.summary.big_meetings.append((v["id"], size))
+        self.city_level_visits = sorted(self.summary.city_level_visits)
+        self._insert(Visit.__table__, visits)
+        self._insert(VisitCadre.__table__, vcadres)
+
+    def _spot_checks(self) -> None:
+        rng, rows = self.rng, []
+        for v in self.visit_rows:
+            if v["county_id"] is None:
+                continue
+            pool = self.county_branches.get(v["county_id"], [])
+            for b in rng.sample(pool, min(len(pool), rng.randint(1, 4))):
+                wechat_ok = rng.random() < 0.87
+                operates = b["has_secretary"] and rng.random() < 0.88
+                notes = []
+                if not wechat_ok:
+                    notes.append(f"支部微信群仅有{rng.randint(3, 9)}名团员，不足团员总数3/4。")
+                if not b["has_secretary"]:
+                    notes.append("团支部书记空缺。")
+                elif not operates:
+                    notes.append("团支部书记本人不会操作“智慧团建”系统。")
+                day = v["start_date"] + timedelta(days=rng.randint(0, (v["end_date"] - v["start_date"]).days))
+                rows.append({"visit_id": v["id"], "branch_id": b["id"], "checked_on": day, "wechat_ok": wechat_ok,
+                             "secretary_operates": operates, "notes": "".join(notes)})
+                # The cadre shows a live (rotating) QR during the spot check.
+                opens = _local_midnight_utc(day)
+                self.links.append({"id": len(self.links) + 1, "token": self._token(), "branch_id": b["id"],
+                                   "visit_id": v["id"], "opens_at": opens, "closes_at": opens + timedelta(days=7),
+                                   "max_responses": b["member_count"], "live": True, "created_at": opens})
+        self._insert(SurveyLink.__table__, self.links)
+        self._insert(SpotCheck.__table__, rows)
+
+    def _activities(self) -> None:
+        rng, rows = self.rng, []
+        span = (self.last_day - self.first_day).days - 6  # leave a week for ratings to come in
+        for b in self.branches:
+            days = sorted(rng.randrange(span) for _ in range(rng.randint(2, 8)))
+            for offset in days:
+                held = self.first_day + timedelta(days=offset)
+                name, kind = names.activity(rng, held.month)
+                rows.append({"id": len(rows) + 1, "branch_id": b["id"], "name": name, "kind": kind,
+                             "held_on": held})
+        self.activities = rows
+        self._insert(Activity.__table__, rows)
+
+    def _lectures(self) -> None:
+        rng, rows = self.rng, []
+        for dept_id, _ in self.departments:
+            counties = [c for c in self.counties if c.city_id in self.dept_cities[dept_id]]
+            for cadre in self.dept_cadres[dept_id]:
+                r = rng.random()
+                for _ in range(0 if r < 0.06 else 2 if r > 0.9 else 1):
+                    county = rng.choice(counties)
+                    month = rng.choice(self.months)
+                    place = rng.choice(names.LECTURE_PLACES).format(
+                        p=names.short(county.name), t=names.place(rng))
+                    rows.append({"cadre_id": cadre, "county_id": county.id, "place": place,
+                                 "held_on": date(self.p.year, month, rng.randint(1, self._month_days(month))),
+                                 "audience": rng.randint(20, 120), "title": rng.choice(names.LECTURE_TITLES),
+                                 "materials": "课件、签到表已存档" if rng.random() < 0.8 else ""})
+        self._insert(Lecture.__table__, rows)
+
+    def _projects(self) -> None:
+        rng, rows = self.rng, []
+        late = rng.sample([d for d, _ in self.departments], 2)
+        for dept_id, _ in self.departments:
+            city = self.cities[self.dept_cities[dept_id][0]].name
+            project = rng.choice(names.PROJECTS)
+            submitted = None if dept_id == late[0] else date(self.p.year, 12, 18 if dept_id == late[1]
+                                                               else rng.randint(1, 10))
+            rows.append({"department_id": dept_id, "year": self.p.year, "submitted_on": submitted,
+                         "title": f"关于在{city}推动{project}落地见效的工作报告",
+                         "summary": f"{project}在{city}的推进情况、存在问题及下一步打算。"})
+        self._insert(ServiceProject.__table__, rows)
+
+    def _monthly_reports(self) -> None:
+        rng, rows = self.rng, []
+        # A department fills in the form for all its county units at once, so lateness and gaps come
+        # by department and month: one gap planted for sure, a few more by chance.
+        pairs = [(d, m) for d, _ in self.departments for m in self.months]
+        missing = set(rng.sample(pairs, 1)) | {p for p in pairs if rng.random() < 0.01}
+        late = {p for p in pairs if p not in missing and rng.random() < 0.12}
+        for dept_id, dept_name in self.departments:
+            for month in self.months:
+                if (dept_id, month) in missing:
+                    self.summary.missing_forms.append((dept_name, month))
+        for dept_id, _ in self.departments:
+            for county in [c for c in self.counties if c.city_id in self.dept_cities[dept_id]]:
+                members = rng.randint(1500, 30000)
+                without_cadre = rng.randint(2, 25)
+                np_base, so_base = rng.randint(8, 90), rng.randint(3, 30)
+                rate = rng.uniform(80, 90)
+                hours = times = 0.0
+                nonpublic = [b["name"] for b in self.county_branches.get(county.id, []) if b["kind"] == "nonpublic"]
+                for month in self.months:
+                    rate = min(98.0, rate + rng.uniform(0, 2.2))
+                    hours += rng.uniform(0.6, 1.6)
+                    times += rng.uniform(0.25, 0.6)
+                    without_cadre = max(0, without_cadre - rng.choice([0, 0, 1, 2]))
+                    if (dept_id, month) in missing or rng.random() < 0.002:
+                        continue  # missing: the department never sent this month's form
+                    month_end = date(self.p.year, month, self._month_days(month))
+                    submitted = (month_end + timedelta(days=rng.randint(1, 12)) if (dept_id, month) in late
+                                 else month_end - timedelta(days=rng.randint(0, 4)))
+                    typical = rng.random() < 0.2 and nonpublic
+                    rows.append({
+                        "department_id": dept_id, "county_id": county.id, "year": self.p.year, "month": month,
+                        "submitted_on": submitted, "league_members": members, "branches_without_cadre": without_cadre,
+                        "nonpublic_baseline": np_base, "social_baseline": so_base,
+                        "new_nonpublic_orgs": rng.choice([0, 0, 0, 1, 1, 2, 3]),
+                        "new_nonpublic_members": rng.randint(0, 40), "new_social_orgs": rng.choice([0, 0, 0, 1, 2]),
+                        "new_social_members": rng.randint(0, 15),
+                        "typical_org_name": rng.choice(nonpublic).removesuffix("团支部") if typical else "",
+                        "typical_org_experience": rng.choice(names.ORG_EXPERIENCES) if typical else "",
+                        "volunteer_rate": round(rate, 1), "service_hours_per_capita": round(hours, 1),
+                        "service_times_per_capita": round(times, 1),
+                        "branch_experience": rng.choice(names.EXPERIENCES) if rng.random() < 0.3 else "",
+                        "experience_promoted": rng.random() < 0.05,
+                    })
+        self._insert(MonthlyReport.__table__, rows)
+
+    # -- ratings: the bulk of the rows --
+
+    def _ratings(self) -> None:
+        rng, n = self.rng, self.p.ratings
+        acts = self.activities
+        members = {b["id"]: b["member_count"] for b in self.branches}
+        weights = [members[a["branch_id"]] * rng.uniform(0.3, 1.7) for a in acts]
+        profile_names = rng.choices(list(SCORE_PROFILES), [70, 25, 5], k=len(self.branches))
+        branch_profile = {b["id"]: SCORE_PROFILES[p] for b, p in zip(self.branches, profile_names, strict=True)}
+        span_days = (self.last_day - self.first_day).days + 1
+        act_day = [(a["held_on"] - self.first_day).days for a in acts]
+
+        # Pass 1: when and which activity, packed in one int so one sort orders them by time.
+        picks = rng.choices(range(len(acts)), weights=weights, k=n) if acts else []
+        offsets = rng.choices(range(len(DAY_OFFSET_WEIGHTS)), weights=DAY_OFFSET_WEIGHTS, k=n)
+        shift = max(1, len(acts)).bit_length()
+        rand = rng.random
+        keys = []
+        for i, a in zip(offsets, picks, strict=True):
+            day = min(act_day[a] + i, span_days - 1)
+            keys.append(((day * RATING_DAY_SECONDS + int(rand() * RATING_DAY_SECONDS)) << shift) | a)
+        keys.sort()
+
+        # Text of each day and second as SQLite stores it (UTC: 08:00 China time is 00:00 UTC).
+        days = [self.first_day + timedelta(days=d) for d in range(span_days)]
+        day_utc = [_local_midnight_utc(d) + timedelta(hours=8) for d in days]
+        day_prefix = [d.strftime("%Y-%m-%d ") for d in day_utc]
+        day_month = [d.year * 100 + d.month for d in days]
+        sqlite_raw = is_sqlite(self.conn.engine)
+        sec_text = ([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(RATING_DAY_SECONDS)]
+                    if sqlite_raw else [])
+        pools = {s: list(dict.fromkeys(names.suggestion(rng, s) for _ in range(200))) for s in range(1, 6)}
+
+        stats: dict[tuple, int] = {}
+        mask = (1 << shift) - 1
+        columns = ("link_id", "branch_id", "activity_id", "activity_name", "score", "suggestion", "photo_id",
+                   "submission_id", "client_hash", "created_at")
+        # Fixed column names, values bound as parameters.
+        raw_sql = f"INSERT INTO rating ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+        for start in range(0, n, CHUNK):
+            rows = []
+            for i in range(start, min(n, start + CHUNK)):
+                key = keys[i]
+                a = acts[key & mask]
+                when = key >> shift
+                day, sec = divmod(when, RATING_DAY_SECONDS)
+                branch_id = a["branch_id"]
+                score = bisect.bisect_left(branch_profile[branch_id], rand()) + 1
+                suggestion = "" if rand() < EMPTY_SUGGESTION_SHARE else rng.choice(pools[score])
+                if rand() < OTHER_ACTIVITY_SHARE:
+                    activity_id, activity_name = None, rng.choice(OTHER_ACTIVITY_NAMES)
+                else:
+                    activity_id, activity_name = a["id"], ""
+                created = (day_prefix[day] + sec_text[sec]) if sqlite_raw else day_utc[day] + timedelta(seconds=sec)
+                rows.append((self.branch_link[branch_id], branch_id, activity_id, activity_name, score, suggestion,
+                             None, f"demo-{i + 1:08d}", "", created))
+                skey = (branch_id, activity_id or 0, day_month[day], score, suggestion != "")
+                stats[skey] = stats.get(skey, 0) + 1
+            if sqlite_raw:
+                self.conn.connection.driver_connection.executemany(raw_sql, rows)
+            else:
+                self.conn.execute(insert(Rating.__table__), [dict(zip(columns, r, strict=True)) for r in rows])
+        self.summary.counts["rating"] = n
+        self._rating_stats(stats)
+
+    def _rating_stats(self, stats: dict[tuple, int]) -> None:
+        """Fold the counts into RatingStat rows with the same rules as ``add_rating`` (stat_values)."""
+        totals: dict[tuple[int, int, int], dict[str, int]] = {}
+        for (branch_id, activity_id, month, score, has_sugg), count in sorted(stats.items()):
+            # Mid-month, noon UTC: unambiguously inside that China-time month.
+            moment = datetime(month // 100, month % 100, 15, 4, tzinfo=UTC)
+            values = stat_values(branch_id, activity_id, moment, score, has_sugg, False)
+            acc = totals.setdefault((values["branch_id"], values["activity_id"], values["month"]),
+                                    dict.fromkeys(("count", "score_sum", "suggestions", "photos", *SCORE_COLUMNS), 0))
+            for k in acc:
+                acc[k] += values[k] * count
+        rows = [{"branch_id": b, "activity_id": a, "month": m, **acc} for (b, a, m), acc in totals.items()]
+        self._insert(RatingStat.__table__, rows)
+
+    def _fix_sequences(self) -> None:
+        """PostgreSQL: explicit ids do not move the serial sequences; move them past our rows."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        for table in (Cadre, Branch, SurveyLink, Visit, Activity):
+            name = table.__tablename__
+            self.conn.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed table names
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{name}\"), false)"))
+
+    def _marker(self) -> None:
+        self.conn.execute(insert(AuditEntry.__table__), [{
+            "at": self.base_time, "actor": MARKER_ACTOR, "source": "zhudian demo", "table_name": MARKER_TABLE,
+            "record_id": str(self.p.seed), "action": "create", "old_values": "",
+            "new_values": json.dumps(self.summary.as_dict(), ensure_ascii=False),
+        }])

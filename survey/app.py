@@ -1,0 +1,109 @@
+"""The survey application factory (flaskr style): ``create_app(test_config)``.
+
+Configuration (``app.config``, each with a ``ZHUDIAN_*`` environment default):
+
+- ``DATABASE_URL``: the database (default: ``models.db.resolve_url()``).
+- ``SECRET_FILE``: the survey secret (default: ``survey_secret.key`` in the data directory).
+- ``PUBLIC_URL``: the address members reach the server at (used in QR codes).
+- ``RATE_LIMIT_POST``: submissions per client address and minute (0 turns the limit off).
+- ``LIVE_FORM_MINUTES`` / ``LIVE_GRACE_MINUTES``: how long a live-QR form stays valid, and how old a
+  live code may be when scanned.
+- ``LINK_CACHE_SECONDS``: how long each worker keeps a link's branch and activities (0: off).
+- ``TRUSTED_PROXIES``: how many reverse proxies in front set ``X-Forwarded-For`` (0: none).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from models.db import make_engine, resolve_url
+from survey import pages
+from survey.db import close_session
+from survey.keys import load_secret
+from survey.tokens import Tokens
+
+MAX_BODY = 8 * 1024 * 1024  # a 5 MB photo with room for the rest; more is refused with a 413 page
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def _stylesheet() -> str:
+    return resources.files("survey").joinpath("static", "form.css").read_text(encoding="utf-8").strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE_URL=None,
+        SECRET_FILE=None,
+        PUBLIC_URL=os.environ.get("ZHUDIAN_PUBLIC_URL", ""),
+        RATE_LIMIT_POST=_env_int("ZHUDIAN_RATE_LIMIT_POST", 60),
+        LIVE_FORM_MINUTES=_env_int("ZHUDIAN_LIVE_FORM_MINUTES", 15),
+        LIVE_GRACE_MINUTES=_env_int("ZHUDIAN_LIVE_GRACE_MINUTES", 2),
+        TRUSTED_PROXIES=_env_int("ZHUDIAN_TRUSTED_PROXIES", 0),
+        LINK_CACHE_SECONDS=_env_int("ZHUDIAN_LINK_CACHE_SECONDS", 10),
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_FORM_MEMORY_SIZE=64 * 1024,  # text fields: a suggestion is at most 500 characters
+        MAX_FORM_PARTS=50,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    app.extensions["zhudian.engine"] = make_engine(app.config["DATABASE_URL"] or resolve_url())
+    secret_file = app.config["SECRET_FILE"]
+    secret = load_secret(Path(secret_file) if secret_file else None)
+    app.extensions["zhudian.secret"] = secret
+    app.extensions["zhudian.tokens"] = Tokens(secret)
+
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    # The stylesheet is inlined (one request on a weak network) and allowed by its hash alone.
+    css = _stylesheet()
+    css_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    csp = ("default-src 'none'; img-src 'self' data:; "
+           f"style-src 'sha256-{css_hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    app.jinja_env.globals["css"] = Markup(css)  # our own file, inlined byte for byte
+
+    from survey.views import bp
+
+    app.register_blueprint(bp)
+    app.teardown_appcontext(close_session)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "no-referrer"  # the link's token must not leak to other sites
+        headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        return pages.error_page(exc.code or 400)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception) -> Response:
+        app.logger.exception("unhandled error", exc_info=exc)
+        return pages.error_page(500)
+
+    return app

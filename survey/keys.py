@@ -1,0 +1,67 @@
+"""The survey secret: generated on first run into the data directory (mode 0600), never in code.
+
+Everything that must be unforgeable or unlinkable derives its own key from this one secret with a
+distinct purpose: form tokens, the device cookie, live QR codes, and the salt of client hashes.
+Servers that share one database behind a load balancer must share this file too (copy it once, or
+point ``ZHUDIAN_SECRET_FILE`` at the same file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+
+from models.db import data_dir
+
+ENV_SECRET_FILE = "ZHUDIAN_SECRET_FILE"
+SECRET_NAME = "survey_secret.key"
+SECRET_BYTES = 32
+
+
+def secret_path() -> Path:
+    explicit = os.environ.get(ENV_SECRET_FILE)
+    return Path(explicit) if explicit else data_dir() / SECRET_NAME
+
+
+def load_secret(path: Path | None = None) -> bytes:
+    """Read the secret, creating it atomically on first use (several workers may race here)."""
+    path = path or secret_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(SECRET_BYTES))
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(tmp, path)  # atomic and fails if another process got there first
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    value = path.read_text(encoding="ascii").strip()
+    if len(value) < 32:
+        raise RuntimeError(f"survey secret file {path} is too short; delete it to regenerate")
+    return value.encode("ascii")
+
+
+def derive(secret: bytes, purpose: str) -> bytes:
+    """A sub-key for one purpose, so no two uses ever share a key."""
+    return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+
+
+def client_hash(secret: bytes, ip: str) -> str:
+    """Salted hash of the client address (never the raw address); IPv6 by /64, which one device holds."""
+    try:
+        addr = ipaddress.ip_address(ip)
+        if addr.version == 6:
+            ip = str(ipaddress.ip_network(f"{addr}/64", strict=False).network_address)
+    except ValueError:
+        pass
+    return hmac.new(derive(secret, "client-hash"), ip.encode(), hashlib.sha256).hexdigest()[:32]

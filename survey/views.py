@@ -1,0 +1,241 @@
+"""The member's pages: the form at ``/s/<token>``, the live-QR entry ``/l/<code>``, thanks, health."""
+
+from __future__ import annotations
+
+import time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.feedback import add_rating
+from models.links import LinkState, link_state, live_link, submission_stored
+from models.tables import Branch, Photo
+from survey import limits, pages
+from survey.cache import LinkView, link_view
+from survey.db import get_session, write_lock
+from survey.keys import client_hash
+from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
+from survey.photos import MAX_BYTES, PhotoError, reencode
+from survey.tokens import (
+    CLIENT_COOKIE,
+    FormToken,
+    FormTokenError,
+    Tokens,
+    is_submission_id,
+    new_client_id,
+    new_submission_id,
+)
+from survey.validate import SUGGESTION_MAX, Answer, read_answer
+
+bp = Blueprint("survey", __name__)
+
+YEAR = 365 * 24 * 3600
+
+
+def tokens() -> Tokens:
+    return current_app.extensions["zhudian.tokens"]
+
+
+def secret() -> bytes:
+    return current_app.extensions["zhudian.secret"]
+
+
+def client() -> str:
+    return client_hash(secret(), request.remote_addr or "")
+
+
+def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+
+
+# --- health ---------------------------------------------------------------------------------------
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    try:
+        get_session().exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except SQLAlchemyError:
+        return make_response("database unavailable\n", 503, {"Content-Type": "text/plain"})
+    return make_response("ok\n", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"})
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return make_response("", 204)
+
+
+# --- the form -------------------------------------------------------------------------------------
+
+
+def _load(token: str) -> LinkView:
+    view = link_view(get_session(), token)
+    if view is None:
+        abort(404)
+    return view
+
+
+def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None = None, sid: str | None = None,
+                live_until: float = 0, status: int = 200) -> Response:
+    cid = request.cookies.get(CLIENT_COOKIE) or ""
+    new_cid = not cid or len(cid) > 40
+    if new_cid:
+        cid = new_client_id()
+    if ft is None or sid is None:
+        sid = new_submission_id()
+        ft = tokens().form_token(link.id, sid, cid, live_until)
+    html = render_template(
+        "form.html", info=link.info, activities=link.activities, answer=answer or Answer(),
+        errors=(answer.errors if answer else {}), sid=sid, ft=ft,
+        action=url_for("survey.form", token=link.token), suggestion_max=SUGGESTION_MAX,
+    )
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    if new_cid:
+        _cookie(response, CLIENT_COOKIE, cid, YEAR)
+    return response
+
+
+def _gate(link: LinkView) -> Response | None:
+    """The page to show instead of the form, if any: link not open, or this device already answered."""
+    state = link_state(get_session(), link)  # type: ignore[arg-type]  (reads the same attributes)
+    if state is not LinkState.OPEN:
+        return pages.state_page(state, link.info)
+    if tokens().is_done(link.id, request.cookies.get(tokens().done_cookie_name(link.id))):
+        return pages.already_page(link.info)
+    return None
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+def form(token: str) -> Response:
+    link = _load(token)
+    if request.method == "POST":
+        return submit(link)
+    if link.live:
+        # A live link is reached only through a fresh rotating code (/l/...), never by its own address.
+        return pages.expired_page(link.info)
+    return _gate(link) or render_form(link)
+
+
+@bp.get("/l/<code>")
+def live(code: str) -> Response:
+    cfg = current_app.config
+    try:
+        parsed = read_code(code, secret(), grace_minutes=int(cfg["LIVE_GRACE_MINUTES"]))
+    except LiveCodeExpired:
+        return pages.expired_page()
+    except LiveCodeInvalid:
+        abort(404)
+    session = get_session()
+    if session.get(Branch, parsed.branch_id) is None:
+        abort(404)
+    with write_lock():
+        token = live_link(session, parsed.branch_id, parsed.visit_id).token
+        session.commit()
+    link = _load(token)
+    return _gate(link) or render_form(link, live_until=time.time() + 60 * float(cfg["LIVE_FORM_MINUTES"]))
+
+
+def _thanks_redirect(link: LinkView) -> Response:
+    response = redirect(url_for("survey.thanks", token=link.token), code=303)
+    name = tokens().done_cookie_name(link.id)
+    _cookie(response, name, tokens().done_cookie_value(link.id), YEAR)
+    return response
+
+
+def _too_many() -> Response:
+    response = pages.error_page(429)
+    response.headers["Retry-After"] = str(limits.retry_after())
+    return response
+
+
+def _read_token(link: LinkView, sid: str, ft: str) -> tuple[FormToken | None, str]:
+    try:
+        token = tokens().read_form_token(ft)
+    except FormTokenError:
+        return None, "页面已过期或不完整"
+    if token.link_id != link.id or token.submission_id != sid:
+        return None, "页面已过期或不完整"
+    if token.client_id != request.cookies.get(CLIENT_COOKIE):
+        return None, "浏览器没有保存本页的 Cookie"
+    return token, ""
+
+
+def submit(link: LinkView) -> Response:
+    session = get_session()
+    who = client()
+    if limits.over_limit(session, "post", who):
+        return _too_many()
+    form = request.form
+    sid, ft = form.get("sid", ""), form.get("ft", "")
+    token, token_problem = _read_token(link, sid, ft)
+    if link.live and (token is None or token.live_until < time.time()):
+        return pages.expired_page(link.info)
+    if form.get("website"):
+        # The honeypot: only a robot fills a field no person can see. It learns nothing.
+        return redirect(url_for("survey.thanks", token=link.token), code=303)
+    if is_submission_id(sid) and submission_stored(session, sid):
+        return _thanks_redirect(link)  # a double tap or a retry after a lost response
+    gate = _gate(link)
+    if gate is not None:
+        return gate
+
+    answer = read_answer(form, link.activity_ids)
+    photos = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
+    photo = None
+    if len(photos) > 1:
+        answer.errors["photo"] = "只能上传一张照片"
+    elif photos:
+        try:
+            photo = reencode(photos[0].stream.read(MAX_BYTES + 1))
+        except PhotoError as exc:
+            answer.errors["photo"] = str(exc)
+    if token is None:
+        answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
+                                 "（如仍无法提交，请允许浏览器使用 Cookie。）")
+
+    # One short write transaction per POST: the rate counter, and the rating when the answer is good.
+    with write_lock():
+        allowed = limits.count(session, "post", who)
+        if not allowed or not answer.ok:
+            session.commit()
+            if not allowed:
+                return _too_many()
+            if photo is not None:
+                answer.errors["photo"] = "照片没有问题，但浏览器不会保留已选的照片，请重新选择"
+            if token is None or not is_submission_id(sid):
+                return render_form(link, answer=answer, status=422)
+            return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
+        photo_id = None
+        if photo is not None:
+            row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
+            session.add(row)
+            session.flush()
+            photo_id = row.id
+        stored = add_rating(
+            session, branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
+            activity_id=answer.activity_id,
+            activity_name=answer.activity_other if answer.activity_id is None else "",
+            suggestion=answer.suggestion, photo_id=photo_id, client_hash=who,
+        )
+        if stored is None and photo_id is not None:
+            session.delete(row)  # the same submission won a race in another worker: keep no stray photo
+        session.commit()
+    return _thanks_redirect(link)
+
+
+@bp.get("/s/<token>/thanks")
+def thanks(token: str) -> Response:
+    return pages.thanks_page(_load(token).info)

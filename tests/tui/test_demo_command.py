@@ -1,0 +1,111 @@
+"""``zhudian demo``: its own demo.db, reused when complete, never the user's real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, func, select
+
+import tests.factories as make
+from models.db import make_engine
+from models.demo import demo_marker
+from models.tables import Branch, Rating
+from tui.cli import cli
+
+ARGS = ["demo", "--no-ui", "--ratings", "2000"]
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def ratings_in(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as s:
+            return s.exec(select(func.count()).select_from(Rating)).one()
+    finally:
+        engine.dispose()
+
+
+def test_builds_demo_db_in_the_data_directory_never_zhudian_db(home: Path):
+    result = run(*ARGS)
+    assert result.exit_code == 0, result.output
+    assert (home / "demo.db").exists()
+    assert not (home / "zhudian.db").exists()
+    assert "已生成 2019 年演示数据" in result.output
+    assert "团员评价 2,000 条" in result.output
+    assert "仅驻点 2 天" in result.output and "仅到地市一级" in result.output and "座谈会 15 人" in result.output
+    assert ratings_in(f"sqlite:///{home / 'demo.db'}") == 2000
+
+
+def test_reuses_a_complete_demo_unless_forced_or_parameters_change(home: Path):
+    assert run(*ARGS).exit_code == 0
+    again = run(*ARGS)
+    assert again.exit_code == 0
+    assert "直接使用" in again.output and "已生成" not in again.output
+
+    forced = run(*ARGS, "--force")
+    assert "已生成" in forced.output
+
+    other = run("demo", "--no-ui", "--ratings", "1500", "--seed", "9")
+    assert "已生成" in other.output and "种子 9" in other.output
+    url = f"sqlite:///{home / 'demo.db'}"
+    assert ratings_in(url) == 1500
+    engine = make_engine(url)
+    assert demo_marker(engine)["params"] == {"ratings": 1500, "seed": 9, "year": 2019}
+    engine.dispose()
+
+
+def test_ignores_the_configured_database_url(home: Path, tmp_path: Path):
+    real = tmp_path / "production.db"
+    result = run(*ARGS, env={"ZHUDIAN_DATABASE_URL": f"sqlite:///{real}"})
+    assert result.exit_code == 0, result.output
+    assert not real.exists()
+    assert (home / "demo.db").exists()
+    assert "ZHUDIAN_DATABASE_URL" in result.output
+
+
+def test_refuses_the_real_database_file(home: Path):
+    result = run("--db", f"sqlite:///{home / 'zhudian.db'}", *ARGS)
+    assert result.exit_code == 2
+    assert result.output.startswith("错误：演示数据不能写入正式数据库")
+    assert "Traceback" not in result.output
+    assert not (home / "zhudian.db").exists()
+
+
+def test_with_db_builds_there(home: Path, db_url: str):
+    result = run("--db", db_url, *ARGS, "--json")
+    assert result.exit_code == 0, result.output
+    assert '"reused": false' in result.output
+    assert ratings_in(db_url) == 2000
+    assert not (home / "demo.db").exists()
+    again = run("--db", db_url, *ARGS, "--json")
+    assert '"reused": true' in again.output
+
+
+def test_with_db_refuses_a_database_holding_real_records(home: Path, db_url: str, session: Session):
+    make.branch(session, name="梅江区真实团支部")
+    session.commit()
+    result = run("--db", db_url, *ARGS)
+    assert result.exit_code == 2
+    assert "非演示" in result.output
+    session.expire_all()
+    assert [b.name for b in session.exec(select(Branch))] == ["梅江区真实团支部"]
+    assert ratings_in(db_url) == 0
+
+
+def test_without_no_ui_shows_the_demo(home: Path):
+    result = run("demo", "--ratings", "500")
+    assert result.exit_code == 0, result.output
+    # Until the dashboard arrives: the per-city status table, or a pointer to it.
+    assert "status" in result.output or "广州" in result.output
+
+
+@pytest.mark.parametrize("bad", [["--ratings", "-1"], ["--year", "19"]])
+def test_bad_options_are_refused(home: Path, bad: list[str]):
+    result = run("demo", "--no-ui", *bad)
+    assert result.exit_code == 2
+    assert not (home / "demo.db").exists()
