@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from models.tables import Branch, City
 from tests.tui.helpers import wait_for, wait_loaded
+from tests.tui.screen_text import screen_text
 from tui.screens.base import LiveScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -22,16 +23,23 @@ def _id(app, table, name: str) -> int:
 
 
 async def _settle(pilot) -> None:
+    """Until the screen has been read and its picture holds still (tables size columns when idle)."""
     await wait_loaded(pilot, LiveScreen)
-    await pilot.pause()
     await pilot.wait_for_scheduled_animations()
+    previous, same = None, 0
+    while same < 3:
+        await pilot.pause(0.05)
+        text = screen_text(pilot.app)
+        same = same + 1 if text == previous else 0
+        previous = text
 
 
-def mode(key: str):
+def mode(key: str, mode_name: str):
     async def run(pilot):
         await wait_loaded(pilot, LiveScreen)
         await pilot.press(key)
-        await wait_for(pilot, lambda: getattr(pilot.app.screen, "loads", 0) >= 1)
+        await wait_for(pilot, lambda: pilot.app.current_mode == mode_name
+                       and getattr(pilot.app.screen, "loads", 0) >= 1)
         await _settle(pilot)
 
     return run
@@ -57,7 +65,7 @@ async def _branch(pilot):
 
 
 async def _qr(pilot):
-    await mode("6")(pilot)
+    await mode("6", "qr")(pilot)
     await pilot.press("slash", *"北京街", "enter")
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#qr-branches").option_count == 1)
     await pilot.press("enter")
@@ -73,17 +81,22 @@ async def _visit_form(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, VisitForm))
     form = pilot.app.screen
     await wait_for(pilot, lambda: len(form.query_one("#department")._options) > 1)
-    await pilot.pause()
+    previous, same = None, 0
+    while same < 3:
+        await pilot.pause(0.05)
+        text = screen_text(pilot.app)
+        same = same + 1 if text == previous else 0
+        previous = text
 
 
 SCREENS = {
     "overview": _settle,
     "city": _city,
     "branch": _branch,
-    "departments": mode("2"),
-    "feedback": mode("3"),
-    "alerts": mode("4"),
-    "evaluation": mode("5"),
+    "departments": mode("2", "departments"),
+    "feedback": mode("3", "feedback"),
+    "alerts": mode("4", "alerts"),
+    "evaluation": mode("5", "evaluation"),
     "qr": _qr,
     "visit_form": _visit_form,
 }
