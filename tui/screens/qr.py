@@ -91,6 +91,8 @@ class QrScreen(LiveScreen):
         if [o.id for o in options.options] != [o.id for o in wanted]:
             options.clear_options()
             options.add_options(wanted)
+            if wanted:
+                options.highlighted = 0  # Enter picks the first match straight away
         for label, bid in data.branches:
             if bid == p.branch_id:
                 self.branch_label = label
