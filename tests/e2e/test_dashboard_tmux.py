@@ -109,7 +109,7 @@ def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_pat
     tmux.keys("/")
     tmux.keys("座谈会", literal=True)
     screen = tmux.wait("座谈会超过规定人数")
-    assert "召开 12" in screen
+    assert "组织部·清远" in screen
     tmux.keys("Escape")
     tmux.keys("1")
     tmux.wait("全省 21 个地市")
