@@ -63,7 +63,16 @@ class Tmux:
             if text in screen:
                 return screen
             time.sleep(0.1)  # poll interval of a bounded wait
-        raise AssertionError(f"{text!r} not on screen within {timeout}s:\n{self.screen()}")
+        raise AssertionError(f"{text!r} not on screen within {timeout}s:\n{self.screen()}\n"
+                             + self.run("capture-pane", "-p", "-e", "-t", self.session))
+
+    def wait_gone(self, text: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text not in self.screen():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} still on screen after {timeout}s:\n{self.screen()}")
 
     def wait_exit(self, timeout: float = 15.0) -> int:
         deadline = time.monotonic() + timeout
@@ -107,13 +116,16 @@ def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_pat
     tmux.keys("4")
     tmux.wait("2019年全年 · 预警")
     tmux.keys("/")
+    tmux.wait("筛选：规则、对象或说明中的文字")  # the box has the focus: now type into it
     tmux.keys("座谈会", literal=True)
     screen = tmux.wait("座谈会超过规定人数")
     assert "组织部·清远" in screen
-    tmux.keys("Escape")
+    tmux.keys("Escape")  # clears the filter; the next key must not follow ESC at once (it would read as Alt+key)
+    tmux.wait_gone("筛选“座谈会”")
     tmux.keys("1")
     tmux.wait("全省 21 个地市")
     tmux.keys("/")
+    tmux.wait("输入地市或部门名称筛选")
     tmux.keys("组织部", literal=True)
     screen = tmux.wait("筛选“组织部”：2 个")
     tmux.keys("Enter")  # leave the filter box for the table
