@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +32,8 @@ from tui.palette import NamesProvider
 class CampaignKnown(Message):
     year: int
     targets: Any
+    period: Any
+    overview: Any  # the overview's first read, done in the same worker (first paint sooner)
 
 
 @dataclass
@@ -85,6 +89,8 @@ class ZhudianApp(App):
         self.period: Any = None
         self.targets: Any = None
         self._pending_mode = "overview"
+        self._prefetched: tuple[Any, Any] | None = None
+        self._early: Future | None = None
         self.db_problem: str | None = None
         self.on_quit: list[Callable[[], None]] = []
 
@@ -137,21 +143,48 @@ class ZhudianApp(App):
     def on_mount(self) -> None:
         self._discover()
 
+    def _read_start(self, with_overview: bool = True) -> CampaignKnown:
+        """The campaign, the period to show first and (read ahead) the overview's figures."""
+        from models.progress import Period
+        from models.targets import campaign_years, targets_for
+        from tui.screens.overview import load_overview
+
+        self.ensure_database()
+        with self.session() as session:
+            years = campaign_years(session)
+            today = self.today()
+            year = pick_period(years, [], today)[0]
+            targets = targets_for(session, year)
+            period = Period(year, pick_period([year], targets.months, today)[1])
+            overview = load_overview(session, period, today) if with_overview else None
+        return CampaignKnown(year, targets, period, overview)
+
+    def start_early(self) -> None:
+        """Begin the first read in a thread before Textual has started (cold start overlaps both)."""
+        if self._early is None:
+            self._early = Future()
+            future = self._early
+
+            def read() -> None:
+                try:
+                    future.set_result(self._read_start())
+                except BaseException as exc:  # handed to the start-up worker, which reports it
+                    future.set_exception(exc)
+
+            threading.Thread(target=read, name="zhudian-first-read", daemon=True).start()
+
     @work(thread=True, exclusive=True, group="discover", exit_on_error=False)
     def _discover(self) -> None:
-        from models.targets import campaign_years, targets_for
-
+        early, self._early = self._early, None
         try:
-            self.ensure_database()
-            with self.session() as session:
-                years = campaign_years(session)
-                today = clock.local(self.now()).date()
-                year = pick_period(years, [], today)[0]
-                targets = targets_for(session, year)
+            if early is not None:
+                known = early.result()
+            else:
+                known = self._read_start(with_overview=self._pending_mode == "overview")
         except Exception as exc:
             self.post_message(StartFailed(self.describe_error(exc)))
             return
-        self.post_message(CampaignKnown(year, targets))
+        self.post_message(known)
 
     def on_start_failed(self, message: StartFailed) -> None:
         self.database_failed(message.reason, 2)
@@ -164,14 +197,21 @@ class ZhudianApp(App):
         self.year, self.targets = message.year, message.targets
         self.months = self.targets.months
         self.periods = [Period(self.year), *[Period(self.year, m) for m in self.months]]
-        today = clock.local(self.now()).date()
-        _, month = pick_period([self.year], self.months, today)
-        self.period = Period(self.year, month)
+        self.period = message.period
+        if message.overview is not None:
+            self._prefetched = (("overview", message.period), message.overview)
         from tui.screens import MODES
 
         for mode, factory in MODES.items():
             self.add_mode(mode, factory)
         self.switch_mode(self._pending_mode)
+
+    def take_prefetched(self, period: Any) -> Any:
+        """The overview read at start-up, once, if it is for ``period``."""
+        ready, self._prefetched = self._prefetched, None
+        if ready is not None and ready[0] == ("overview", period):
+            return ready[1]
+        return None
 
     # --- period --------------------------------------------------------------------------------
 
@@ -247,7 +287,11 @@ class ZhudianApp(App):
                 pass
 
 
-def make_app(url: str, **options: Any) -> ZhudianApp:
+def make_app(url: str, *, early: bool = False, **options: Any) -> ZhudianApp:
     """The dashboard on the database at ``url``. Options: ``now`` (a clock, for tests), ``engine``,
-    ``qr_url`` (branch → live survey URL and seconds left), ``refresh_seconds``."""
-    return ZhudianApp(url, **options)
+    ``qr_url`` (branch → live survey URL and seconds left), ``refresh_seconds``; ``early`` starts the
+    first database read at once, in a thread, while Textual starts (the CLI does; tests need not)."""
+    app = ZhudianApp(url, **options)
+    if early:
+        app.start_early()
+    return app

@@ -93,5 +93,5 @@ def run(url: str) -> None:
             click.echo(f"问卷服务器已启动：{public}（退出看板时自动停止；日志 {log_path}）")
         else:
             click.echo(f"问卷服务器未能启动，二维码暂不可用；详见日志 {log_path}", err=True)
-        make_app(url).run()
+        make_app(url, early=True).run()
     click.echo("已退出看板，问卷服务器已停止。")

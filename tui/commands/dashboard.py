@@ -14,4 +14,4 @@ def dashboard(app: AppContext) -> None:
     app.engine()  # a clear one-line error now (unreachable, not initialised) rather than inside the UI
     from tui.app import make_app
 
-    make_app(app.url, engine=app.engine()).run()
+    make_app(app.url, engine=app.engine(), early=True).run()

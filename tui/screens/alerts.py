@@ -108,7 +108,9 @@ class AlertsScreen(LiveScreen):
         alert = self.alerts.get(key or "")
         if alert is None:
             return
-        if not any(alert.records.values()):
+        from tui.screens.records import KINDS
+
+        if not any(ids for table, ids in alert.records.items() if table.lower() in KINDS):
             self.notify("这条预警没有对应的记录（例如本月没有任何驻点）。", title="无记录")
             return
         from tui.screens.records import RecordsScreen

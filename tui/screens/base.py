@@ -92,7 +92,16 @@ class LiveScreen(Screen):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._load(self.params())
+        params = self.params()
+        ready = self.prefetched(params) if not self.loads else None
+        if ready is not None:
+            self.post_message(Loaded(ready, params))
+        else:
+            self._load(params)
+
+    def prefetched(self, params: Any) -> Any:
+        """Data read ahead for the first show (``None``: read now)."""
+        return None
 
     def params(self) -> Any:
         return self.app.period
@@ -129,7 +138,7 @@ class LiveScreen(Screen):
             self.app.database_failed(f"显示出错：{type(exc).__name__}: {exc}", self.RETRY_SECONDS)
             self.log.error(exc)
         self.loads += 1
-        self._schedule(self.REFRESH_SECONDS)
+        self._schedule(getattr(self.app, "refresh_seconds", None) or self.REFRESH_SECONDS)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         message.stop()

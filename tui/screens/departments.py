@@ -31,10 +31,11 @@ class DepartmentsData:
     at_risk_ratio: float
 
 
-def heat(value: float, target: float, at_risk: float, future: bool) -> Text:
+def heat(value: float, target: float, at_risk: float, future: bool, current: bool = False) -> Text:
     if future:
         return Text("·", style="dim", justify="center")
-    style = ("on dark_green" if value >= target else "black on yellow" if value >= target * at_risk
+    # The month under way is never "below" yet: short of the target it is at risk.
+    style = ("on dark_green" if value >= target else "black on yellow" if value >= target * at_risk or current
              else "white on dark_red")
     return Text(f"{value:g}".center(4), style=style, justify="center")
 
@@ -91,7 +92,8 @@ class DepartmentsScreen(LiveScreen):
             cells: list[Any] = [literal(d.name, 14)]
             for m in data.months:
                 future = (year, m) > (today.year, today.month)
-                cells.append(heat(per_month.get(m, 0.0), data.month_target, data.at_risk_ratio, future))
+                current = (year, m) == (today.year, today.month)
+                cells.append(heat(per_month.get(m, 0.0), data.month_target, data.at_risk_ratio, future, current))
             cells.append(fmt.cell(f"{sum(per_month.values()):g}"))
             rows.append((f"department:{d.id}", cells))
         grid.sync(rows)

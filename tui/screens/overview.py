@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -41,6 +42,18 @@ class OverviewData:
     figures: list[Any]
     trends: dict[int, list[tuple[int, int, float | None]]]
     alert_counts: dict[int, int]
+
+
+def load_overview(session: Session, period: Any, today: date) -> OverviewData:
+    """What the overview shows (also read ahead by the app's start-up worker, for a fast first paint)."""
+    from models.alert_places import alerts_by_city
+    from models.progress import progress, rating_trend
+    from models.rules import alerts
+
+    figures = progress(session, "city", period, today=today)
+    trends = rating_trend(session, period.year, level="city")
+    counts = alerts_by_city(session, alerts(session, period, today=today))
+    return OverviewData(figures, trends, counts)
 
 
 def days_cell(f: Any) -> Any:
@@ -104,17 +117,10 @@ class OverviewScreen(LiveScreen):
         super().on_mount()
 
     def fetch(self, session: Session, period: Any) -> OverviewData:
-        from models.progress import progress, rating_trend
-        from models.rules import alerts
+        return load_overview(session, period, self.app.today())
 
-        today = self.app.today()
-        figures = progress(session, "city", period, today=today)
-        trends = rating_trend(session, period.year, level="city")
-        counts: dict[int, int] = {}
-        for alert in alerts(session, period, today=today):
-            if alert.level == "city":
-                counts[alert.subject_id] = counts.get(alert.subject_id, 0) + 1
-        return OverviewData(figures, trends, counts)
+    def prefetched(self, params: Any) -> Any:
+        return self.app.take_prefetched(params)
 
     def show(self, data: OverviewData, period: Any) -> None:
         self.data = data

@@ -40,7 +40,8 @@ class RecordsScreen(LiveScreen):
     def __init__(self, title: str, wanted: dict[str, list[int]], **kwargs) -> None:
         super().__init__(**kwargs)
         self.title_text = title
-        self.wanted = {KINDS.get(k.lower(), k.lower()): list(v) for k, v in wanted.items() if v}
+        # Only record tables get a tab; the alert's subject (department, cadre, county) is in the title.
+        self.wanted = {KINDS[k.lower()]: list(v) for k, v in wanted.items() if v and k.lower() in KINDS}
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
