@@ -74,6 +74,12 @@ class Score:
     rating_count: int = 0
     rating_mean: float | None = None
     experiences: int = 0
+    id: int = 0  # the city's or department's id (keys the dashboard's rows)
+
+    @property
+    def detail(self) -> str:
+        """The figures behind the objective component, in one line."""
+        return "；".join(f"{f.label} {f.actual_text}" for f in self.figures)
 
 
 @dataclass
@@ -97,6 +103,10 @@ class Evaluation:
     cities: list[Score]
     departments: list[Score]
     cadres: list[CadreScore]
+
+    @property
+    def weights(self) -> tuple[float, float, float]:
+        return (self.targets.weight_objective, self.targets.weight_ratings, self.targets.weight_experience)
 
 
 def _ratio(actual: float | None, target: float) -> float:
@@ -171,7 +181,7 @@ def evaluate(session: Session, year: int) -> Evaluation:
     city_scores = []
     for cid, city in cities.items():
         rs = city_reports.get(cid, [])
-        s = Score(city.name, "city")
+        s = Score(city.name, "city", id=cid)
         rate = _latest(rs, "volunteer_rate")
         hours = _latest(rs, "service_hours_per_capita")
         times = _latest(rs, "service_times_per_capita")
@@ -215,7 +225,7 @@ def evaluate(session: Session, year: int) -> Evaluation:
                                        cadre_days[cadre.id], lectures[cadre.id], t.cadre_days_per_year,
                                        t.lectures_per_cadre))
     for d in departments:
-        s = Score(d.name, "department")
+        s = Score(d.name, "department", id=d.id)
         dv = [v for v in visits if v.department_id == d.id]
         per_month: dict[int, float] = defaultdict(float)
         for v in dv:

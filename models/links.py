@@ -95,6 +95,16 @@ def link_state(session: Session, link: SurveyLink, at: datetime | None = None) -
     return LinkState.OPEN
 
 
+def has_room(session: Session, link_id: int, max_responses: int) -> bool:
+    """Inside the writing transaction: whether a capped link can take one more rating.
+
+    On PostgreSQL the link's row is locked until commit, so concurrent submissions to a capped link
+    are counted one after the other and the cap is never exceeded (SQLite writers queue anyway).
+    """
+    session.exec(select(SurveyLink.id).where(SurveyLink.id == link_id).with_for_update()).first()
+    return response_count(session, link_id) < max_responses
+
+
 def branch_info(session: Session, branch_id: int) -> BranchInfo | None:
     row = session.exec(
         select(Branch.id, Branch.name, County.name, City.name)

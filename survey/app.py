@@ -69,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["zhudian.engine"] = engine
     app.extensions["zhudian.write_lock"] = make_write_lock(engine)
     secret_file = app.config["SECRET_FILE"]
-    secret = load_secret(Path(secret_file) if secret_file else None)
+    secret = load_secret(Path(secret_file) if secret_file else None, engine)
     app.extensions["zhudian.secret"] = secret
     app.extensions["zhudian.tokens"] = Tokens(secret)
 

@@ -20,7 +20,7 @@ from flask import (
 
 from models.db import DatabaseError, check_connection
 from models.feedback import add_rating
-from models.links import LinkState, branch_info, link_state, live_link, submission_stored
+from models.links import LinkState, branch_info, has_room, link_state, live_link, submission_stored
 from models.tables import Photo
 from survey import limits, pages
 from survey.cache import LinkView, link_view
@@ -242,6 +242,9 @@ def submit(link: LinkView) -> Response:
             if token is None or not is_submission_id(sid):
                 return render_form(link, answer=answer, status=422)
             return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
+        if link.max_responses is not None and not has_room(session, link.id, link.max_responses):
+            session.rollback()  # the last places went to other members while this one was typing
+            return pages.state_page(LinkState.FULL, link.info)
         photo_row = None
         if photo is not None:
             photo_row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "demo": "tui.commands.demo:demo",
     "status": "tui.commands.status:status",
     "branch": "tui.commands.branch:branch",
+    "dashboard": "tui.commands.dashboard:dashboard",
     "link": "tui.commands.link:link",
     "serve": "tui.commands.serve:serve",
     "template": "tui.commands.template:template",

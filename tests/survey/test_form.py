@@ -326,3 +326,28 @@ def test_every_form_gets_its_own_submission_id(app, scene):
     fields = [hidden_fields(p) for p in pages]
     assert len({f["sid"] for f in fields}) == 3 and len({f["ft"] for f in fields}) == 3
     assert not any(_SID_SLOT in p or _FT_SLOT in p for p in pages)
+
+
+def test_a_cap_holds_under_concurrent_submissions(app, session, scene):
+    import threading
+
+    link = factories.survey_link(session, session.get(factories.Branch, scene.branch_id), max_responses=3)
+    session.commit()
+    url = f"/s/{link.token}"
+    phones = [app.test_client() for _ in range(8)]
+    forms = [open_form(p, url) for p in phones]
+    barrier = threading.Barrier(len(phones))
+    statuses: list[int] = []
+
+    def send(phone, fields) -> None:
+        barrier.wait()
+        statuses.append(phone.post(url, data={**fields, "activity": str(scene.activity_ids[0]),
+                                              "score": "5"}).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(phones, forms, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [303, 303, 303, 410, 410, 410, 410, 410]
+    assert rating_count(session) == 3

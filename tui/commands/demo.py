@@ -7,7 +7,6 @@ refuses ``zhudian.db``, and it refuses any database holding records it did not w
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import click
@@ -111,13 +110,10 @@ def describe(summary: DemoSummary) -> list[str]:
 
 
 def open_ui(url: str) -> None:
-    """Show the demo. The dashboard issue replaces this with the dashboard; for now, the status table."""
-    if importlib.util.find_spec("tui.commands.status") is not None:
-        from tui.cli import cli
+    """Show the demo: the survey server in the background and the dashboard in front (see tui.demo_ui)."""
+    from tui.demo_ui import run
 
-        cli.main(args=["--db", url, "status"], prog_name="zhudian", standalone_mode=False)
-        return
-    click.echo("看板尚未提供；可用 zhudian --db <上面的地址> status 查看进度。")
+    run(url)
 
 
 @click.command()

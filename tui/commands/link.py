@@ -174,7 +174,7 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
             fail(f"找不到编号为 {branch_id} 的团支部", 2)
         if visit_id is not None and session.get(Visit, visit_id) is None:
             fail(f"找不到编号为 {visit_id} 的驻点记录", 2)
-    secret = load_secret()
+    secret = load_secret(engine=app.engine())
     title = f"{info.city} · {info.county} · {info.name}"
     colour = _colour()
 

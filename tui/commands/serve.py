@@ -33,8 +33,8 @@ def serve(app: AppContext, host: str, port: int, workers: int, threads: int, pub
     from survey.server import serve as run
 
     engine = app.engine()  # refuses an unreachable or un-migrated database before any worker starts
+    load_secret(engine=engine)  # created (or adopted from the database) before workers fork, never in code
     engine.dispose()
-    load_secret()  # created once here, before workers fork, never in code
     url = app.url
     server = choose(server_name)
     shape = f"{workers} 个进程 × {threads} 线程" if server == "gunicorn" else f"{max(4, workers * threads)} 个线程"

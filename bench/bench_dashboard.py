@@ -1,0 +1,137 @@
+"""Benchmark: the dashboard on demo databases of 10,000 and 1,000,000 ratings, measured in one run.
+
+Prints:
+- cold start to the first painted overview (a fresh ``python`` process each time, headless 120x40),
+  beside a bare ``python -c "import textual.app, sqlmodel"`` process (targets: < 1.5 s at 1,000,000
+  and at most 2x the bare process);
+- one overview refresh in a running dashboard — the worker's read (progress, trend, alerts) and the
+  in-place table update — at both sizes and their ratio (target: 1M <= 1.5x 10k);
+- peak memory (max RSS) of a dashboard process that paints the overview and visits every screen
+  (target < 200 MB at 1,000,000).
+
+Run from the project root: ``python bench/bench_dashboard.py [--small N] [--large N] [--repeat R]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from models.db import make_engine  # noqa: E402
+from models.demo import DemoParams, build_demo  # noqa: E402
+
+RUNNER = Path(__file__).resolve().parent / "dashboard_runner.py"
+YEAR = 2019
+
+
+def timed_process(cmd: list[str], home: str, until_line: bytes | None = None) -> tuple[float, float]:
+    """Wall time (s) of one child process — until it writes ``until_line``, or until it exits — and
+    its peak RSS (MB)."""
+    env = {**os.environ, "ZHUDIAN_HOME": home, "PYTHONPATH": str(ROOT)}
+    env.pop("ZHUDIAN_DATABASE_URL", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
+    elapsed = None
+    if until_line is not None and proc.stdout is not None:
+        for line in proc.stdout:
+            if line.strip() == until_line:
+                elapsed = time.perf_counter() - start
+                break
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    if elapsed is None:
+        elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    return elapsed, usage.ru_maxrss / 1024  # Linux: KiB
+
+
+async def refresh_times(url: str, repeat: int) -> list[float]:
+    """Seconds from asking the overview to refresh until its table shows the new read."""
+    from tui.app import make_app
+    from tui.screens.overview import OverviewScreen
+
+    app = make_app(url)
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, OverviewScreen) and app.screen.loads):
+            await pilot.pause(0.01)
+        screen = app.screen
+        for _ in range(repeat):
+            loads = screen.loads
+            start = time.perf_counter()
+            screen.reload()
+            while screen.loads == loads:
+                await pilot.pause(0.001)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5, help="cold starts per size")
+    parser.add_argument("--refreshes", type=int, default=10, help="overview refreshes per size and round")
+    parser.add_argument("--seed", type=int, default=2019)
+    args = parser.parse_args()
+    sizes = (args.small, args.large)
+
+    with tempfile.TemporaryDirectory(prefix="zhudian-bench-dash-") as tmp:
+        urls = {}
+        for n in sizes:
+            path = Path(tmp) / f"demo-{n}.db"
+            engine = make_engine(f"sqlite:///{path}")
+            start = time.perf_counter()
+            build_demo(engine, DemoParams(ratings=n, seed=args.seed, year=YEAR))
+            engine.dispose()
+            urls[n] = f"sqlite:///{path}"
+            print(f"demo database with {n:>9,} ratings built in {time.perf_counter() - start:5.1f} s")
+
+        bare_cmd = [sys.executable, "-c", "import textual.app, sqlmodel"]
+        cold: dict[object, list[float]] = {"bare": [], **{n: [] for n in sizes}}
+        # Interleaved rounds, so a noisy moment of the machine hits every variant alike.
+        for _ in range(args.repeat):
+            cold["bare"].append(timed_process(bare_cmd, tmp)[0])
+            for n in sizes:
+                cold[n].append(timed_process([sys.executable, str(RUNNER), urls[n], "first-paint"], tmp,
+                                             until_line=b"painted")[0])
+        refresh: dict[int, list[float]] = {n: [] for n in sizes}
+        for _ in range(2):
+            for n in sizes:
+                refresh[n] += asyncio.run(refresh_times(urls[n], args.refreshes))
+        memory = {n: timed_process([sys.executable, str(RUNNER), urls[n], "tour"], tmp)[1] for n in sizes}
+
+    med = {k: statistics.median(v) for k, v in cold.items()}
+    small, large = sizes
+    print()
+    print(f"cold start, bare `import textual.app, sqlmodel`: median {med['bare']:.3f} s")
+    for n in sizes:
+        print(f"cold start to first painted overview, {n:>9,} ratings: median {med[n]:.3f} s "
+              f"(best {min(cold[n]):.3f}) = {med[n] / med['bare']:.2f}x bare")
+    print(f"  target: < 1.5 s at {large:,} -> {'OK' if med[large] < 1.5 else 'MISSED'}; "
+          f"<= 2x bare -> {'OK' if med[large] <= 2 * med['bare'] else 'MISSED'}")
+    rmed = {n: statistics.median(refresh[n]) for n in sizes}
+    for n in sizes:
+        print(f"one overview refresh, {n:>9,} ratings: median {rmed[n] * 1000:.1f} ms "
+              f"(best {min(refresh[n]) * 1000:.1f} ms, {len(refresh[n])} refreshes)")
+    ratio = rmed[large] / rmed[small]
+    print(f"  ratio {large:,} / {small:,}: {ratio:.2f} (target <= 1.5 -> {'OK' if ratio <= 1.5 else 'MISSED'})")
+    for n in sizes:
+        print(f"peak memory (max RSS) of a dashboard visiting every screen, {n:>9,} ratings: {memory[n]:.0f} MB")
+    print(f"  target: < 200 MB at {large:,} -> {'OK' if memory[large] < 200 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

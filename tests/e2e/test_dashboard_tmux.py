@@ -1,0 +1,168 @@
+"""The real ``zhudian dashboard`` (``python -m tui``) in a real terminal: tmux, keys, capture-pane.
+
+Also ``zhudian demo`` with its UI: the survey server runs while the dashboard is open, a rating
+stored meanwhile shows in the Feedback screen, and quitting the dashboard stops the server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from sqlmodel import Session, select
+
+from models.db import make_engine
+from models.feedback import add_rating
+from models.tables import Branch
+from tests.tui.demo_data import build
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+
+
+class Tmux:
+    """One tmux server on its own socket, so tests never touch a user's sessions."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.socket = f"zhudian-test-{uuid.uuid4().hex[:8]}"
+        self.session = "dash"
+        self.tmp = tmp
+
+    def run(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
+        return done.stdout
+
+    def start(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
+        script = self.tmp / "run.sh"
+        exports = "".join(f"export {k}='{v}'\n" for k, v in env.items())
+        script.write_text(f"{exports}cd '{ROOT}'\nexec {' '.join(command)}\n", encoding="utf-8")
+        self.run("-u", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
+                 f"sh {script}")
+        self.run("set-option", "-t", self.session, "remain-on-exit", "on")
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def wait(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)  # poll interval of a bounded wait
+        raise AssertionError(f"{text!r} not on screen within {timeout}s:\n{self.screen()}\n"
+                             + self.run("capture-pane", "-p", "-e", "-t", self.session))
+
+    def wait_gone(self, text: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text not in self.screen():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} still on screen after {timeout}s:\n{self.screen()}")
+
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            dead = self.run("display-message", "-p", "-t", self.session, "#{pane_dead} #{pane_dead_status}")
+            flag, _, status = dead.strip().partition(" ")
+            if flag == "1":
+                return int(status or 0)
+            time.sleep(0.1)
+        raise AssertionError(f"the dashboard did not exit:\n{self.screen()}")
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    t = Tmux(tmp_path)
+    yield t
+    t.kill()
+
+
+def base_env(home: Path) -> dict[str, str]:
+    return {"ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8", "TERM": "xterm-256color",
+            "PATH": os.environ.get("PATH", "")}
+
+
+def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_path: Path) -> None:
+    db = tmp_path / "province.db"
+    shutil.copyfile(sqlite_template, db)
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as s:
+        build(s)
+    engine.dispose()
+    home = tmp_path / "home"
+    home.mkdir()
+    tmux.start([sys.executable, "-m", "tui", "--db", f"sqlite:///{db}", "dashboard"], base_env(home))
+
+    screen = tmux.wait("全省 21 个地市")
+    assert "2019年全年" in screen and "梅州" in screen and "组织部" in screen
+    tmux.keys("4")
+    tmux.wait("2019年全年 · 预警")
+    tmux.keys("/")
+    tmux.wait("筛选：规则、对象或说明中的文字")  # the box has the focus: now type into it
+    tmux.keys("座谈会", literal=True)
+    screen = tmux.wait("座谈会超过规定人数")
+    assert "组织部·清远" in screen
+    tmux.keys("Escape")  # clears the filter; the next key must not follow ESC at once (it would read as Alt+key)
+    tmux.wait_gone("筛选“座谈会”")
+    tmux.keys("1")
+    tmux.wait("全省 21 个地市")
+    tmux.keys("/")
+    tmux.wait("输入地市或部门名称筛选")
+    tmux.keys("组织部", literal=True)
+    screen = tmux.wait("筛选“组织部”：2 个")
+    tmux.keys("Enter")  # leave the filter box for the table
+    tmux.keys("Down")  # from 梅州 to 清远
+    tmux.keys("Enter")
+    screen = tmux.wait("清远 · 2019年全年 · 对接部门：组织部")
+    assert "清城区" in screen
+    tmux.keys("Escape")
+    tmux.wait("全省 21 个地市")
+    tmux.keys("q")
+    assert tmux.wait_exit() == 0
+    assert "Traceback" not in tmux.screen()
+
+
+def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    tmux.start([sys.executable, "-m", "tui", "demo", "--ratings", "200"], base_env(home), width=110, height=32)
+    tmux.wait("全省 21 个地市", timeout=60)
+    log = (home / "demo-survey.log").read_text(encoding="utf-8")
+    port = int(re.search(r"监听 http://0\.0\.0\.0:(\d+)", log).group(1))  # type: ignore[union-attr]
+    assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+
+    # A rating stored while the dashboard is open shows in the Feedback screen by itself.
+    tmux.keys("3")
+    tmux.wait("自动刷新")
+    engine = make_engine(f"sqlite:///{home / 'demo.db'}")
+    with Session(engine) as s:
+        branch = s.exec(select(Branch).order_by(Branch.id)).first()
+        add_rating(s, branch_id=branch.id, score=5, submission_id=uuid.uuid4().hex,
+                   suggestion="演示期间提交的评价[b]不是标记[/b]")
+        s.commit()
+    engine.dispose()
+    tmux.wait("演示期间提交的评价[b]不是标记[/b]", timeout=10)
+
+    tmux.keys("q")
+    assert tmux.wait_exit(timeout=30) == 0
+    assert "问卷服务器已停止" in tmux.screen()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)

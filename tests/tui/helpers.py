@@ -1,0 +1,35 @@
+"""Waiting on what the user would notice (never bare sleeps)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from tests.tui.screen_text import screen_text
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 8.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}\n{screen_text(pilot.app)}")
+
+
+async def wait_loaded(pilot: Pilot, screen_type: type | None = None, loads: int = 1, timeout: float = 8.0) -> None:
+    """Until the current screen (of ``screen_type``) has shown ``loads`` reads of the database."""
+    app = pilot.app
+
+    def ready() -> bool:
+        screen = app.screen
+        return (screen_type is None or isinstance(screen, screen_type)) and getattr(screen, "loads", 0) >= loads
+
+    await wait_for(pilot, ready, timeout, f"{screen_type.__name__ if screen_type else 'screen'} loaded")
+
+
+async def wait_text(pilot: Pilot, text: str, timeout: float = 8.0) -> str:
+    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
+    return screen_text(pilot.app)

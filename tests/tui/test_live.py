@@ -1,0 +1,127 @@
+"""Live behaviour: a new rating appears without a key press, rows update in place, typed text stays
+literal, and a database that goes away shows a banner and comes back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
+
+from models.db import make_engine
+from models.feedback import add_rating
+from models.tables import Branch, City
+from tests.tui.demo_data import TODAY
+from tests.tui.helpers import wait_for, wait_loaded, wait_text
+from tests.tui.screen_text import screen_text
+from tui.components.banner import DbBanner
+from tui.components.keyed_table import KeyedTable
+from tui.screens.feedback import FeedbackScreen
+from tui.screens.overview import OverviewScreen
+
+
+def insert_rating(url: str, branch_name: str, score: int, suggestion: str) -> None:
+    """As the survey server would: another engine, another connection, ``add_rating``."""
+    engine = make_engine(url)
+    with Session(engine) as s:
+        branch = s.exec(select(Branch).where(Branch.name == branch_name)).one()
+        add_rating(s, branch_id=branch.id, score=score, submission_id=uuid.uuid4().hex, suggestion=suggestion,
+                   created_at=TODAY)
+        s.commit()
+    engine.dispose()
+
+
+async def test_a_new_rating_shows_in_feedback_within_5_seconds_without_a_key_press(make, demo_url):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await wait_loaded(pilot, FeedbackScreen)
+        table = app.screen.query_one(KeyedTable)
+        before = table.row_count
+        typed = "[red]危险[/red] \x1b[2J清屏\u202e反向 " + "很长" * 200
+        insert_rating(demo_url, "梅县区畲江镇团支部", 2, typed)
+        await wait_for(pilot, lambda: table.row_count == before + 1, timeout=5.0, what="the new rating")
+        text = screen_text(app)
+        assert "[red]危险[/red] [2J清屏 反向 很长" in text  # literal, control characters blanked
+        assert "梅县区畲江镇团支部" in text
+        first = table.get_row(table.keys[0])
+        assert first[2].plain.endswith("…")  # a very long line is cut, not wrapped over the screen
+
+
+async def test_overview_rows_update_in_place_when_figures_change(make, demo_url):
+    app = make(refresh_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        screen = app.screen
+        table = screen.query_one(KeyedTable)
+        keys = list(table.keys)
+        with Session(app.engine) as s:
+            meizhou = f"city:{s.exec(select(City.id).where(City.name == '梅州')).one()}"
+        table.move_cursor(row=table.get_row_index(meizhou))
+        assert table.get_row(meizhou)[6].plain.strip() == "1"
+        insert_rating(demo_url, "梅县区畲江镇团支部", 5, "")
+        loads = screen.loads
+        screen.reload()
+        await wait_for(pilot, lambda: screen.loads > loads)
+        assert table.get_row(meizhou)[6].plain.strip() == "2"
+        assert table.keys == keys and table.rebuilds == 0  # same rows, updated cell by cell
+        assert 0 < table.updates <= 4
+        assert table.current_key == meizhou  # the cursor stayed on the row
+
+
+async def test_feedback_filters_by_score_and_text(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await wait_loaded(pilot, FeedbackScreen)
+        table = app.screen.query_one(KeyedTable)
+        await wait_for(pilot, lambda: table.row_count == 7)
+        app.screen.query_one("#score").value = 5
+        await wait_for(pilot, lambda: table.row_count == 2, what="two 5-star ratings")
+        app.screen.query_one("#score").clear()
+        await wait_for(pilot, lambda: table.row_count == 7)
+        await pilot.press("slash", *"场地")
+        await wait_for(pilot, lambda: table.row_count == 1, what="one rating about 场地")
+        assert "场地太小 [31m，坐不下" in screen_text(app)
+        await pilot.press("enter")  # back to the table: Enter opens the rating's branch
+        await pilot.press("enter")
+        await wait_text(pilot, "越秀区北京街团支部 · 广州 · 越秀区")
+
+
+async def test_database_gone_shows_a_banner_and_recovers(make, demo_url):
+    app = make()
+    path = make_url(demo_url).database
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        screen = app.screen
+        banner = screen.query_one(DbBanner)
+        assert not banner.display
+        shutil.move(path, path + ".away")
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                shutil.move(path + suffix, path + ".away" + suffix)
+        screen.reload()
+        await wait_for(pilot, lambda: banner.display, what="the banner")
+        assert "数据库暂时不可用" in screen_text(app) and "数据库文件不存在" in screen_text(app)
+        assert not os.path.exists(path)  # the dashboard did not create an empty file in its place
+        await pilot.press("3")  # still usable: other screens show the banner too
+        await wait_for(pilot, lambda: app.screen.query_one(DbBanner).display)
+        await pilot.press("1")
+        shutil.move(path + ".away", path)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(path + ".away" + suffix):
+                shutil.move(path + ".away" + suffix, path + suffix)
+        await wait_for(pilot, lambda: not banner.display, timeout=8, what="recovery by itself")
+        assert "梅州" in screen_text(app)
+
+
+async def test_database_unreachable_at_start_shows_the_banner_not_a_traceback(tmp_path):
+    from tui.app import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'nothing-here.db'}", now=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_text(pilot, "数据库文件不存在")
+        assert "正在连接数据库" in screen_text(app)
+    assert not (tmp_path / "nothing-here.db").exists()

@@ -1,0 +1,97 @@
+"""Tables of records (visits, spot checks, branches, ratings, lectures, monthly forms).
+
+Every cell goes through :func:`literal`: notes, suggestions and names were typed by people.
+Column specs name the record attribute, the Chinese header and the cell width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+from models import clock
+from tui.components.keyed_table import KeyedTable
+from tui.components.safe import literal
+
+SPECS: dict[str, list[tuple[str, str, int]]] = {
+    "visit": [("start_date", "日期", 10), ("department", "部门", 10), ("cadres", "干部", 14),
+              ("city", "地市", 4), ("county", "县区", 8), ("town", "乡镇（街道）", 10), ("full_days", "整天", 4),
+              ("max_meeting_size", "座谈会人数", 4),
+              ("notes", "备注", 30)],
+    "spot_check": [("checked_on", "日期", 10), ("branch", "团支部", 20), ("county", "县区", 8),
+                   ("wechat_ok", "微信群达标", 4), ("secretary_operates", "书记会操作智慧团建", 4),
+                   ("notes", "备注", 30)],
+    "branch": [("name", "团支部", 30), ("county", "县区", 8), ("kind_label", "类型", 6),
+               ("member_count", "团员数", 5), ("has_secretary", "有书记", 4)],
+    "rating": [("created_at", "时间", 16), ("score", "评分", 5), ("suggestion", "意见建议", 36),
+               ("branch", "团支部", 18), ("activity", "活动", 14), ("county", "县区", 8), ("city", "地市", 4),
+               ("has_photo", "照片", 4)],
+    "lecture": [("held_on", "日期", 10), ("cadre", "授课人", 8), ("department", "部门", 10), ("title", "题目", 24),
+                ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12)],
+    "monthly_report": [("month", "月份", 4), ("department", "部门", 10), ("city", "地市", 4),
+                       ("county", "县区", 8), ("submitted_on", "报送日期", 10)],
+    "activity": [("held_on", "日期", 10), ("name", "活动", 24), ("kind", "类型", 8)],
+    "photo": [("created_at", "时间", 16), ("photo_id", "照片编号", 8), ("score", "评分", 5),
+              ("activity", "活动", 14), ("suggestion", "意见建议", 40)],
+}
+
+TITLES = {"visit": "驻点记录", "spot_check": "实地抽查", "branch": "团支部", "rating": "团员评价",
+          "lecture": "党团课", "monthly_report": "月报表（附件2）", "activity": "活动", "photo": "照片"}
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return clock.local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}" if value == int(value) else f"{value:.2f}"
+    if isinstance(value, list | tuple):
+        return "、".join(show_value(v) for v in value)
+    return str(value)
+
+
+def spec_for(kind: str, sample: Any | None) -> list[tuple[str, str, int]]:
+    spec = SPECS.get(kind, [])
+    if sample is None:
+        return spec
+    chosen = [c for c in spec if hasattr(sample, c[0])]
+    if chosen:
+        return chosen
+    have = [f.name for f in fields(sample)] if is_dataclass(sample) else sorted(vars(sample))
+    return [(name, name, 12) for name in have]
+
+
+class RecordsTable(KeyedTable):
+    """Rows of one kind of record, keyed ``<kind>:<id>``."""
+
+    def __init__(self, kind: str, **kwargs) -> None:
+        self.kind = kind
+        self.spec = SPECS.get(kind, [])
+        super().__init__([(attr, label) for attr, label, _ in self.spec], **kwargs)
+        self.records: dict[str, Any] = {}
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        if records:
+            spec = spec_for(self.kind, records[0])
+            if [c[0] for c in spec] != [c[0] for c in self.spec]:
+                self.spec = spec
+                self.clear(columns=True)
+                for attr, label, _ in spec:
+                    self.add_column(label, key=attr)
+        self.records = {f"{self.kind}:{r.id}": r for r in records}
+        self.sync([
+            (key, [literal(show_value(getattr(r, attr, None)), width) for attr, _label, width in self.spec])
+            for key, r in self.records.items()
+        ])
+
+    @property
+    def current(self) -> Any | None:
+        key = self.current_key
+        return self.records.get(key) if key else None

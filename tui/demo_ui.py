@@ -1,0 +1,97 @@
+"""``zhudian demo`` without ``--no-ui``: the survey server in the background, the dashboard in front.
+
+The server (``zhudian serve``, a real WSGI server in its own process group) listens on a free port of
+every interface so a phone on the same network can scan the live QR; quitting the dashboard stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from models.db import data_dir
+
+
+def lan_address() -> str:
+    """The address other machines on the network reach us at, from the host's own names (no traffic)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return "127.0.0.1"
+    for *_rest, sockaddr in infos:
+        if not sockaddr[0].startswith("127."):
+            return sockaddr[0]
+    return "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:  # noqa: S310
+                if reply.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop the server's whole process group (gunicorn master and workers): TERM, then KILL."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout)
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def survey_server(url: str, port: int, public_url: str, log_path: Path) -> Iterator[subprocess.Popen]:
+    cmd = [sys.executable, "-m", "tui", "--db", url, "serve", "--host", "0.0.0.0", "--port", str(port),  # noqa: S104
+           "--workers", "2", "--threads", "4", "--public-url", public_url]
+    env = {**os.environ, "ZHUDIAN_PUBLIC_URL": public_url}
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                start_new_session=True)  # noqa: S603
+    try:
+        yield proc
+    finally:
+        stop(proc)
+
+
+def run(url: str) -> None:
+    """Start the survey server, open the dashboard on ``url``; stop the server when it closes."""
+    from tui.app import make_app
+
+    port = free_port()
+    public = f"http://{lan_address()}:{port}"
+    log_path = data_dir() / "demo-survey.log"
+    os.environ["ZHUDIAN_PUBLIC_URL"] = public  # the QR screen's live codes point at this server
+    with survey_server(url, port, public, log_path) as proc:
+        if wait_healthy(port, proc):
+            click.echo(f"问卷服务器已启动：{public}（退出看板时自动停止；日志 {log_path}）")
+        else:
+            click.echo(f"问卷服务器未能启动，二维码暂不可用；详见日志 {log_path}", err=True)
+        make_app(url, early=True).run()
+    click.echo("已退出看板，问卷服务器已停止。")

@@ -1,0 +1,122 @@
+"""预警: every rule broken or at risk and every monthly form late or missing; Enter shows the records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from tui.components import fmt
+from tui.components.keyed_table import KeyedTable
+from tui.components.safe import clean, literal
+from tui.screens.base import LiveScreen
+
+SEVERITY = {"breach": ("违规/未达标", "bold red"), "at_risk": ("有风险", "yellow")}
+LEVEL = {"province": "全省", "city": "地市", "county": "县区", "department": "部门", "cadre": "干部",
+         "branch": "团支部", "visit": "驻点"}
+
+
+def alert_key(alert: Any, index: int) -> str:
+    return f"alert:{alert.rule}:{alert.level}:{alert.subject_id}:{index}"
+
+
+class AlertsScreen(LiveScreen):
+    MODE = "alerts"
+    BINDINGS = [
+        Binding("slash", "filter", "筛选", show=True),
+        Binding("enter", "drill", "查看记录", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.alerts: dict[str, Any] = {}
+        self.all: list[Any] = []
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="title", classes="screen-title", markup=False)
+        yield Input(placeholder="筛选：规则、对象或说明中的文字", id="filter", classes="filter")
+        yield KeyedTable([("severity", "程度"), ("rule", "规则"), ("subject", "对象"), ("message", "说明"),
+                          ("records", "记录")], id="alerts")
+        yield from self.compose_bottom()
+
+    def on_mount(self) -> None:
+        self.query_one(KeyedTable).focus()
+        super().on_mount()
+
+    def fetch(self, session: Session, period: Any) -> list[Any]:
+        from models.rules import alerts
+
+        return list(alerts(session, period, today=self.app.today()))
+
+    def show(self, data: list[Any], period: Any) -> None:
+        self.all = data
+        self._fill()
+
+    def _fill(self) -> None:
+        text = self.filter_text.lower()
+        rows, self.alerts = [], {}
+        seen: dict[str, int] = {}
+        for a in self.all:
+            if text and text not in f"{a.rule_label} {a.subject_name} {a.message}".lower():
+                continue
+            base = f"alert:{a.rule}:{a.level}:{a.subject_id}"
+            n = seen[base] = seen.get(base, 0) + 1
+            key = f"{base}:{n}"
+            self.alerts[key] = a
+            label, style = a.severity_label, SEVERITY.get(a.severity, ("", ""))[1]
+            count = sum(len(v) for v in (a.records or {}).values())
+            rows.append((key, [fmt.cell(label, style, "left"), fmt.cell(a.rule_label, "", "left"),
+                               literal(a.subject_name, 16), literal(a.message, 60),
+                               fmt.cell(str(count) if count else "")]))
+        self.query_one(KeyedTable).sync(rows)
+        breaches = sum(1 for a in self.all if a.severity == "breach")
+        shown = f" · 筛选“{clean(self.filter_text, 20)}”：{len(rows)} 条" if self.filter_text else ""
+        self.query_one("#title", Static).update(
+            f"{self.app.period_label} · 预警 {len(self.all)} 条（违规/未达标 {breaches}，有风险 {len(self.all) - breaches}）{shown}"
+        )
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self._fill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(KeyedTable).focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.filter_text = ""
+            self._fill()
+            self.query_one(KeyedTable).focus()
+        else:
+            super().action_back()
+
+    def action_drill(self) -> None:
+        key = self.query_one(KeyedTable).current_key
+        alert = self.alerts.get(key or "")
+        if alert is None:
+            return
+        from tui.screens.records import KINDS
+
+        if not any(ids for table, ids in alert.records.items() if table.lower() in KINDS):
+            self.notify("这条预警没有对应的记录（例如本月没有任何驻点）。", title="无记录")
+            return
+        from tui.screens.records import RecordsScreen
+
+        self.app.push_screen(RecordsScreen(f"{alert.subject_name}：{alert.message}", alert.records))
+
+    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
+        event.stop()
+        self.action_drill()

@@ -1,0 +1,71 @@
+"""A branch: its spot-check results, activities, members' ratings and suggestions, photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tui.components.records_table import SPECS, TITLES, RecordsTable, show_value
+from tui.components.safe import clean
+from tui.screens.base import LiveScreen
+
+PARTS = [("checks", "spot_check"), ("activities", "activity"), ("ratings", "rating"), ("photos", "photo")]
+
+
+class BranchScreen(LiveScreen):
+    BINDINGS = [Binding("f", "feedback", "该支部全部评价", show=True)]
+
+    def __init__(self, branch_id: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.branch_id = branch_id
+        self.detail: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="title", classes="screen-title", markup=False)
+        with TabbedContent(id="tabs"):
+            for attr, kind in PARTS:
+                with TabPane(TITLES[kind], id=f"tab-{attr}"):
+                    yield RecordsTable(kind, id=attr)
+        yield from self.compose_bottom()
+
+    def params(self) -> Any:
+        return self.branch_id
+
+    def fetch(self, session: Session, branch_id: Any) -> Any:
+        from models.records import branch_detail
+
+        return branch_detail(session, branch_id)
+
+    def show(self, detail: Any, params: Any) -> None:
+        self.detail = detail
+        info = getattr(detail, "branch", detail)
+        bits = [clean(getattr(info, "name", ""), 30)]
+        for attr in ("city", "county", "kind", "member_count", "cadre"):
+            value = getattr(info, attr, None)
+            if value not in (None, ""):
+                label = {"member_count": "团员 ", "cadre": "团建指导员 "}.get(attr, "")
+                bits.append(label + clean(show_value(value), 16))
+        self.query_one("#title", Static).update(" · ".join(bits))
+        if detail is None:
+            self.query_one("#title", Static).update("该团支部已不存在")
+            return
+        for attr, kind in PARTS:
+            if attr == "photos":  # photos come with ratings: list the ratings that carry one
+                rows = [r for r in detail.ratings if r.has_photo]
+            else:
+                rows = list(getattr(detail, attr, []) or [])
+            table = self.query_one(f"#{attr}", RecordsTable)
+            table.set_records(rows)
+            pane = self.query_one(TabbedContent).get_tab(f"tab-{attr}")
+            pane.label = f"{TITLES[kind]} {len(rows)}"
+        assert SPECS  # specs are shared with the records screen
+
+    def action_feedback(self) -> None:
+        from tui.screens.feedback import BranchFeedbackScreen
+
+        self.app.push_screen(BranchFeedbackScreen(branch_id=self.branch_id))

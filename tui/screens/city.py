@@ -1,0 +1,168 @@
+"""A city: its county units (or 镇街) with the overview's figures, its visits as a timeline, its
+branches, and its rating trend. Enter on a branch opens the branch; on a county, its branches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from tui.components.keyed_table import KeyedTable
+from tui.components.records_table import RecordsTable
+from tui.components.safe import clean
+from tui.screens.base import LiveScreen
+from tui.screens.overview import COLUMNS, figure_row
+
+COUNTY_COLUMNS = [(key, "县区/镇街" if key == "name" else label) for key, label in COLUMNS
+                  if key not in ("depts", "counties", "alerts")]
+
+
+@dataclass
+class CityData:
+    city: Any
+    counties: list[Any]
+    visits: list[Any]
+    branches: list[Any]
+    trend: list[tuple[int, int, float | None]]
+
+
+class CityScreen(LiveScreen):
+    BINDINGS = [
+        Binding("slash", "filter", "筛选", show=True),
+        Binding("enter", "drill", "下钻", show=False),
+    ]
+
+    def __init__(self, city_id: int, county_id: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.city_id = city_id
+        self.county_id = county_id  # branches tab limited to this county
+        self.filter_text = ""
+        self.data: CityData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="title", classes="screen-title", markup=False)
+        yield Input(placeholder="筛选团支部/县区名称，回车确定，Esc 取消", id="filter", classes="filter")
+        initial = "tab-branches" if self.county_id is not None else "tab-counties"
+        with TabbedContent(id="tabs", initial=initial):
+            with TabPane("县区", id="tab-counties"):
+                yield KeyedTable(COUNTY_COLUMNS, id="counties", fixed_columns=1)
+            with TabPane("驻点记录", id="tab-visits"):
+                yield RecordsTable("visit", id="visits")
+            with TabPane("团支部", id="tab-branches"):
+                yield RecordsTable("branch", id="branches", fixed_columns=1)
+            with TabPane("评价趋势", id="tab-trend"):
+                yield PlotextPlot(id="trend")
+        yield from self.compose_bottom()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+
+    def params(self) -> Any:
+        return (self.app.period, self.county_id)
+
+    def fetch(self, session: Session, params: Any) -> CityData:
+        from models import records
+        from models.progress import progress, rating_trend
+
+        period, county_id = params
+        today = self.app.today()
+        city = progress(session, "city", period, city_id=self.city_id, today=today)[0]
+        counties = progress(session, "county", period, city_id=self.city_id, today=today)
+        visits = records.visits(session, period, city_id=self.city_id)
+        if county_id is None:
+            branches = records.branches(session, city_id=self.city_id)
+        else:
+            branches = records.branches(session, county_id=county_id)
+        trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
+        return CityData(city, counties, visits, branches, trend)
+
+    def show(self, data: CityData, params: Any) -> None:
+        self.data = data
+        self._fill()
+
+    def _fill(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        text = self.filter_text.lower()
+        self.query_one("#counties", KeyedTable).sync([
+            (f"county:{f.id}", [c for (key, _), c in zip(COLUMNS, figure_row(f, [], 0), strict=True)
+                                if key not in ("depts", "counties", "alerts")])
+            for f in data.counties if not text or text in f.name.lower()
+        ])
+        self.query_one("#visits", RecordsTable).set_records(data.visits)
+        self.query_one("#branches", RecordsTable).set_records(
+            [b for b in data.branches if not text or text in f"{b.name} {getattr(b, 'county', '')}".lower()]
+        )
+        c = data.city
+        county = ""
+        if self.county_id is not None:
+            county = next((f" · {clean(f.name, 12)}" for f in data.counties if f.id == self.county_id), "")
+        self.query_one("#title", Static).update(
+            f"{clean(c.name, 10)}{county} · {self.app.period_label} · 对接部门：{clean('、'.join(c.departments), 30)}"
+            f" · 驻点 {c.visit_days:g} 天 · 团支部 {len(data.branches)} 个"
+        )
+        plot = self.query_one("#trend", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        points = [(m, mean) for m, _count, mean in data.trend if mean is not None]
+        if points:
+            plt.plot([m for m, _ in points], [v for _, v in points], marker="braille")
+            plt.xticks([m for m, _ in points], [f"{m % 100}月" for m, _ in points])
+        plt.ylim(1, 5)
+        plt.title(f"{c.name} 团员评价均分（按月）")
+        plot.refresh()
+
+    # --- keys ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip()
+            self._fill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self._focus_table()
+
+    def _focus_table(self) -> None:
+        self.focus_active_table()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.filter_text = ""
+            self._fill()
+            self._focus_table()
+        else:
+            super().action_back()
+
+    def action_drill(self) -> None:
+        self._focus_table()
+
+    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value or ""
+        kind, _, ident = key.partition(":")
+        if kind == "county":
+            self.app.push_screen(CityScreen(self.city_id, int(ident)))
+        elif kind == "branch":
+            from tui.screens.branch import BranchScreen
+
+            self.app.push_screen(BranchScreen(int(ident)))
+        elif kind == "visit":
+            from tui.screens.records import RecordsScreen
+
+            self.app.push_screen(RecordsScreen("驻点记录及抽查", {"visit": [int(ident)]}))

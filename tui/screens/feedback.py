@@ -1,0 +1,143 @@
+"""意见: the newest ratings and suggestions, live (a new rating shows within seconds, no key press),
+filtered by city, county, branch, score and text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select, Static
+
+from tui.components.records_table import RecordsTable
+from tui.components.safe import clean, literal
+from tui.screens.base import LiveScreen
+
+SCORES = [(f"{'★' * s} {s}分", s) for s in range(5, 0, -1)] + [("3分及以下", -3)]
+
+
+@dataclass(frozen=True)
+class FeedbackFilter:
+    city_id: int | None = None
+    county_id: int | None = None
+    branch_id: int | None = None
+    score: int | None = None  # exact score, or -3 for 1..3
+    text: str = ""
+
+
+@dataclass
+class FeedbackData:
+    ratings: list[Any]
+    cities: list[tuple[str, int]]
+    counties: list[tuple[str, int]]
+
+
+class FeedbackScreen(LiveScreen):
+    MODE = "feedback"
+    REFRESH_SECONDS = 2.0
+    BINDINGS = [
+        Binding("slash", "filter", "筛选文字", show=True),
+        Binding("c", "clear_filters", "清除筛选", show=True),
+        Binding("enter", "drill", "打开支部", show=False),
+    ]
+
+    def __init__(self, branch_id: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.filter = FeedbackFilter(branch_id=branch_id)
+        self._cities_loaded = False
+        self._county_city: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="title", classes="screen-title", markup=False)
+        with Horizontal(id="filters"):
+            yield Select[int]([], prompt="全部地市", id="city", allow_blank=True)
+            yield Select[int]([], prompt="全部县区", id="county", allow_blank=True)
+            yield Select[int](SCORES, prompt="全部评分", id="score", allow_blank=True)
+            yield Input(placeholder="/ 搜索意见文字", id="text")
+        yield RecordsTable("rating", id="ratings")
+        yield from self.compose_bottom()
+
+    def on_mount(self) -> None:
+        self.query_one(RecordsTable).focus()
+        super().on_mount()
+
+    def params(self) -> Any:
+        return self.filter
+
+    def fetch(self, session: Session, f: FeedbackFilter) -> FeedbackData:
+        from models import records
+        from models.choices import cities, counties
+
+        low, high = (1, 3) if f.score == -3 else (f.score, f.score)
+        rows = records.ratings(session, city_id=f.city_id, county_id=f.county_id, branch_id=f.branch_id,
+                               min_score=low, max_score=high, text=f.text or None, limit=200)
+        return FeedbackData(list(rows), cities(session), counties(session, f.city_id) if f.city_id else [])
+
+    def show(self, data: FeedbackData, f: FeedbackFilter) -> None:
+        if not self._cities_loaded:
+            self.query_one("#city", Select).set_options([(literal(n, 10), i) for n, i in data.cities])
+            self._cities_loaded = True
+        if self._county_city != f.city_id:
+            self.query_one("#county", Select).set_options([(literal(n, 12), i) for n, i in data.counties])
+            self._county_city = f.city_id
+        self.query_one(RecordsTable).set_records(data.ratings)
+        bits = [f"最新 {len(data.ratings)} 条团员评价"]
+        if f.branch_id is not None and data.ratings:
+            bits.append(f"团支部：{clean(getattr(data.ratings[0], 'branch', ''), 20)}")
+        if f.text:
+            bits.append(f"含“{clean(f.text, 20)}”")
+        bits.append("每 2 秒自动刷新")
+        self.query_one("#title", Static).update(" · ".join(bits))
+
+    def _set(self, **changes: Any) -> None:
+        from dataclasses import replace
+
+        new = replace(self.filter, **changes)
+        if new != self.filter:
+            self.filter = new
+            self.reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, int) else None
+        if event.select.id == "city":
+            self._set(city_id=value, county_id=None)
+        elif event.select.id == "county":
+            self._set(county_id=value)
+        elif event.select.id == "score":
+            self._set(score=value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "text":
+            self._set(text=event.value.strip())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(RecordsTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#text", Input).value = ""
+        for sel in ("#city", "#county", "#score"):
+            self.query_one(sel, Select).clear()
+        self._set(city_id=None, county_id=None, score=None, text="",
+                  branch_id=None if self.MODE else self.filter.branch_id)
+
+    def on_data_table_row_selected(self, event: RecordsTable.RowSelected) -> None:
+        event.stop()
+        rating = self.query_one(RecordsTable).current
+        branch_id = getattr(rating, "branch_id", None)
+        if branch_id is not None:
+            from tui.screens.branch import BranchScreen
+
+            self.app.push_screen(BranchScreen(branch_id))
+
+
+class BranchFeedbackScreen(FeedbackScreen):
+    """The feedback screen pushed from a branch (not a top-level mode)."""
+
+    MODE = ""

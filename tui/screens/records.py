@@ -1,0 +1,72 @@
+"""The records behind a figure or an alert: one table per kind of record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tui.components.records_table import TITLES, RecordsTable
+from tui.components.safe import clean
+from tui.screens.base import LiveScreen
+
+# table name (as in Alert.records) -> record kind of the tables
+KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot_check", "lecture": "lecture",
+         "monthlyreport": "monthly_report", "monthly_report": "monthly_report", "rating": "rating",
+         "branch": "branch"}
+
+
+def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> list[Any]:
+    from models import records
+
+    if kind == "visit":
+        return list(records.visits(session, period, ids=ids))
+    if kind == "spot_check":
+        return list(records.spot_checks(session, period, ids=ids))
+    if kind == "lecture":
+        return list(records.lectures(session, period, ids=ids))
+    if kind == "monthly_report":
+        return list(records.monthly_reports(session, period, ids=ids))
+    if kind == "branch":
+        return list(records.branches(session, ids=ids))
+    return []
+
+
+class RecordsScreen(LiveScreen):
+    REFRESH_SECONDS = 10.0
+
+    def __init__(self, title: str, wanted: dict[str, list[int]], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.title_text = title
+        # Only record tables get a tab; the alert's subject (department, cadre, county) is in the title.
+        self.wanted = {KINDS[k.lower()]: list(v) for k, v in wanted.items() if v and k.lower() in KINDS}
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static(clean(self.title_text, 200), id="title", classes="screen-title", markup=False)
+        with TabbedContent(id="tabs"):
+            for kind in self.wanted:
+                with TabPane(f"{TITLES.get(kind, kind)} {len(self.wanted[kind])}", id=f"tab-{kind}"):
+                    yield RecordsTable(kind, id=f"records-{kind}")
+        yield from self.compose_bottom()
+
+    def params(self) -> Any:
+        return self.app.period.year
+
+    def fetch(self, session: Session, year: Any) -> dict[str, list[Any]]:
+        from models.progress import Period
+
+        whole = Period(year)
+        out = {kind: load_records(session, whole, kind, ids) for kind, ids in self.wanted.items()}
+        # A visit's own spot checks come with it.
+        if "visit" in out and "spot_check" not in self.wanted:
+            out["spot_check"] = []
+        return out
+
+    def show(self, data: dict[str, list[Any]], params: Any) -> None:
+        for kind, rows in data.items():
+            tables = self.query(f"#records-{kind}")
+            if tables:
+                tables.first(RecordsTable).set_records(rows)
