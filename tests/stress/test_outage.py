@@ -123,3 +123,38 @@ def test_postgres_stops_and_starts_mid_load(serve, own_postgres):
     engine.dispose()
 
 
+
+
+def test_dashboard_banner_and_recovery_when_postgres_restarts(own_postgres):
+    """The dashboard's refresh worker on our throwaway PostgreSQL: the banner while it is stopped, the
+    figures back by themselves once it runs again, and no traceback in between."""
+    import asyncio
+
+    from tests.tui.demo_data import TODAY
+    from tests.tui.helpers import wait_for, wait_loaded
+    from tests.tui.screen_text import screen_text
+    from tui.app import make_app
+    from tui.components.banner import DbBanner
+    from tui.screens.overview import OverviewScreen
+
+    pg = own_postgres
+
+    async def scenario() -> None:
+        app = make_app(pg.url, now=lambda: TODAY)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_loaded(pilot, OverviewScreen, timeout=30)
+            screen = app.screen
+            banner = screen.query_one(DbBanner)
+            assert not banner.display and "梅州" in screen_text(app)
+            pg.stop("fast")
+            screen.reload()
+            await wait_for(pilot, lambda: banner.display, timeout=30, what="the banner")
+            assert "数据库暂时不可用" in screen_text(app)
+            loads = screen.loads
+            pg.start()
+            await wait_for(pilot, lambda: not banner.display and screen.loads > loads, timeout=30,
+                           what="recovery by itself")
+            assert "梅州" in screen_text(app)
+        assert app.return_code in (None, 0)
+
+    asyncio.run(scenario())
