@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.serving import ROOT
+from tests.serving import ROOT, wait_processes
 
 pytestmark = pytest.mark.e2e
 
@@ -20,9 +20,11 @@ def _cmdline(pid: int) -> str:
 @pytest.mark.parametrize("kind", ["gunicorn", "waitress"])
 def test_running_server_is_production_without_debug(serve, db_url, scene, kind):
     server = serve(db_url, workers=2, server=kind)
-    pids = server.group_pids()
     # gunicorn: the arbiter and its two workers; waitress: one process with threads. Nothing else.
-    assert len(pids) == (3 if kind == "gunicorn" else 1)
+    expected = 3 if kind == "gunicorn" else 1
+    wait_processes(server, expected)  # gunicorn answers before its last worker has booted
+    pids = server.group_pids()
+    assert len(pids) == expected
     for pid in pids:
         cmd = _cmdline(pid)
         assert "flask run" not in cmd and "--debug" not in cmd and "werkzeug" not in cmd.lower()
