@@ -139,9 +139,13 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
             raise FileProblem(f"文件“{name}”扩展名是 .xlsx，但内容不是 Excel 工作簿")
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入")
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if "xl/workbook.xml" not in zf.namelist():
-                raise FileProblem(f"文件“{name}”不是 Excel 工作簿（可能是 Word 或其他压缩文件）")
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:  # a damaged central directory
+            raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
+        if "xl/workbook.xml" not in names:
+            raise FileProblem(f"文件“{name}”不是 Excel 工作簿（可能是 Word 或其他压缩文件）")
         return _read_xlsx(data, name, sheet)
     if path.suffix.lower() not in (".csv", ".txt", ""):
         raise FileProblem(f"不支持的文件类型“{path.suffix}”：请使用 .xlsx 或 .csv 文件")

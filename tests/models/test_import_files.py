@@ -115,3 +115,13 @@ def test_damaged_compressed_part_is_a_clear_error(session, tmp_path):
     path.write_bytes(good[:at] + b"\x00" + good[at + 1:])
     error = _rejected(session, path)
     assert "已损坏" in error.file_problem or "不是有效的 Excel" in error.file_problem
+
+
+def test_damaged_central_directory_is_a_clear_error(session, tmp_path):
+    """Regression (found by the deep hostile run): a workbook whose zip central directory is damaged
+    passed ``zipfile.is_zipfile`` and raised BadZipFile out of the importer."""
+    good = f.write_xlsx(tmp_path / "good.xlsx", HEADERS, ROWS).read_bytes()
+    at = good.index(b"PK\x01\x02")  # the first central-directory entry
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(good[:at] + b"\x00" + good[at + 1:])
+    assert "已损坏" in _rejected(session, path).file_problem

@@ -171,7 +171,8 @@ def check_forgery(app, scene, engine, forge: dict) -> None:
     if forged:
         assert not stored, (forge, statuses)
     if stored:
-        assert all(s == 303 for s in statuses)
+        # Every press of a stored form answers the thanks redirect (or, in a long run, the rate limit).
+        assert 303 in statuses and set(statuses) <= {303, 429}, statuses
 
 
 @given(forge=forgeries)
