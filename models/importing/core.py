@@ -9,6 +9,7 @@ change goes through the audit trail with the file name and row number.
 from __future__ import annotations
 
 import getpass
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -181,6 +182,8 @@ def number(minimum: float = 0, maximum: float = 1e7, percent: bool = False) -> P
             result = float(raw.rstrip("%％"))
         except ValueError:
             raise Invalid("不是数字") from None
+        if not math.isfinite(result):  # "nan", "inf": float() accepts them, no figure is one
+            raise Invalid("不是数字")
         if percent and not is_pct and 0 < result <= 1 and "." in raw:
             result *= 100  # Excel percentage cells arrive as fractions (0.93 → 93 %)
         if result < minimum:
@@ -233,7 +236,7 @@ DATE_PARSERS = (campaign_date, any_date)
 def campaign_year(ctx: Context, value: str, _row: dict) -> int:
     try:
         year = int(float(value.rstrip("年")))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: "inf" parses as a float
         raise Invalid("年度应为四位数字，如 2019") from None
     return ctx.campaign_year(year)
 

@@ -79,7 +79,10 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
 
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:  # a UTF-8 mark on bytes that are not UTF-8
+            raise FileProblem(f"文件“{name}”的文字编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

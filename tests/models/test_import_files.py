@@ -125,3 +125,29 @@ def test_damaged_central_directory_is_a_clear_error(session, tmp_path):
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(good[:at] + b"\x00" + good[at + 1:])
     assert "已损坏" in _rejected(session, path).file_problem
+
+
+@pytest.mark.parametrize(("kind", "header", "value"), [
+    ("projects", "年度", "INFINITY"),  # int(float("inf")) raised OverflowError out of the importer
+    ("monthly", "注册志愿者比例（%）", "nan"),  # float("nan") passed every range check and was stored
+    ("visits", "整天数", "NaN"),
+    ("monthly", "人均服务时长（小时）", "inf"),
+])
+def test_non_finite_numbers_are_row_errors(session, tmp_path, kind, header, value):
+    """Regression (found by the deep hostile run): "inf" and "nan" parse as floats."""
+    spec = KINDS[kind]
+    headers = [c.header for c in spec.columns]
+    row = spec.example_row()
+    row[headers.index(header)] = value
+    path = f.write_csv(tmp_path / f"{kind}.csv", headers, [row, spec.example_row()])
+    with pytest.raises(ImportRejected) as info:
+        run_import(session, spec, path)
+    session.rollback()
+    assert any(e.column == header and e.value == value for e in info.value.errors), info.value.errors
+
+
+def test_utf8_mark_on_bytes_that_are_not_utf8_is_a_clear_error(session, tmp_path):
+    """Regression (found by the deep hostile run): a BOM followed by GBK bytes raised UnicodeDecodeError."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ",".join(HEADERS).encode("gb18030") + b"\n")
+    assert "编码无法识别" in _rejected(session, path).file_problem
