@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import io
 import json
 import math
 import random
@@ -47,11 +48,13 @@ from models.tables import (
     Department,
     Lecture,
     MonthlyReport,
+    Photo,
     Rating,
     RatingStat,
     ServiceProject,
     SpotCheck,
     SurveyLink,
+    Target,
     Visit,
     VisitCadre,
 )
@@ -63,7 +66,7 @@ MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finishe
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
 # Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 6
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -76,6 +79,8 @@ DAY_OFFSET_WEIGHTS = [55, 20, 10, 6, 4, 3, 2]  # days between an activity and a 
 RATING_DAY_SECONDS = 16 * 3600  # ratings fall between 08:00 and 24:00 China time
 EMPTY_SUGGESTION_SHARE = 0.6
 OTHER_ACTIVITY_SHARE = 0.04
+PHOTOS = 12  # generated pictures shared by the ratings that carry one
+PHOTO_SHARE = 0.02  # of ratings with a suggestion
 OTHER_ACTIVITY_NAMES = ["支部学习会", "周末义工活动", "青年座谈会", "团员志愿服务", "支部读书会"]
 
 
@@ -102,9 +107,9 @@ class DemoSummary:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        return {"params": self.params.as_dict(), "generator": GENERATOR_VERSION, "counts": self.counts, "short_months": self.short_months,
-                "city_level_visits": self.city_level_visits, "big_meetings": self.big_meetings,
-                "missing_forms": self.missing_forms}
+        return {"params": self.params.as_dict(), "generator": GENERATOR_VERSION, "counts": self.counts,
+                "short_months": self.short_months, "city_level_visits": self.city_level_visits,
+                "big_meetings": self.big_meetings, "missing_forms": self.missing_forms}
 
 
 class NotADemoDatabase(DatabaseError):
@@ -163,19 +168,26 @@ def build_demo(engine: Engine, params: DemoParams = DemoParams(),
         if conn.dialect.name == "sqlite":
             # A throwaway demo: trade crash safety for speed during the build only.
             conn.exec_driver_sql("PRAGMA synchronous=OFF")
-            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")
             conn.commit()
         with conn.begin():
             if has_work_records(conn):
                 if demo_marker_in(conn) is None:
                     raise NotADemoDatabase("该数据库中已有正式（非演示）数据，演示数据不会写入其中；请换用空数据库。")
                 _clear_work_records(conn)
+                # An earlier demo of another year must not leave its campaign behind as the latest one.
+                conn.execute(Target.__table__.delete().where(Target.year != params.year))
+                conn.execute(Campaign.__table__.delete().where(Campaign.year != params.year))
             with Session(bind=conn) as session:
                 load_reference(session, params.year)
                 session.flush()
             summary = _Generator(conn, params, say).run()
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            conn.commit()
+        elif conn.dialect.name == "postgresql":
+            # Fresh statistics after a bulk load, so the first dashboard queries get good plans.
+            conn.exec_driver_sql("ANALYZE")
             conn.commit()
     summary.seconds = time.perf_counter() - started
     return summary
@@ -356,7 +368,6 @@ class _Generator:
         for v, size in zip(rng.sample(visits, 2), [15, rng.randint(12, 20)], strict=True):  # 座谈会超过10人
             v["max_meeting_size"] = size
             self.summary.big_meetings.append((v["id"], size))
-        self.city_level_visits = sorted(self.summary.city_level_visits)
         self._insert(Visit.__table__, visits)
         self._insert(VisitCadre.__table__, vcadres)
 
@@ -409,8 +420,7 @@ class _Generator:
                 for _ in range(0 if r < 0.06 else 2 if r > 0.9 else 1):
                     county = rng.choice(counties)
                     month = rng.choice(self.months)
-                    place = rng.choice(names.LECTURE_PLACES).format(
-                        p=names.short(county.name), t=names.place(rng))
+                    place = names.lecture_place(rng, county.name, county.kind in (CountyKind.TOWN, CountyKind.STREET))
                     rows.append({"cadre_id": cadre, "county_id": county.id, "place": place,
                                  "held_on": date(self.p.year, month, rng.randint(1, self._month_days(month))),
                                  "audience": rng.randint(20, 120), "title": rng.choice(names.LECTURE_TITLES),
@@ -476,6 +486,28 @@ class _Generator:
                     })
         self._insert(MonthlyReport.__table__, rows)
 
+    def _photos(self) -> list[int]:
+        """A few small generated pictures (an activity scene in flat shapes) for ratings to carry."""
+        from PIL import Image, ImageDraw
+
+        rows = []
+        for i in range(PHOTOS):
+            sky = tuple(self.rng.randint(150, 235) for _ in range(3))
+            img = Image.new("RGB", (320, 240), sky)
+            draw = ImageDraw.Draw(img)
+            draw.rectangle((0, 160, 320, 240), fill=(self.rng.randint(60, 120), self.rng.randint(120, 170), 70))
+            draw.rectangle((40, 40, 280, 90), fill=(200, 30, 40))  # a red banner
+            for _ in range(self.rng.randint(4, 9)):  # people
+                x = self.rng.randint(20, 290)
+                draw.ellipse((x, 120, x + 18, 138), fill=(60, 40, 30))
+                draw.rectangle((x + 2, 138, x + 16, 175), fill=tuple(self.rng.randint(0, 255) for _ in range(3)))
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=70)
+            rows.append({"id": i + 1, "mime": "image/jpeg", "width": 320, "height": 240, "data": out.getvalue(),
+                         "created_at": self.base_time})
+        self._insert(Photo.__table__, rows)
+        return [r["id"] for r in rows]
+
     # -- ratings: the bulk of the rows --
 
     def _ratings(self) -> None:
@@ -497,6 +529,7 @@ class _Generator:
         for i, a in zip(offsets, picks, strict=True):
             day = min(act_day[a] + i, span_days - 1)
             keys.append(((day * RATING_DAY_SECONDS + int(rand() * RATING_DAY_SECONDS)) << shift) | a)
+        del picks, offsets
         keys.sort()
 
         # Text of each day and second as SQLite stores it (UTC: 08:00 China time is 00:00 UTC).
@@ -508,6 +541,7 @@ class _Generator:
         sec_text = ([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(RATING_DAY_SECONDS)]
                     if sqlite_raw else [])
         pools = {s: list(dict.fromkeys(names.suggestion(rng, s) for _ in range(200))) for s in range(1, 6)}
+        photos = self._photos() if n else []
 
         stats: dict[tuple, int] = {}
         mask = (1 << shift) - 1
@@ -515,24 +549,37 @@ class _Generator:
                    "submission_id", "client_hash", "created_at")
         # Fixed column names, values bound as parameters.
         raw_sql = f"INSERT INTO rating ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+        # The loop below runs a million times: everything it touches is a local list or a bound method.
+        act_branch = [a["branch_id"] for a in acts]
+        act_id = [a["id"] for a in acts]
+        act_profile = [branch_profile[b] for b in act_branch]
+        pool = [[], *(pools[score] for score in range(1, 6))]
+        link, others, bisect_left = self.branch_link, OTHER_ACTIVITY_NAMES, bisect.bisect_left
+        empty_share, other_share, photo_share = EMPTY_SUGGESTION_SHARE, OTHER_ACTIVITY_SHARE, PHOTO_SHARE
         for start in range(0, n, CHUNK):
             rows = []
+            append = rows.append
             for i in range(start, min(n, start + CHUNK)):
                 key = keys[i]
-                a = acts[key & mask]
-                when = key >> shift
-                day, sec = divmod(when, RATING_DAY_SECONDS)
-                branch_id = a["branch_id"]
-                score = bisect.bisect_left(branch_profile[branch_id], rand()) + 1
-                suggestion = "" if rand() < EMPTY_SUGGESTION_SHARE else rng.choice(pools[score])
-                if rand() < OTHER_ACTIVITY_SHARE:
-                    activity_id, activity_name = None, rng.choice(OTHER_ACTIVITY_NAMES)
+                a = key & mask
+                day, sec = divmod(key >> shift, RATING_DAY_SECONDS)
+                branch_id = act_branch[a]
+                score = bisect_left(act_profile[a], rand()) + 1
+                if rand() < empty_share:
+                    suggestion = ""
+                    photo_id = None
                 else:
-                    activity_id, activity_name = a["id"], ""
+                    texts = pool[score]
+                    suggestion = texts[int(rand() * len(texts))]
+                    photo_id = photos[int(rand() * len(photos))] if rand() < photo_share else None
+                if rand() < other_share:
+                    activity_id, activity_name = None, others[int(rand() * len(others))]
+                else:
+                    activity_id, activity_name = act_id[a], ""
                 created = (day_prefix[day] + sec_text[sec]) if sqlite_raw else day_utc[day] + timedelta(seconds=sec)
-                rows.append((self.branch_link[branch_id], branch_id, activity_id, activity_name, score, suggestion,
-                             None, f"demo-{i + 1:08d}", "", created))
-                skey = (branch_id, activity_id or 0, day_month[day], score, suggestion != "")
+                append((link[branch_id], branch_id, activity_id, activity_name, score, suggestion,
+                        photo_id, f"demo-{i + 1:08d}", "", created))
+                skey = (branch_id, activity_id or 0, day_month[day], score, suggestion != "", photo_id is not None)
                 stats[skey] = stats.get(skey, 0) + 1
             if sqlite_raw:
                 self.conn.connection.driver_connection.executemany(raw_sql, rows)
@@ -544,10 +591,10 @@ class _Generator:
     def _rating_stats(self, stats: dict[tuple, int]) -> None:
         """Fold the counts into RatingStat rows with the same rules as ``add_rating`` (stat_values)."""
         totals: dict[tuple[int, int, int], dict[str, int]] = {}
-        for (branch_id, activity_id, month, score, has_sugg), count in sorted(stats.items()):
+        for (branch_id, activity_id, month, score, has_sugg, has_photo), count in sorted(stats.items()):
             # Mid-month, noon UTC: unambiguously inside that China-time month.
             moment = datetime(month // 100, month % 100, 15, 4, tzinfo=UTC)
-            values = stat_values(branch_id, activity_id, moment, score, has_sugg, False)
+            values = stat_values(branch_id, activity_id, moment, score, has_sugg, has_photo)
             acc = totals.setdefault((values["branch_id"], values["activity_id"], values["month"]),
                                     dict.fromkeys(("count", "score_sum", "suggestions", "photos", *SCORE_COLUMNS), 0))
             for k in acc:
@@ -559,7 +606,7 @@ class _Generator:
         """PostgreSQL: explicit ids do not move the serial sequences; move them past our rows."""
         if self.conn.dialect.name != "postgresql":
             return
-        for table in (Cadre, Branch, SurveyLink, Visit, Activity):
+        for table in (Cadre, Branch, SurveyLink, Visit, Activity, Photo):
             name = table.__tablename__
             self.conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed table names

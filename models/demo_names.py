@@ -88,7 +88,8 @@ LECTURE_TITLES = [
     "共青团改革再出发", "做新时代合格团员", "青春心向党 建功新时代", "乡村振兴中的青年力量",
     "团的基层建设与团支部书记履职", "不忘初心 牢记使命", "学习团十八大精神",
 ]
-LECTURE_PLACES = ["{p}党校", "{p}青年之家", "{p}第一中学", "{p}职业技术学校", "{t}镇政府会议室", "{p}团委会议室"]
+LECTURE_PLACES = ["{c}委党校", "{c}青年之家", "{p}第一中学", "{p}职业技术学校", "{t}政府会议室", "{c}团委会议室",
+                  "{t}{v}村党群服务中心"]
 PROJECTS = ["希望乡村教师计划", "“12355”青少年服务台", "“圆梦计划”", "“领头雁”培养计划", "“益苗计划”",
             "志愿者联合守信激励计划"]
 VISIT_NOTES = [
@@ -149,7 +150,7 @@ def branch_name(rng: random.Random, kind: str, county_name: str, is_town: bool) 
     if kind == "social":
         return rng.choice(SOCIAL_ORGS).format(p=p if rng.random() < 0.5 else t) + "团支部"
     if kind == "government":
-        return f"{p}{rng.choice(GOVERNMENT_UNITS)}团支部"
+        return f"{county_name}{rng.choice(GOVERNMENT_UNITS)}团支部"
     return rng.choice(OTHER_UNITS).format(p=p, t=t)
 
 
@@ -157,6 +158,11 @@ def activity(rng: random.Random, month: int) -> tuple[str, str]:
     """(name, kind) of a branch activity held in ``month``."""
     kind, names = rng.choice(ACTIVITIES)
     return rng.choice(names).format(m=month, n=rng.randint(1, 30)), kind
+
+
+def lecture_place(rng: random.Random, county_name: str, is_town: bool) -> str:
+    return rng.choice(LECTURE_PLACES).format(c=county_name, p=short(county_name), t=town_of(rng, county_name, is_town),
+                                             v=place(rng))
 
 
 def suggestion(rng: random.Random, score: int) -> str:

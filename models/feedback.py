@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from models.clock import month_key, now
@@ -22,14 +23,37 @@ from models.tables import Rating, RatingStat
 SCORE_COLUMNS = ("n1", "n2", "n3", "n4", "n5")
 
 
-def _upsert_stat(session: Session, values: dict) -> None:
+_STAT_KEYS = ("branch_id", "activity_id", "month")
+_STAT_COUNTS = ("count", "score_sum", "suggestions", "photos", *SCORE_COLUMNS)
+_statements: dict[tuple[str, str], Any] = {}
+
+
+def _insert_for(dialect: str):
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def _statement(session: Session, name: str):
+    """The two statements of :func:`add_rating`, built once per dialect (they run on every rating)."""
     dialect = session.get_bind().dialect.name
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(RatingStat).values(**values)
-    increments = {k: getattr(stmt.excluded, k) + getattr(RatingStat, k) for k in values if k not in
-                  ("branch_id", "activity_id", "month")}
-    session.connection().execute(
-        stmt.on_conflict_do_update(index_elements=["branch_id", "activity_id", "month"], set_=increments)
-    )
+    stmt = _statements.get((dialect, name))
+    if stmt is None:
+        insert_ = _insert_for(dialect)
+        if name == "stat":
+            base = insert_(RatingStat)
+            stmt = base.on_conflict_do_update(
+                index_elements=list(_STAT_KEYS),
+                set_={k: getattr(base.excluded, k) + getattr(RatingStat, k) for k in _STAT_COUNTS},
+            )
+        else:
+            # A retry of a stored submission inserts nothing and returns no id: no error, no savepoint.
+            stmt = (insert_(Rating).on_conflict_do_nothing(index_elements=["submission_id"])
+                    .returning(Rating.__table__.c.id))  # type: ignore[attr-defined]
+        _statements[(dialect, name)] = stmt
+    return stmt
+
+
+def _upsert_stat(session: Session, values: dict) -> None:
+    session.connection().execute(_statement(session, "stat"), values)
 
 
 def stat_values(branch_id: int, activity_id: int | None, created_at: datetime, score: int,
@@ -69,30 +93,27 @@ def add_rating(
     """
     if not 1 <= score <= 5:
         raise ValueError("score must be 1..5")
-    if session.exec(select(Rating.id).where(Rating.submission_id == submission_id)).first() is not None:
-        return None
     created_at = created_at or now()
-    rating = Rating(
-        link_id=link_id,
-        branch_id=branch_id,
-        activity_id=activity_id,
-        activity_name=activity_name,
-        score=score,
-        suggestion=suggestion,
-        photo_id=photo_id,
-        submission_id=submission_id,
-        client_hash=client_hash,
-        created_at=created_at,
-    )
-    try:
-        with session.begin_nested():
-            session.add(rating)
-            session.flush()
-    except IntegrityError:
-        # A concurrent request with the same submission id won the race.
-        if session.exec(select(Rating.id).where(Rating.submission_id == submission_id)).first() is not None:
-            return None
-        raise
+    values = {
+        "link_id": link_id,
+        "branch_id": branch_id,
+        "activity_id": activity_id,
+        "activity_name": activity_name,
+        "score": score,
+        "suggestion": suggestion,
+        "photo_id": photo_id,
+        "submission_id": submission_id,
+        "client_hash": client_hash,
+        "created_at": created_at,
+    }
+    session.flush()  # pending ORM rows (a photo, say) go first: the rating may refer to them
+    rating_id = session.connection().execute(_statement(session, "rating"), values).scalar()
+    if rating_id is None:
+        return None  # a retry, a double tap or a concurrent request with the same submission id
+    # The row is in the database; hand it back as a persistent object without reading it again.
+    rating = Rating(id=rating_id, **values)
+    make_transient_to_detached(rating)
+    session.add(rating)
     _upsert_stat(
         session,
         stat_values(branch_id, activity_id, created_at, score, bool(suggestion.strip()), photo_id is not None),

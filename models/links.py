@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, func, select
 
 from models.clock import now
@@ -90,6 +91,16 @@ def link_state(session: Session, link: SurveyLink, at: datetime | None = None) -
     return LinkState.OPEN
 
 
+def has_room(session: Session, link_id: int, max_responses: int) -> bool:
+    """Inside the writing transaction: whether a capped link can take one more rating.
+
+    On PostgreSQL the link's row is locked until commit, so concurrent submissions to a capped link
+    are counted one after the other and the cap is never exceeded (SQLite writers queue anyway).
+    """
+    session.exec(select(SurveyLink.id).where(SurveyLink.id == link_id).with_for_update()).first()
+    return response_count(session, link_id) < max_responses
+
+
 def branch_info(session: Session, branch_id: int) -> BranchInfo | None:
     row = session.exec(
         select(Branch.id, Branch.name, County.name, City.name)
@@ -136,6 +147,10 @@ def county_branches(session: Session, county_id: int) -> list[Branch]:
     return list(session.exec(select(Branch).where(Branch.county_id == county_id).order_by(Branch.name)))
 
 
+# Built once: it runs on every rating POST.
+_SUBMISSION = select(Rating.id).where(Rating.submission_id == bindparam("sid"))
+
+
 def submission_stored(session: Session, submission_id: str) -> bool:
     """Whether a rating with this submission id is already stored (a retry or a double tap)."""
-    return session.exec(select(Rating.id).where(Rating.submission_id == submission_id)).first() is not None
+    return session.connection().execute(_SUBMISSION, {"sid": submission_id}).first() is not None

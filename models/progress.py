@@ -289,7 +289,11 @@ def progress(
                                                             "n1", "n2", "n3", "n4", "n5")]
     # Summed per county in the database: one row per county comes back however many ratings (and
     # rated activities) there are, so the Python side below stays flat as ratings grow.
-    in_period = (RatingStat.month >= month_lo, RatingStat.month <= month_hi)
+    # For a period of several months most of the roll-up is read anyway: "month + 0" keeps SQLite
+    # from walking ix_ratingstat_month and looking up every row by rowid (a plain scan is ~2x faster);
+    # a single month still uses the index.
+    stat_month = RatingStat.month + 0 if month_hi > month_lo else RatingStat.month
+    in_period = (stat_month >= month_lo, stat_month <= month_hi)
     stats = session.exec(
         select(Branch.county_id, *stat_cols)
         .join(Branch, Branch.id == RatingStat.branch_id)

@@ -409,3 +409,63 @@ def search_names(session: Session, text: str, *, limit: int = 50) -> list[NameHi
     ):
         hits.append(NameHit("branch", branch.id, branch.name, county))
     return hits[:limit]
+
+
+# =====================================================================================================
+# Reports (issue 5): the records behind the official monthly form (附件2). Kept in one section at the
+# end of the module so that branches touching the rest of it merge cleanly.
+# =====================================================================================================
+
+
+def monthly_report_rows(session: Session, year: int, month: int, county_id: int) -> list[tuple[str, MonthlyReport]]:
+    """Every department's 附件2 figures for one county unit and month, as (department, report)."""
+    query = (select(Department.name, MonthlyReport)
+             .join(Department, Department.id == MonthlyReport.department_id)
+             .where(MonthlyReport.year == year, MonthlyReport.month == month, MonthlyReport.county_id == county_id)
+             .order_by(Department.seq))
+    return [(name, report) for name, report in session.exec(query).all()]
+
+
+def paired_departments(session: Session, city_id: int) -> list[str]:
+    """The departments paired with a city in 附件1, in the seed's order."""
+    from models.tables import Assignment
+
+    return list(session.exec(select(Department.name).join(Assignment, Assignment.department_id == Department.id)
+                             .where(Assignment.city_id == city_id).order_by(Department.seq)).all())
+
+
+@dataclass
+class ActivityRatingRow:
+    branch_id: int
+    activity: str
+    count: int
+    mean: float
+    photos: int
+
+
+def activity_ratings(session: Session, branch_ids: list[int], month_key: int) -> list[ActivityRatingRow]:
+    """Members' ratings of each branch's activities in one month (yyyymm), from the roll-up table."""
+    from models.tables import RatingStat
+
+    if not branch_ids:
+        return []
+    query = (select(RatingStat.branch_id, RatingStat.activity_id, Activity.name, RatingStat.count,
+                    RatingStat.score_sum, RatingStat.photos)
+             .join(Activity, Activity.id == RatingStat.activity_id, isouter=True)
+             .where(col(RatingStat.branch_id).in_(branch_ids), RatingStat.month == month_key,
+                    RatingStat.count > 0)
+             .order_by(RatingStat.branch_id, RatingStat.activity_id))
+    return [ActivityRatingRow(b, name or "其他活动", n, round(s / n, 2), p)
+            for b, _aid, name, n, s, p in session.exec(query).all()]
+
+
+def rating_photo_ids(session: Session, branch_ids: list[int], start: datetime, end: datetime,
+                     limit: int = 12) -> list[tuple[int, str]]:
+    """(photo id, branch name) of ratings with a photo in [start, end), newest first."""
+    if not branch_ids:
+        return []
+    query = (select(Rating.photo_id, Branch.name).join(Branch, Branch.id == Rating.branch_id)
+             .where(col(Rating.branch_id).in_(branch_ids), col(Rating.photo_id).is_not(None),
+                    Rating.created_at >= start, Rating.created_at < end)
+             .order_by(col(Rating.id).desc()).limit(limit))
+    return [(pid, name) for pid, name in session.exec(query).all()]

@@ -356,3 +356,15 @@ class RateCounter(SQLModel, table=True):
     count: int = 0
 
     __table_args__ = (Index("ix_ratecounter_window", "window"),)
+
+
+class SharedSecret(SQLModel, table=True):
+    """A secret every server of one database must agree on (e.g. the survey's signing key).
+
+    The first server to start publishes its data-directory secret here; every other machine adopts it,
+    so servers behind one load balancer need no other coordination.
+    """
+
+    name: str = Field(max_length=40, primary_key=True)
+    value: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)

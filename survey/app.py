@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from models.db import make_engine, resolve_url
 from survey import pages
-from survey.db import close_session
+from survey.db import close_session, make_write_lock
 from survey.keys import load_secret
 from survey.tokens import Tokens
 
@@ -63,9 +63,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    app.extensions["zhudian.engine"] = make_engine(app.config["DATABASE_URL"] or resolve_url())
+    engine = make_engine(app.config["DATABASE_URL"] or resolve_url())
+    app.extensions["zhudian.engine"] = engine
+    app.extensions["zhudian.write_lock"] = make_write_lock(engine)
     secret_file = app.config["SECRET_FILE"]
-    secret = load_secret(Path(secret_file) if secret_file else None)
+    secret = load_secret(Path(secret_file) if secret_file else None, engine)
     app.extensions["zhudian.secret"] = secret
     app.extensions["zhudian.tokens"] = Tokens(secret)
 

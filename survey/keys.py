@@ -2,8 +2,9 @@
 
 Everything that must be unforgeable or unlinkable derives its own key from this one secret with a
 distinct purpose: form tokens, the device cookie, live QR codes, and the salt of client hashes.
-Servers that share one database behind a load balancer must share this file too (copy it once, or
-point ``ZHUDIAN_SECRET_FILE`` at the same file).
+Servers that share one database behind a load balancer agree on one secret through that database
+(:func:`models.shared_secret.adopt`): the first to start publishes its own, the others adopt it and
+keep a copy in their data directory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from models.db import data_dir
 
@@ -27,27 +31,50 @@ def secret_path() -> Path:
     return Path(explicit) if explicit else data_dir() / SECRET_NAME
 
 
-def load_secret(path: Path | None = None) -> bytes:
-    """Read the secret, creating it atomically on first use (several workers may race here)."""
-    path = path or secret_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(SECRET_BYTES))
-                f.flush()
-                os.fsync(f.fileno())
+def _write_atomically(path: Path, value: str, *, replace: bool) -> None:
+    """Write a 0600 file in one step; without ``replace`` an existing file wins (workers may race)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(value)
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
             try:
                 os.link(tmp, path)  # atomic and fails if another process got there first
             except FileExistsError:
                 pass
-        finally:
-            tmp.unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load_secret(path: Path | None = None, engine: Engine | None = None) -> bytes:
+    """The survey secret, created on first use in the data directory.
+
+    With ``engine``, the secret in force is the one the database holds (published by whichever server
+    came first), and the data directory keeps a copy of it.
+    """
+    from models.shared_secret import adopt
+
+    path = path or secret_path()
+    if not path.exists():
+        _write_atomically(path, secrets.token_hex(SECRET_BYTES), replace=False)
     value = path.read_text(encoding="ascii").strip()
     if len(value) < 32:
         raise RuntimeError(f"survey secret file {path} is too short; delete it to regenerate")
+    if engine is not None:
+        try:
+            shared = adopt(engine, "survey", value)
+        except DBAPIError:
+            # Database down while a worker boots: `zhudian serve` synced this file before forking.
+            return value.encode("ascii")
+        if shared != value:
+            _write_atomically(path, shared, replace=True)
+            value = shared
     return value.encode("ascii")
 
 

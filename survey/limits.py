@@ -28,7 +28,11 @@ def over_limit(session: Session, kind: str, client: str) -> bool:
 
 
 def count(session: Session, kind: str, client: str) -> bool:
-    """Count this request (inside the caller's transaction); ``False`` if it went over the limit."""
+    """Count this request inside the caller's transaction; ``False`` if it went over the limit.
+
+    Callers count as the last statement before committing, so the counter row that phones behind one
+    address (a room's Wi-Fi) share is locked only for the commit itself.
+    """
     limit = _limit(kind)
     if limit <= 0:
         return True

@@ -115,3 +115,40 @@ def sheet_html(title: str, entries: list[SheetEntry]) -> str:
         '<p class="note">用浏览器打开本页后选择“打印”（A4 纸，无需缩放）。每个二维码对应一个团支部，匿名评价，无需登录。</p>'
         f'<div class="grid">{"".join(cells)}</div></body></html>'
     )
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
+
+
+class PdfError(RuntimeError):
+    """The sheet could not be printed to PDF; the message is Chinese."""
+
+
+def find_browser() -> str | None:
+    import shutil
+
+    return next((path for name in BROWSERS if (path := shutil.which(name))), None)
+
+
+def print_pdf(html: str, output: Path, *, timeout: float = 60.0) -> None:
+    """Print the sheet to an A4 PDF with a locally installed Chromium (headless, no network)."""
+    import subprocess
+    import tempfile
+
+    browser = find_browser()
+    if browser is None:
+        raise PdfError("未找到 Chromium 浏览器，无法生成 PDF；请改用 .html 输出，再用浏览器打开并打印")
+    with tempfile.TemporaryDirectory(prefix="zhudian-sheet-") as tmp:
+        page = Path(tmp) / "sheet.html"
+        page.write_text(html, encoding="utf-8")
+        target = output.resolve()
+        args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer", "--print-to-pdf-no-header",
+                f"--print-to-pdf={target}", page.as_uri()]
+        try:
+            subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PdfError(f"调用 Chromium 生成 PDF 失败：{exc}") from exc
+    if not target.exists() or target.stat().st_size == 0:
+        raise PdfError("Chromium 未能生成 PDF；请改用 .html 输出，再用浏览器打开并打印")

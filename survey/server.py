@@ -41,10 +41,17 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int, *, access
     }
 
 
+def choose(preferred: str = "auto") -> str:
+    """``gunicorn`` where it can run, else ``waitress``; an explicit choice is honoured if possible."""
+    if preferred == "waitress" or not gunicorn_available():
+        return "waitress"
+    return "gunicorn"
+
+
 def serve(factory: Callable[[], Flask], *, host: str, port: int, workers: int, threads: int = 4,
-          access_log: bool = False) -> None:
+          access_log: bool = False, server: str = "auto") -> None:
     """Serve until interrupted. ``factory`` is called in each worker process."""
-    if gunicorn_available():
+    if choose(server) == "gunicorn":
         from gunicorn.app.base import BaseApplication
 
         class SurveyServer(BaseApplication):
@@ -63,4 +70,5 @@ def serve(factory: Callable[[], Flask], *, host: str, port: int, workers: int, t
     else:
         import waitress
 
+        # One process with a thread pool: waitress has no worker processes.
         waitress.serve(factory(), host=host, port=port, threads=max(4, workers * threads), ident="zhudian")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
 import time
 
 from flask import (
@@ -15,15 +17,14 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
+from models.db import DatabaseError, check_connection
 from models.feedback import add_rating
-from models.links import LinkState, link_state, live_link, submission_stored
-from models.tables import Branch, Photo
+from models.links import LinkState, branch_info, has_room, link_state, live_link, submission_stored
+from models.tables import Photo
 from survey import limits, pages
 from survey.cache import LinkView, link_view
-from survey.db import get_session, write_lock
+from survey.db import get_engine, get_session, write_lock
 from survey.keys import client_hash
 from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
 from survey.photos import MAX_BYTES, PhotoError, reencode
@@ -66,8 +67,8 @@ def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
 @bp.get("/healthz")
 def healthz() -> Response:
     try:
-        get_session().exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except SQLAlchemyError:
+        check_connection(get_engine())
+    except DatabaseError:
         return make_response("database unavailable\n", 503, {"Content-Type": "text/plain"})
     return make_response("ok\n", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"})
 
@@ -87,6 +88,33 @@ def _load(token: str) -> LinkView:
     return view
 
 
+# The blank form is the same for every member of a link but for two hidden values: it is rendered once
+# per link (and per refresh of the link's cached data) with unguessable placeholders filled in per request.
+_SID_SLOT = f"sid-{secrets.token_hex(12)}"
+_FT_SLOT = f"ft-{secrets.token_hex(12)}"
+_blank_forms: dict[LinkView, str] = {}
+_blank_lock = threading.Lock()
+
+
+def _render(link: LinkView, answer: Answer | None, sid: str, ft: str) -> str:
+    return render_template(
+        "form.html", info=link.info, activities=link.activities, answer=answer or Answer(),
+        errors=(answer.errors if answer else {}), sid=sid, ft=ft,
+        action=url_for("survey.form", token=link.token), suggestion_max=SUGGESTION_MAX,
+    )
+
+
+def _blank_form(link: LinkView, sid: str, ft: str) -> str:
+    page = _blank_forms.get(link)
+    if page is None:
+        page = _render(link, None, _SID_SLOT, _FT_SLOT)
+        with _blank_lock:
+            if len(_blank_forms) >= 2048:
+                _blank_forms.clear()
+            _blank_forms[link] = page
+    return page.replace(_SID_SLOT, sid, 1).replace(_FT_SLOT, ft, 1)
+
+
 def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None = None, sid: str | None = None,
                 live_until: float = 0, status: int = 200) -> Response:
     cid = request.cookies.get(CLIENT_COOKIE) or ""
@@ -96,11 +124,7 @@ def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None 
     if ft is None or sid is None:
         sid = new_submission_id()
         ft = tokens().form_token(link.id, sid, cid, live_until)
-    html = render_template(
-        "form.html", info=link.info, activities=link.activities, answer=answer or Answer(),
-        errors=(answer.errors if answer else {}), sid=sid, ft=ft,
-        action=url_for("survey.form", token=link.token), suggestion_max=SUGGESTION_MAX,
-    )
+    html = _render(link, answer, sid, ft) if answer is not None else _blank_form(link, sid, ft)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     if new_cid:
@@ -139,7 +163,7 @@ def live(code: str) -> Response:
     except LiveCodeInvalid:
         abort(404)
     session = get_session()
-    if session.get(Branch, parsed.branch_id) is None:
+    if branch_info(session, parsed.branch_id) is None:
         abort(404)
     with write_lock():
         token = live_link(session, parsed.branch_id, parsed.visit_id).token
@@ -206,10 +230,10 @@ def submit(link: LinkView) -> Response:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
 
-    # One short write transaction per POST: the rate counter, and the rating when the answer is good.
+    # One short write transaction per POST: the rating (when the answer is good), then the rate counter.
     with write_lock():
-        allowed = limits.count(session, "post", who)
-        if not allowed or not answer.ok:
+        if not answer.ok:
+            allowed = limits.count(session, "post", who)
             session.commit()
             if not allowed:
                 return _too_many()
@@ -218,20 +242,25 @@ def submit(link: LinkView) -> Response:
             if token is None or not is_submission_id(sid):
                 return render_form(link, answer=answer, status=422)
             return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
-        photo_id = None
+        if link.max_responses is not None and not has_room(session, link.id, link.max_responses):
+            session.rollback()  # the last places went to other members while this one was typing
+            return pages.state_page(LinkState.FULL, link.info)
+        photo_row = None
         if photo is not None:
-            row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
-            session.add(row)
+            photo_row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
+            session.add(photo_row)
             session.flush()
-            photo_id = row.id
         stored = add_rating(
             session, branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
             activity_id=answer.activity_id,
             activity_name=answer.activity_other if answer.activity_id is None else "",
-            suggestion=answer.suggestion, photo_id=photo_id, client_hash=who,
+            suggestion=answer.suggestion, photo_id=photo_row.id if photo_row else None, client_hash=who,
         )
-        if stored is None and photo_id is not None:
-            session.delete(row)  # the same submission won a race in another worker: keep no stray photo
+        if stored is None and photo_row is not None:
+            session.delete(photo_row)  # the same submission won a race in another worker: no stray photo
+        if not limits.count(session, "post", who):
+            session.rollback()  # over the limit after all (a burst raced past the early check)
+            return _too_many()
         session.commit()
     return _thanks_redirect(link)
 

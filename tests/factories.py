@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -80,10 +81,26 @@ def activity(session: Session, b: Branch, name: str = "主题团日活动", held
 
 
 def rating(session: Session, b: Branch, score: int = 5, *, a: Activity | None = None, suggestion: str = "",
-           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC)) -> Rating:
+           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC), photo_id: int | None = None) -> Rating:
     row = add_rating(session, branch_id=b.id, score=score, submission_id=uuid.uuid4().hex,
-                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at)
+                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at, photo_id=photo_id)
     assert row is not None
+    session.flush()
+    return row
+
+
+def photo(session: Session, color: str = "red"):
+    """A real (tiny) JPEG stored as a member's photo."""
+    import io
+
+    from PIL import Image
+
+    from models.tables import Photo
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buf, format="JPEG")
+    row = Photo(mime="image/jpeg", width=40, height=30, data=buf.getvalue())
+    session.add(row)
     session.flush()
     return row
 
@@ -114,3 +131,33 @@ def survey_link(session: Session, b: Branch, **options) -> SurveyLink:
     from models.links import create_link
 
     return create_link(session, b.id, **options)
+
+
+# --- spreadsheet files for import tests -------------------------------------------------------------
+
+
+def write_xlsx(path, headers: list[str], rows: list[list]) -> Path:
+    """A real XLSX written by openpyxl, as a department would send it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def write_csv(path, headers: list[str], rows: list[list], encoding: str = "utf-8") -> Path:
+    """A CSV in ``encoding`` (utf-8, utf-8-sig as Excel writes it, or gb18030 as Chinese Excel saves it)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    writer.writerows([["" if c is None else c for c in row] for row in rows])
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path

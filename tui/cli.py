@@ -26,6 +26,11 @@ COMMANDS: dict[str, str] = {
     "dashboard": "tui.commands.dashboard:dashboard",
     "link": "tui.commands.link:link",
     "serve": "tui.commands.serve:serve",
+    "template": "tui.commands.template:template",
+    "import": "tui.commands.importer:import_cmd",
+    "audit": "tui.commands.audit:audit",
+    "export": "tui.commands.export:export",
+    "report": "tui.commands.report:report",
 }
 
 

@@ -23,15 +23,15 @@ from models.db import data_dir
 
 
 def lan_address() -> str:
-    """The address other machines on the network reach us at (no packet is sent)."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    """The address other machines on the network reach us at, from the host's own names (no traffic)."""
     try:
-        probe.connect(("10.255.255.255", 1))
-        return probe.getsockname()[0]
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
         return "127.0.0.1"
-    finally:
-        probe.close()
+    for *_rest, sockaddr in infos:
+        if not sockaddr[0].startswith("127."):
+            return sockaddr[0]
+    return "127.0.0.1"
 
 
 def free_port() -> int:

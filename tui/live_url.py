@@ -29,4 +29,4 @@ def live_url(engine: Engine, branch_id: int) -> tuple[str, float]:
     if not public:
         raise LiveUrlUnavailable(f"未设置问卷服务器地址 {ENV_PUBLIC_URL}（如 http://192.168.1.10:8000），"
                                  "或用 zhudian demo 启动")
-    return live.current_url(branch_id, public, keys.load_secret()), float(live.seconds_left())
+    return live.current_url(branch_id, public, keys.load_secret(engine=engine)), float(live.seconds_left())

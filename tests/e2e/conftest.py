@@ -35,7 +35,7 @@ class Server:
 
 
 def start_server(db_url: str, home: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None,
-                 timeout: float = 30.0) -> Server:
+                 timeout: float = 30.0, server: str = "auto") -> Server:
     port = free_port()
     log = home / f"serve-{port}.log"
     env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT), **(extra_env or {})}
@@ -43,7 +43,7 @@ def start_server(db_url: str, home: Path, *, workers: int = 2, extra_env: dict[s
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "tui", "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers), "--public-url", f"http://127.0.0.1:{port}"],
+             "--workers", str(workers), "--public-url", f"http://127.0.0.1:{port}", "--server", server],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + timeout
@@ -51,9 +51,9 @@ def start_server(db_url: str, home: Path, *, workers: int = 2, extra_env: dict[s
         if process.poll() is not None:
             raise AssertionError(f"serve exited with {process.returncode}:\n{server.output()}")
         try:
-            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still starting, or busy booting workers
             pass
         time.sleep(0.1)  # poll interval of a bounded wait, not a fixed delay
     stop_server(server)

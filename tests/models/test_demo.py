@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
 import tests.factories as make
 from models.clock import local
+from models.db import make_engine
 from models.demo import DemoParams, NotADemoDatabase, build_demo, demo_marker
 from models.feedback import rebuild_rating_stats
 from models.tables import (
@@ -22,20 +26,48 @@ from models.tables import (
     Department,
     Lecture,
     MonthlyReport,
+    Photo,
     Rating,
     RatingStat,
     SpotCheck,
     Visit,
 )
+from tests.conftest import _pg_admin_engine, backends
 
 SMALL = DemoParams(ratings=2_000, seed=7)
 
 
-@pytest.fixture
-def demo(engine):
+@pytest.fixture(scope="module", params=backends())
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One demo build per backend for the read-only checks below (a build takes a second or two)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+        drop = None
+    else:
+        name = f"zhudian_demo_{uuid.uuid4().hex[:10]}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+
+        def drop():
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    engine = make_engine(url)
     summary = build_demo(engine, SMALL)
+    yield engine, summary
+    engine.dispose()
+    if drop:
+        drop()
+
+
+@pytest.fixture
+def demo(built):
+    engine, summary = built
     with Session(engine) as s:
         yield s, summary
+        s.rollback()  # checks may flush (the roll-up rebuild); the shared demo stays as built
 
 
 def fingerprint(session: Session) -> dict:
@@ -153,6 +185,10 @@ def test_ratings_as_asked_positive_and_in_the_campaign(demo):
     assert 0.25 < len(with_text) / len(ratings) < 0.55
     assert all(re.search(r"[\u4e00-\u9fff]", r.suggestion) for r in with_text)
     assert all(r.created_at.tzinfo is not None for r in ratings)
+    with_photo = [r for r in ratings if r.photo_id is not None]
+    assert with_photo and len(with_photo) < len(ratings) / 50
+    photo = s.get(Photo, with_photo[0].photo_id)
+    assert photo.mime == "image/jpeg" and photo.data[:2] == b"\xff\xd8"
     months = {local(r.created_at).month for r in ratings}
     assert months <= set(range(4, 12)) and len(months) >= 6
     assert all(local(r.created_at).year == 2019 for r in ratings)
@@ -185,17 +221,19 @@ def test_rating_times_stored_as_sqlalchemy_stores_them(demo):
     assert rating.created_at.tzinfo == UTC
 
 
-def test_marker_records_the_parameters(demo, engine):
-    _, summary = demo
+def test_marker_records_the_parameters(built):
+    engine, _ = built
     marker = demo_marker(engine)
     assert marker["params"] == SMALL.as_dict()
     assert marker["counts"]["rating"] == SMALL.ratings
 
 
 def test_other_year(engine):
-    build_demo(engine, DemoParams(ratings=200, seed=1, year=2020))
+    build_demo(engine, DemoParams(ratings=200, seed=1, year=2021))
+    build_demo(engine, DemoParams(ratings=200, seed=1, year=2020))  # replaces the 2021 demo
     with Session(engine) as s:
         assert s.get(Campaign, 2020) is not None
+        assert s.get(Campaign, 2021) is None
         assert {v.start_date.year for v in s.exec(select(Visit))} == {2020}
         assert {local(r.created_at).year for r in s.exec(select(Rating))} == {2020}
         assert {a.held_on.year for a in s.exec(select(Activity))} == {2020}
@@ -220,3 +258,16 @@ def test_timestamps_do_not_depend_on_the_clock(engine, monkeypatch):
     with Session(engine) as s:
         assert all(r.created_at.year == 2019 for r in s.exec(select(Rating)))
         assert all(v.created_at.year == 2019 for v in s.exec(select(Visit)))
+
+
+def test_new_records_after_the_demo_get_fresh_ids(engine):
+    build_demo(engine, DemoParams(ratings=100, seed=3))
+    s = Session(engine)
+    # On PostgreSQL the demo's explicit ids must not leave the sequences behind.
+    branch = make.branch(s, name="演示之后新建的团支部")
+    v = make.visit(s, cadres=[make.cadre(s, name="新来的干部")])
+    make.spot_check(s, v, branch)
+    make.activity(s, branch)
+    s.commit()
+    assert branch.id == s.exec(select(func.max(Branch.id))).one()
+    s.close()

@@ -24,11 +24,16 @@ def test_upgrade_twice_is_a_no_op(engine):
 def test_newer_schema_is_refused_and_untouched(engine):
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    with pytest.raises(DatabaseError, match="比本程序新"):
-        upgrade(engine)
-    with pytest.raises(DatabaseError, match="比本程序新"):
-        require_current(engine)
-    assert current_revision(engine) == "9999_future"
+    try:
+        with pytest.raises(DatabaseError, match="比本程序新"):
+            upgrade(engine)
+        with pytest.raises(DatabaseError, match="比本程序新"):
+            require_current(engine)
+        assert current_revision(engine) == "9999_future"
+    finally:
+        # The PostgreSQL scratch database is shared by the whole session: put the version back.
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()})
 
 
 def test_empty_database_must_be_initialised(tmp_path):

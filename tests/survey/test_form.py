@@ -311,3 +311,43 @@ def test_link_cache_serves_repeat_scans_and_expires(make_app, session, scene):
     cache.clear()  # as when the entry's seconds run out
     assert "刚录入的活动" in client.get(scene.url).get_data(as_text=True)
     cache.clear()
+
+
+def test_healthz_reports_an_unreachable_database(make_app):
+    app = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+
+
+def test_every_form_gets_its_own_submission_id(app, scene):
+    from survey.views import _FT_SLOT, _SID_SLOT
+
+    pages = [app.test_client().get(scene.url).get_data(as_text=True) for _ in range(3)]
+    fields = [hidden_fields(p) for p in pages]
+    assert len({f["sid"] for f in fields}) == 3 and len({f["ft"] for f in fields}) == 3
+    assert not any(_SID_SLOT in p or _FT_SLOT in p for p in pages)
+
+
+def test_a_cap_holds_under_concurrent_submissions(app, session, scene):
+    import threading
+
+    link = factories.survey_link(session, session.get(factories.Branch, scene.branch_id), max_responses=3)
+    session.commit()
+    url = f"/s/{link.token}"
+    phones = [app.test_client() for _ in range(8)]
+    forms = [open_form(p, url) for p in phones]
+    barrier = threading.Barrier(len(phones))
+    statuses: list[int] = []
+
+    def send(phone, fields) -> None:
+        barrier.wait()
+        statuses.append(phone.post(url, data={**fields, "activity": str(scene.activity_ids[0]),
+                                              "score": "5"}).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(phones, forms, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [303, 303, 303, 410, 410, 410, 410, 410]
+    assert rating_count(session) == 3

@@ -128,7 +128,13 @@ def test_good_photo_with_an_error_elsewhere_asks_to_choose_it_again(client, scen
 # --- rate limit -------------------------------------------------------------------------------
 
 
-def test_rate_limit_is_shared_by_workers_through_the_database(make_app, scene, session):
+@pytest.fixture
+def one_minute(monkeypatch):
+    """Pin the counting window, so a test never straddles a minute boundary."""
+    monkeypatch.setattr("survey.limits.window", lambda: 29_000_000)
+
+
+def test_rate_limit_is_shared_by_workers_through_the_database(make_app, scene, session, one_minute):
     # Two app instances stand for two gunicorn workers (or two machines) on one database.
     worker_a, worker_b = make_app(RATE_LIMIT_POST=3), make_app(RATE_LIMIT_POST=3)
     statuses = []
@@ -145,7 +151,7 @@ def test_rate_limit_is_shared_by_workers_through_the_database(make_app, scene, s
     assert counter.count == 3 and "127.0.0.1" not in counter.key  # refused ones cost not even a write
 
 
-def test_other_clients_are_not_limited(make_app, scene, session):
+def test_other_clients_are_not_limited(make_app, scene, session, one_minute):
     app = make_app(RATE_LIMIT_POST=1)
     first = app.test_client()
     assert submit(first, scene.url, activity=str(scene.activity_ids[0]), score="4").status_code == 303

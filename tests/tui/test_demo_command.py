@@ -112,3 +112,22 @@ def test_bad_options_are_refused(home: Path, bad: list[str]):
     result = run("demo", "--no-ui", *bad)
     assert result.exit_code == 2
     assert not (home / "demo.db").exists()
+
+
+def test_an_unfinished_demo_is_rebuilt(home: Path):
+    # A build stopped halfway leaves no completion marker: the next run starts afresh.
+    engine = make_engine(f"sqlite:///{home / 'demo.db'}")
+    from models.migrate import upgrade
+
+    upgrade(engine)
+    engine.dispose()
+    result = run(*ARGS)
+    assert "已生成" in result.output
+    assert ratings_in(f"sqlite:///{home / 'demo.db'}") == 2000
+
+
+def test_a_broken_demo_file_is_replaced(home: Path):
+    (home / "demo.db").write_bytes(b"not a database at all" * 100)
+    result = run(*ARGS)
+    assert result.exit_code == 0, result.output
+    assert ratings_in(f"sqlite:///{home / 'demo.db'}") == 2000

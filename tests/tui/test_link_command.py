@@ -127,3 +127,20 @@ def test_live_unknown_branch(run):
 def test_serve_help_is_chinese(run):
     result = run("serve", "--help")
     assert result.exit_code == 0 and "--workers" in result.output and "问卷服务器" in result.output
+
+
+def test_sheet_as_pdf(run, branch_id, tmp_path):
+    from survey.qr import find_browser
+
+    if find_browser() is None:
+        pytest.skip("no Chromium to print with")
+    out = tmp_path / "sheet.pdf"
+    result = run("link", "sheet", "--county", "梅江区", "-o", str(out), "--public-url", PUBLIC)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 1000
+
+
+def test_sheet_as_pdf_without_a_browser_says_what_to_do(run, branch_id, tmp_path, monkeypatch):
+    monkeypatch.setattr("survey.qr.find_browser", lambda: None)
+    result = run("link", "sheet", "--county", "梅江区", "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1 and "改用 .html" in result.output

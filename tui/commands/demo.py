@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.db import (
     DatabaseError,
@@ -72,15 +73,20 @@ def prepare(url: str, params: DemoParams, force: bool) -> tuple[DemoSummary | No
 
     Returns (summary of a new build, None) or (None, the stored marker of the reused build).
     """
+    own_file = _sqlite_path(url) is not None and _sqlite_path(url) == _sqlite_path(demo_url())
     engine = make_engine(url)
     try:
-        check_connection(engine)
-        upgrade(engine)
-        marker = demo_marker(engine)
+        try:
+            check_connection(engine)
+            upgrade(engine)
+            marker = demo_marker(engine)
+        except (DatabaseError, SQLAlchemyError):
+            if not own_file:
+                raise
+            marker = None  # our own demo.db is unreadable or from another version: just build it again
         if (marker is not None and marker.get("params") == params.as_dict()
                 and marker.get("generator") == GENERATOR_VERSION and not force):
             return None, marker
-        own_file = _sqlite_path(url) is not None and _sqlite_path(url) == _sqlite_path(demo_url())
         if own_file:
             # Our own throwaway file: starting afresh is faster than deleting a million rows.
             engine.dispose()

@@ -114,12 +114,12 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
 @click.option("--county", "county_name", required=True, help="县（市、区）名称，如 梅江区")
 @click.option("--city", "city_name", help="地市名称（县区重名时使用）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件（.html，默认 二维码-<县区>.html）")
+              help="输出文件：.html（默认 二维码-<县区>.html）或 .pdf（需本机安装 Chromium）")
 @public_url_option
 @pass_app
 def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path | None,
           public_url: str | None) -> None:
-    """生成某县区各团支部二维码的 A4 打印页（HTML，用浏览器打印）。"""
+    """生成某县区各团支部二维码的 A4 打印页（HTML 用浏览器打印，或直接生成 PDF）。"""
     from models.links import branch_info, county_branches, printed_link
     from models.reference import find_city, find_county
     from survey import qr
@@ -138,8 +138,16 @@ def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path
                                          f"{base}/s/{printed_link(session, b.id).token}"))
         title = f"{entries[0].city} · {county.name} 团支部评价二维码"
     output = output or Path(f"二维码-{county.name}.html")
+    html = qr.sheet_html(title, entries)
+    if output.suffix.lower() == ".pdf":
+        try:
+            qr.print_pdf(html, output)
+        except qr.PdfError as exc:
+            fail(str(exc))
+        click.echo(f"已生成 {len(entries)} 个团支部的二维码 PDF（A4）：{output}")
+        return
     try:
-        output.write_text(qr.sheet_html(title, entries), encoding="utf-8")
+        output.write_text(html, encoding="utf-8")
     except OSError as exc:
         fail(f"无法写入 {output}：{exc.strerror}")
     click.echo(f"已生成 {len(entries)} 个团支部的二维码打印页：{output}（用浏览器打开后打印，A4）")
@@ -166,7 +174,7 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
             fail(f"找不到编号为 {branch_id} 的团支部", 2)
         if visit_id is not None and session.get(Visit, visit_id) is None:
             fail(f"找不到编号为 {visit_id} 的驻点记录", 2)
-    secret = load_secret()
+    secret = load_secret(engine=app.engine())
     title = f"{info.city} · {info.county} · {info.name}"
     colour = _colour()
 

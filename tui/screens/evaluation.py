@@ -23,7 +23,7 @@ def score_rows(kind: str, scores: list[Any]) -> list[tuple[str, list[Any]]]:
         (f"{kind}:{s.id}", [
             fmt.cell(str(s.rank)), literal(s.name, 14, "bold" if s.rank <= 3 else ""),
             fmt.cell(f"{s.total:.1f}", "bold"), fmt.cell(f"{s.objective:.1f}"), fmt.cell(f"{s.ratings:.1f}"),
-            fmt.cell(f"{s.experience:.1f}"), literal(getattr(s, "detail", ""), 48),
+            fmt.cell(f"{s.experience:.1f}"), literal(s.detail, 48),
         ])
         for s in scores
     ]
@@ -46,12 +46,13 @@ class EvaluationScreen(LiveScreen):
     def fetch(self, session: Session, period: Any) -> Any:
         from models.evaluation import evaluate
 
-        return evaluate(session, period, today=self.app.today())
+        # The seed evaluates the campaign year as a whole, whichever month is selected.
+        return evaluate(session, period.year)
 
     def show(self, result: Any, period: Any) -> None:
         self.query_one("#eval-cities", KeyedTable).sync(score_rows("city", result.cities))
         self.query_one("#eval-departments", KeyedTable).sync(score_rows("department", result.departments))
         w = result.weights
         self.query_one("#title", Static).update(
-            f"{self.app.period_label} · 总分 = 客观数据×{w[0]:g} + 团员评价×{w[1]:g} + 经验推广×{w[2]:g}（各项满分 100）"
+            f"{period.year}年 · 总分 = 客观数据×{w[0]:g} + 团员评价×{w[1]:g} + 经验推广×{w[2]:g}（各项满分 100）"
         )

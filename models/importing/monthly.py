@@ -1,0 +1,83 @@
+"""Import of monthly figures per county unit (附件2): 两新 baselines and new organisations/members,
+registered-volunteer rate and service per capita, as exported from 智慧团建 and i志愿.
+
+A blank cell means 未录入 and never erases a stored figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.importing import core
+from models.importing.core import Column, Context, Kind
+from models.tables import Branch, MonthlyReport
+
+FIGURES = [
+    Column("团员数", "league_members", core.integer(0, 10_000_000), required=False, example="5200"),
+    Column("无团干团支部数", "branches_without_cadre", core.integer(0, 100_000), required=False, example="3"),
+    Column("非公企业任务底数", "nonpublic_baseline", core.integer(0, 100_000), required=False, example="40"),
+    Column("社会组织任务底数", "social_baseline", core.integer(0, 100_000), required=False, example="12"),
+    Column("本月新建团非公企业数", "new_nonpublic_orgs", core.integer(0, 100_000), required=False, example="2"),
+    Column("本月新增非公企业团员数", "new_nonpublic_members", core.integer(0, 1_000_000), required=False,
+           example="15"),
+    Column("本月新建团社会组织数", "new_social_orgs", core.integer(0, 100_000), required=False, example="1"),
+    Column("本月新增社会组织团员数", "new_social_members", core.integer(0, 1_000_000), required=False,
+           example="6"),
+    Column("典型组织名称", "typical_org_name", core.text(200), required=False, example="梅州某科技有限公司团支部"),
+    Column("典型组织建设经验", "typical_org_experience", core.text(5000), required=False, example=""),
+    Column("注册志愿者比例（%）", "volunteer_rate", core.number(0, 100, percent=True), required=False,
+           example="91.5"),
+    Column("人均服务时长（小时）", "service_hours_per_capita", core.number(0, 8784), required=False, example="6.5"),
+    Column("人均服务次数", "service_times_per_capita", core.number(0, 1000), required=False, example="2.1"),
+    Column("支部建设经验", "branch_experience", core.text(5000), required=False, example=""),
+    Column("经验在全省推广", "experience_promoted", core.yes_no, required=False, example="否", choices="yesno"),
+    Column("报送日期", "submitted_on", core.any_date, required=False, example="2019-05-31"),
+]
+
+COLUMNS = [
+    Column("部门", "department", core.department, example="组织部", choices="departments"),
+    Column("地市", "city", core.city, example="梅州", choices="cities"),
+    Column("县（市、区）", "county", core.county, example="梅江区", choices="counties"),
+    Column("月份", "period", core.campaign_month, example="2019-05"),
+    *FIGURES,
+]
+
+
+def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
+    if row["county"].city_id != row["city"].id:
+        return [("县（市、区）", "该县（市、区）不属于所填地市")]
+    problems = []
+    without = row["branches_without_cadre"]
+    if without:
+        known = ctx.session.exec(select(func.count()).select_from(Branch)
+                                 .where(Branch.county_id == row["county"].id)).one()
+        if known and without > known:
+            problems.append(("无团干团支部数", f"超过该地区已登记的团支部数（{known}）"))
+    for orgs, members, label in (("new_nonpublic_orgs", "new_nonpublic_members", "本月新增非公企业团员数"),
+                                 ("new_social_orgs", "new_social_members", "本月新增社会组织团员数")):
+        if row[orgs] and row[members] == 0:
+            problems.append((label, "新建了团组织，新增团员数却为 0"))
+    return problems
+
+
+def natural_key(row: dict[str, Any]) -> tuple:
+    return (row["department"].id, row["county"].id, *row["period"])
+
+
+def apply(ctx: Context, row: dict[str, Any]) -> str:
+    year, month = row["period"]
+    values = {c.key: row[c.key] for c in FIGURES}
+    for key in ("typical_org_name", "typical_org_experience", "branch_experience"):
+        if values[key] == "":
+            values[key] = None
+    _obj, outcome = core.upsert(ctx, MonthlyReport, {"department_id": row["department"].id,
+                                                     "county_id": row["county"].id, "year": year,
+                                                     "month": month}, values)
+    return outcome
+
+
+KIND = Kind("monthly", "月度数据", COLUMNS, natural_key, apply, check,
+            duplicate_columns=("部门", "县（市、区）", "月份"))

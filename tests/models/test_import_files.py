@@ -1,0 +1,106 @@
+"""Reading the files departments send: encodings, XLSX, and every kind of unreadable file."""
+
+import zipfile
+
+import pytest
+from sqlmodel import select
+
+from models.importing import KINDS, ImportRejected, run_import
+from models.tables import AuditEntry, Branch
+from tests import factories as f
+
+HEADERS = ["地市", "县（市、区）", "团支部名称", "类型", "团员数", "有团干（书记）", "团建指导员部门", "团建指导员"]
+ROWS = [["梅州", "梅江区", "西郊街道团支部", "社区", 25, "是", "组织部", "张三"],
+        ["梅州", "梅县区", "丙村镇团支部", "农村", 12, "否", None, None]]
+
+
+def _rejected(session, path) -> ImportRejected:
+    with pytest.raises(ImportRejected) as info:
+        run_import(session, KINDS["branches"], path)
+    session.rollback()
+    assert session.exec(select(Branch)).all() == []
+    assert session.exec(select(AuditEntry)).all() == []
+    return info.value
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_each_encoding(session, tmp_path, encoding):
+    path = f.write_csv(tmp_path / "branches.csv", HEADERS, ROWS, encoding)
+    result = run_import(session, KINDS["branches"], path)
+    session.commit()
+    assert (result.created, result.rows) == (2, 2)
+    assert sorted(b.name for b in session.exec(select(Branch))) == ["丙村镇团支部", "西郊街道团支部"]
+
+
+def test_xlsx_written_by_openpyxl(session, tmp_path):
+    path = f.write_xlsx(tmp_path / "branches.xlsx", HEADERS, ROWS)
+    assert run_import(session, KINDS["branches"], path).created == 2
+
+
+def test_wrong_file_type(session, tmp_path):
+    path = tmp_path / "branches.pdf"
+    path.write_bytes(b"%PDF-1.4 hello")
+    assert "不支持的文件类型" in _rejected(session, path).file_problem
+
+
+def test_word_document_renamed_xlsx(session, tmp_path):
+    path = tmp_path / "branches.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    assert "不是 Excel 工作簿" in _rejected(session, path).file_problem
+
+
+def test_truncated_xlsx(session, tmp_path):
+    good = f.write_xlsx(tmp_path / "good.xlsx", HEADERS, ROWS)
+    path = tmp_path / "branches.xlsx"
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    assert "损坏或不完整" in _rejected(session, path).file_problem
+
+
+def test_password_protected_workbook(session, tmp_path):
+    # An encrypted XLSX is an OLE compound file holding an "EncryptedPackage" stream.
+    path = tmp_path / "branches.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le")
+                     + b"\x00" * 500)
+    assert "密码" in _rejected(session, path).file_problem
+
+
+def test_old_xls(session, tmp_path):
+    path = tmp_path / "branches.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000)
+    assert "旧版 .xls" in _rejected(session, path).file_problem
+
+
+def test_empty_and_missing_file(session, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert "空的" in _rejected(session, path).file_problem
+    assert "找不到文件" in _rejected(session, tmp_path / "nope.csv").file_problem
+
+
+def test_headers_only(session, tmp_path):
+    path = f.write_csv(tmp_path / "b.csv", HEADERS, [])
+    assert "没有数据行" in _rejected(session, path).file_problem
+
+
+def test_missing_and_unknown_columns(session, tmp_path):
+    headers = [h for h in HEADERS if h != "团员数"] + ["备注栏"]
+    rows = [[c for i, c in enumerate(r) if i != 4] + ["x"] for r in ROWS]
+    errors = _rejected(session, f.write_csv(tmp_path / "b.csv", headers, rows)).errors
+    assert {(e.row, e.column) for e in errors} == {(1, "团员数"), (1, "备注栏")}
+    assert any("缺少此列" in e.reason for e in errors)
+    assert any("不是本模板的列" in e.reason for e in errors)
+
+
+def test_wrong_kind_of_file_is_rejected_by_its_columns(session, tmp_path):
+    path = f.write_csv(tmp_path / "b.csv", HEADERS, ROWS)
+    with pytest.raises(ImportRejected) as info:
+        run_import(session, KINDS["visits"], path)
+    assert any(e.reason.startswith("缺少此列") for e in info.value.errors)
+
+
+def test_template_example_row_is_skipped(session, tmp_path):
+    kind = KINDS["branches"]
+    rows = [kind.example_row(), ["梅州", "梅县区", "丙村镇团支部", "农村", "12", "否", "", ""]]
+    result = run_import(session, kind, f.write_csv(tmp_path / "b.csv", HEADERS, rows))
+    assert result.skipped_example and result.created == 1

@@ -1,0 +1,81 @@
+"""``zhudian report``: the official monthly form (附件2), the evaluation and the lecture summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from models.targets import DEFAULT_YEAR
+from tui.cli import AppContext, fail, pass_app
+
+OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                      help="输出的 .xlsx 文件")
+
+
+@click.group()
+def report() -> None:
+    """生成报表（附件2 月报表、评价、党团课汇总）。"""
+
+
+@report.command()
+@click.option("--year", type=int, default=DEFAULT_YEAR, show_default=True, help="年度")
+@OUTPUT
+@pass_app
+def evaluation(app: AppContext, year: int, output: Path) -> None:
+    """地市和部门评价排名，含各项得分及其依据的数据。"""
+    from sqlmodel import Session
+
+    from models.evaluation import evaluate
+    from tui.exports.evaluation import write_evaluation
+
+    with Session(app.engine()) as session:
+        ev = evaluate(session, year)
+    _save(lambda: write_evaluation(ev, output), output)
+    click.echo(f"已生成{year}年评价表：{output}")
+
+
+@report.command()
+@click.option("--year", type=int, default=DEFAULT_YEAR, show_default=True, help="年度")
+@OUTPUT
+@pass_app
+def lectures(app: AppContext, year: int, output: Path) -> None:
+    """专职干部讲党团课材料汇总（授课人、题目、时间、地点、人数），报宣传部。"""
+    from sqlmodel import Session
+
+    from models.lectures import lecture_summary
+    from tui.exports.lectures import write_lectures
+
+    with Session(app.engine()) as session:
+        summary = lecture_summary(session, year)
+    _save(lambda: write_lectures(summary, output), output)
+    click.echo(f"已生成{year}年党团课汇总（{len(summary.rows)} 次）：{output}")
+
+
+def _save(write, output: Path) -> None:
+    try:
+        write()
+    except OSError as exc:
+        fail(f"无法写入 {output}：{exc.strerror or exc}")
+
+
+@report.command()
+@click.option("--city", required=True, help="地市")
+@click.option("--county", default=None, help="县（市、区）/镇街（默认：该地市全部）")
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份")
+@OUTPUT
+@pass_app
+def monthly(app: AppContext, city: str, county: str | None, month: str, output: Path) -> None:
+    """附件2《团的基层建设推动情况》月报表：每个县（市、区）一张工作表，无记录的栏目填“未录入”。"""
+    from sqlmodel import Session
+
+    from models.monthly_form import monthly_forms
+    from tui.exports.monthly import write_monthly
+
+    with Session(app.engine()) as session:
+        try:
+            forms = monthly_forms(session, city, month, county)
+        except ValueError as exc:
+            fail(str(exc))
+        _save(lambda: write_monthly(session, forms, output), output)
+    click.echo(f"已生成 {forms[0].city if forms else city} {month} 月报表（{len(forms)} 个县区）：{output}")

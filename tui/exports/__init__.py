@@ -1,0 +1,1 @@
+"""File writers for exports and reports; the data comes from ``models``."""

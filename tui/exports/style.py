@@ -1,0 +1,44 @@
+"""Shared look of the workbooks we write: header fill, thin borders, column widths, safe cells."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tui.exports.safety import neutralise
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, start_row: int = 1,
+          widths: Sequence[int] = ()) -> int:
+    """Headers and rows with borders; every text cell passes the formula-safety helper. Returns the last row."""
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(row=start_row, column=j, value=h)
+        c.font, c.fill, c.border, c.alignment = BOLD, HEADER_FILL, BORDER, CENTER
+    r = start_row
+    for row in rows:
+        r += 1
+        for j, value in enumerate(row, start=1):
+            c = ws.cell(row=r, column=j, value=neutralise(value))
+            c.border, c.alignment = BORDER, WRAP
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    return r
+
+
+def title(ws: Worksheet, text: str, width: int) -> None:
+    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(row=1, column=1).alignment = CENTER
+    ws.row_dimensions[1].height = 28
