@@ -69,8 +69,12 @@ def create_link(
     return link
 
 
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def find_link(session: Session, token: str) -> SurveyLink | None:
-    if not token or len(token) > 64:
+    # Only what new_token() can produce reaches the database (a NUL byte is an error in PostgreSQL).
+    if not token or len(token) > 64 or not _TOKEN_CHARS.issuperset(token):
         return None
     return session.exec(select(SurveyLink).where(SurveyLink.token == token)).first()
 

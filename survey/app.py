@@ -21,8 +21,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from markupsafe import Markup
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from models.db import make_engine, resolve_url
@@ -102,6 +104,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         return pages.error_page(exc.code or 400)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(exc: Exception) -> Response:
+        # The database went away (PostgreSQL restarting, network, a locked SQLite file): a 503 the
+        # member can act on, with their answer kept, never a 500. Workers reconnect by themselves.
+        app.logger.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        if request.method == "POST" and request.endpoint == "survey.form":
+            try:
+                answer = pages.keep_answer(request.form, any(f.filename for f in request.files.getlist("photo")))
+            except Exception:  # noqa: BLE001 (a body that cannot be read again: the plain page)
+                answer = None
+            return pages.busy_page(answer, request.path)
+        return pages.busy_page()
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception) -> Response:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Response, make_response, render_template
+from werkzeug.datastructures import MultiDict
 
 from models.links import BranchInfo, LinkState
 
@@ -19,7 +22,7 @@ ERROR_PAGES: dict[int, tuple[str, str, list[str]]] = {
     413: ("📦", "提交的内容过大", ["照片不能超过 5 MB。请返回上一页，换一张较小的照片后再提交。"]),
     429: ("⏳", "提交过于频繁", ["您的网络在短时间内提交了太多次，请一分钟后再试。"]),
     500: ("⚠️", "服务器暂时出错", ["请稍后再试；您填写的内容没有保存，可返回上一页重新提交。"]),
-    503: ("⚠️", "服务暂不可用", ["请稍后再试。"]),
+    503: ("⏳", "服务繁忙，请稍后重试", ["服务器暂时无法处理您的请求，请稍等片刻后刷新页面。"]),
 }
 
 
@@ -52,3 +55,40 @@ def thanks_page(info: BranchInfo | None) -> Response:
 
 def already_page(info: BranchInfo | None) -> Response:
     return message(200, "✅", "您已提交过评价", ["每台设备对同一评价链接只能提交一次，感谢您的参与。"], info)
+
+
+RETRY_AFTER_SECONDS = 5
+BUSY_HIDDEN = ("sid", "ft", "activity", "score")
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """What a member typed, carried back into the 503 page so that nothing typed is lost."""
+
+    hidden: tuple[tuple[str, str], ...]
+    score: str
+    activity_other: str
+    suggestion: str
+    had_photo: bool
+
+
+def keep_answer(form: MultiDict, had_photo: bool) -> KeptAnswer:
+    # Bounded like the form itself; the values are only ever shown through the template's escaping.
+    hidden = tuple((name, form.get(name, "")[:300]) for name in BUSY_HIDDEN if form.get(name))
+    score = form.get("score", "")
+    return KeptAnswer(hidden, score if score in ("1", "2", "3", "4", "5") else "",
+                      form.get("activity_other", "")[:200], form.get("suggestion", "")[:2000], had_photo)
+
+
+def busy_page(answer: KeptAnswer | None = None, action: str = "") -> Response:
+    """503 while the database is unreachable; a posted answer comes back in a form to submit again.
+
+    The submission id travels with it, so a second press after recovery never stores the rating twice.
+    """
+    from survey.validate import SUGGESTION_MAX
+
+    html = render_template("busy.html", answer=answer, action=action, suggestion_max=SUGGESTION_MAX)
+    response = make_response(html, 503)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

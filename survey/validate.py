@@ -56,7 +56,8 @@ def read_answer(form: MultiDict, activity_ids: set[int]) -> Answer:
     if duplicated:
         errors["form"] = "提交的内容有重复字段，请重新填写后提交"
 
-    if answer.activity.isdigit() and int(answer.activity) in activity_ids:
+    # isascii: "²" and other Unicode digits pass isdigit() but int() refuses them.
+    if answer.activity.isascii() and answer.activity.isdigit() and int(answer.activity) in activity_ids:
         answer.activity_id = int(answer.activity)
     elif answer.activity == OTHER or (not answer.activity and answer.activity_other):
         answer.activity = OTHER

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
@@ -25,6 +26,14 @@ from models.tables import REFERENCE_TABLES, Campaign, Target
 from models.targets import DEFAULT_YEAR, ensure_campaign
 
 PG_ENV = "ZHUDIAN_TEST_PG_URL"
+
+# Property-based tests: modest in the normal run; the stress tests (tests/stress) ask for more
+# examples explicitly. Function-scoped fixtures are shared by the examples of one test on purpose:
+# the properties compare before/after counts, so they hold however many examples ran before.
+settings.register_profile("zhudian", max_examples=20, deadline=None, derandomize=False,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                 HealthCheck.data_too_large])
+settings.load_profile("zhudian")
 
 
 def backends() -> list[str]:

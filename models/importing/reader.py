@@ -47,7 +47,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
-    except (KeyError, ValueError, OSError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 (a damaged workbook fails deep inside openpyxl in many ways)
         raise FileProblem(f"文件“{name}”不是有效的 Excel 工作簿（{type(exc).__name__}），请用 Excel 或 WPS 另存为 .xlsx") from exc
     try:
         if sheet and sheet in wb.sheetnames:
@@ -69,7 +69,9 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
             if len(rows) > MAX_ROWS:
                 raise FileProblem(f"文件“{name}”超过 {MAX_ROWS} 行，请分批导入")
         return Table(headers, rows, ws.title)
-    except zipfile.BadZipFile as exc:
+    except FileProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 (zlib.error, XML syntax errors, ... of a damaged part)
         raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
     finally:
         wb.close()

@@ -104,3 +104,14 @@ def test_template_example_row_is_skipped(session, tmp_path):
     rows = [kind.example_row(), ["梅州", "梅县区", "丙村镇团支部", "农村", "12", "否", "", ""]]
     result = run_import(session, kind, f.write_csv(tmp_path / "b.csv", HEADERS, rows))
     assert result.skipped_example and result.created == 1
+
+
+def test_damaged_compressed_part_is_a_clear_error(session, tmp_path):
+    """Regression (found by the hostile-input properties): a byte changed inside a compressed part of
+    the workbook raised zlib.error out of the importer instead of the Chinese file error."""
+    good = f.write_xlsx(tmp_path / "good.xlsx", HEADERS, ROWS).read_bytes()
+    at = len(good) // 4
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(good[:at] + b"\x00" + good[at + 1:])
+    error = _rejected(session, path)
+    assert "已损坏" in error.file_problem or "不是有效的 Excel" in error.file_problem
