@@ -36,7 +36,7 @@ YEAR = 2019
 
 def timed_process(cmd: list[str], home: str, until_line: bytes | None = None) -> tuple[float, float]:
     """Wall time (s) of one child process — until it writes ``until_line``, or until it exits — and
-    its peak RSS (MB)."""
+    its peak RSS (MB) as it reports it (``peak_kb N``; else 0)."""
     env = {**os.environ, "ZHUDIAN_HOME": home, "PYTHONPATH": str(ROOT)}
     env.pop("ZHUDIAN_DATABASE_URL", None)
     start = time.perf_counter()
@@ -47,14 +47,16 @@ def timed_process(cmd: list[str], home: str, until_line: bytes | None = None) ->
             if line.strip() == until_line:
                 elapsed = time.perf_counter() - start
                 break
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    rest = proc.stdout.read() if proc.stdout is not None else b""
+    _pid, status, _usage = os.wait4(proc.pid, 0)
     if elapsed is None:
         elapsed = time.perf_counter() - start
+    peak = [int(line.split()[1]) for line in rest.splitlines() if line.startswith(b"peak_kb ")]
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    return elapsed, usage.ru_maxrss / 1024  # Linux: KiB
+    return elapsed, (peak[0] / 1024 if peak else 0.0)
 
 
 async def refresh_times(url: str, repeat: int) -> list[float]:

@@ -37,6 +37,11 @@ def main() -> None:
     app.run(headless=True, size=(120, 40))
     if app.db_problem:
         raise SystemExit(f"database problem: {app.db_problem}")
+    # Peak resident memory of this process since its exec (the parent's getrusage would count the
+    # memory it had when it forked us).
+    status = Path("/proc/self/status").read_text()
+    peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    os.write(1, f"peak_kb {peak_kb}\n".encode())
 
 
 if __name__ == "__main__":

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.db import make_engine
-from models.feedback import add_rating
-from models.tables import Branch
 from tests.tui.demo_data import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +47,9 @@ class Tmux:
         self.run("-u", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
                  f"sh {script}")
         self.run("set-option", "-t", self.session, "remain-on-exit", "on")
+        self.run("resize-window", "-t", self.session, "-x", str(width), "-y", str(height))
+        size = self.run("display-message", "-p", "-t", self.session, "#{window_width}x#{window_height}")
+        assert size.strip() == f"{width}x{height}", size
 
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.session)
@@ -128,9 +129,11 @@ def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_pat
     tmux.wait("输入地市或部门名称筛选")
     tmux.keys("组织部", literal=True)
     screen = tmux.wait("筛选“组织部”：2 个")
-    tmux.keys("Enter")  # leave the filter box for the table
-    tmux.keys("Down")  # from 梅州 to 清远
-    tmux.keys("Enter")
+    assert "梅州" in screen and "清远" in screen and "广州" not in screen
+    tmux.keys("BSpace", "BSpace", "BSpace")
+    tmux.keys("清远", literal=True)
+    tmux.wait("筛选“清远”：1 个")
+    tmux.keys("Enter")  # one city left: Enter opens it
     screen = tmux.wait("清远 · 2019年全年 · 对接部门：组织部")
     assert "清城区" in screen
     tmux.keys("Escape")
@@ -140,7 +143,8 @@ def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_pat
     assert "Traceback" not in tmux.screen()
 
 
-def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp_path: Path) -> None:
+def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
     home.mkdir()
     tmux.start([sys.executable, "-m", "tui", "demo", "--ratings", "200"], base_env(home), width=110, height=32)
@@ -149,17 +153,36 @@ def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp
     port = int(re.search(r"监听 http://0\.0\.0\.0:(\d+)", log).group(1))  # type: ignore[union-attr]
     assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
 
-    # A rating stored while the dashboard is open shows in the Feedback screen by itself.
-    tmux.keys("3")
-    tmux.wait("自动刷新")
+    # The QR screen shows the live code of a branch; a "phone" opens it and rates over HTTP.
+    tmux.keys("6")
+    tmux.wait("请先在左侧选择团支部")
+    tmux.keys("Enter")  # the first branch of the list
+    screen = tmux.wait("秒后更新")
+    shown = re.search(r"http://\S+/l/(\d+)-", screen)
+    assert shown, screen
+    # The phone opens the URL the QR encodes (made the same way, for this server and secret).
+    monkeypatch.setenv("ZHUDIAN_HOME", str(home))
+    monkeypatch.setenv("ZHUDIAN_PUBLIC_URL", f"http://127.0.0.1:{port}")
+    from tui.live_url import live_url
+
     engine = make_engine(f"sqlite:///{home / 'demo.db'}")
-    with Session(engine) as s:
-        branch = s.exec(select(Branch).order_by(Branch.id)).first()
-        add_rating(s, branch_id=branch.id, score=5, submission_id=uuid.uuid4().hex,
-                   suggestion="演示期间提交的评价[b]不是标记[/b]")
-        s.commit()
+    url, _left = live_url(engine, int(shown.group(1)))
     engine.dispose()
-    tmux.wait("演示期间提交的评价[b]不是标记[/b]", timeout=10)
+    phone = requests.Session()
+    page = phone.get(url, timeout=10)
+    assert page.status_code == 200, (url, page.text[-300:])
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text))
+    activity = re.search(r'name="activity" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    suggestion = "演示期间提交的评价[b]不是标记[/b]"
+    reply = phone.post(requests.compat.urljoin(page.url, action),
+                       data={**hidden, "activity": activity, "activity_other": "扫码测试活动", "score": "4",
+                             "suggestion": suggestion}, timeout=10)
+    assert reply.status_code == 200 and "感谢" in reply.text, reply.text
+
+    # ... and the rating shows in the Feedback screen by itself, literally.
+    tmux.keys("3")
+    tmux.wait(suggestion, timeout=10)
 
     tmux.keys("q")
     assert tmux.wait_exit(timeout=30) == 0

@@ -125,3 +125,54 @@ async def test_database_unreachable_at_start_shows_the_banner_not_a_traceback(tm
         await wait_text(pilot, "数据库文件不存在")
         assert "正在连接数据库" in screen_text(app)
     assert not (tmp_path / "nothing-here.db").exists()
+
+
+async def test_postgresql_going_away_shows_the_banner_and_recovers(request, tmp_path):
+    """PostgreSQL behind a proxy the test cuts: the dashboard says so, keeps retrying, recovers."""
+    import pytest
+
+    from tests.conftest import PG_ENV, _empty_work_tables
+    from tests.tui.tcp_proxy import TcpProxy
+    from tui.app import make_app
+
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"{PG_ENV} not set")
+    pg_url = request.getfixturevalue("pg_url")
+    engine = make_engine(pg_url)
+    with Session(engine) as s:
+        from tests.tui.demo_data import build
+
+        build(s)
+    engine.dispose()
+    real = make_url(pg_url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
+    proxy.start()
+    url = real.set(port=proxy.port).render_as_string(hide_password=False)
+    try:
+        app = make_app(url, now=lambda: TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_loaded(pilot, OverviewScreen)
+            screen = app.screen
+            banner = screen.query_one(DbBanner)
+            proxy.cut()
+            screen.reload()
+            await wait_for(pilot, lambda: banner.display, what="the banner")
+            assert "数据库暂时不可用" in screen_text(app)
+            proxy.start()
+            await wait_for(pilot, lambda: not banner.display, timeout=10, what="recovery by itself")
+            assert "梅州" in screen_text(app)
+            app.engine.dispose()
+    finally:
+        proxy.cut()
+        _empty_work_tables(pg_url)
+
+
+async def test_postgresql_unreachable_at_start_shows_the_banner(tmp_path):
+    from tests.tui.tcp_proxy import TcpProxy
+    from tui.app import make_app
+
+    closed = TcpProxy("127.0.0.1", 9).port  # a free port nobody listens on
+    app = make_app(f"postgresql://postgres@127.0.0.1:{closed}/zhudian", now=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_text(pilot, "数据库暂时不可用")
+        assert "无法读取数据库" in screen_text(app) and "正在连接数据库" in screen_text(app)

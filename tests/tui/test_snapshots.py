@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from models.tables import Branch, City
 from tests.tui.helpers import wait_for, wait_loaded
-from tests.tui.screen_text import screen_text
 from tui.screens.base import LiveScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -26,12 +25,17 @@ async def _settle(pilot) -> None:
     """Until the screen has been read and its picture holds still (tables size columns when idle)."""
     await wait_loaded(pilot, LiveScreen)
     await pilot.wait_for_scheduled_animations()
+    await _still(pilot)
+
+
+async def _still(pilot) -> None:
+    """Until three pictures in a row are the same, colours included (focus moves after a refresh)."""
     previous, same = None, 0
     while same < 3:
         await pilot.pause(0.05)
-        text = screen_text(pilot.app)
-        same = same + 1 if text == previous else 0
-        previous = text
+        picture = pilot.app.export_screenshot()
+        same = same + 1 if picture == previous else 0
+        previous = picture
 
 
 def mode(key: str, mode_name: str):
@@ -81,12 +85,7 @@ async def _visit_form(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, VisitForm))
     form = pilot.app.screen
     await wait_for(pilot, lambda: len(form.query_one("#department")._options) > 1)
-    previous, same = None, 0
-    while same < 3:
-        await pilot.pause(0.05)
-        text = screen_text(pilot.app)
-        same = same + 1 if text == previous else 0
-        previous = text
+    await _still(pilot)
 
 
 SCREENS = {

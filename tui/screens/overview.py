@@ -108,7 +108,7 @@ class OverviewScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
-        yield Input(placeholder="输入地市或部门名称筛选，回车确定，Esc 取消", id="filter", classes="filter")
+        yield Input(placeholder="输入地市或部门名称筛选，回车确定（只剩一个时直接打开），Esc 取消", id="filter", classes="filter")
         yield KeyedTable(COLUMNS, id="cities", fixed_columns=1)
         yield from self.compose_bottom()
 
@@ -156,9 +156,12 @@ class OverviewScreen(LiveScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.query_one(KeyedTable).focus()
+            table = self.query_one(KeyedTable)
+            table.focus()
             if not event.value.strip():
                 event.input.display = False
+            elif table.row_count == 1:
+                self.action_drill()  # one city left: Enter opens it
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)

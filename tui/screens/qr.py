@@ -106,7 +106,7 @@ class QrScreen(LiveScreen):
         qr.set_data(data.url)
         self.url = data.url
         self.deadline = time.monotonic() + data.seconds_left
-        self.query_one("#qr-url", Static).update(clean(data.url, 80))
+        self.query_one("#qr-url", Static).update(literal(data.url, 120))  # one line, never wrapped
         self._tick_countdown()
 
     def _schedule(self, seconds: float) -> None:
