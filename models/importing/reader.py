@@ -145,7 +145,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = zf.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:  # a damaged central directory
+        except Exception as exc:  # noqa: BLE001 (BadZipFile, NotImplementedError for "multi-disk", ...)
             raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
         if "xl/workbook.xml" not in names:
             raise FileProblem(f"文件“{name}”不是 Excel 工作簿（可能是 Word 或其他压缩文件）")
