@@ -153,11 +153,11 @@ def test_utf8_mark_on_bytes_that_are_not_utf8_is_a_clear_error(session, tmp_path
     assert "编码无法识别" in _rejected(session, path).file_problem
 
 
-def test_zip_claiming_several_disks_is_a_clear_error(session, tmp_path):
-    """Regression (found by the deep hostile run): an end record naming another disk made zipfile raise
-    NotImplementedError ("zipfiles that span multiple disks are not supported") out of the importer."""
+def test_zip_needing_a_newer_zip_version_is_a_clear_error(session, tmp_path):
+    """Regression (found by the deep hostile run): a central-directory entry asking for a newer zip
+    version made zipfile raise NotImplementedError ("zip file version") out of the importer."""
     good = f.write_xlsx(tmp_path / "good.xlsx", HEADERS, ROWS).read_bytes()
-    at = good.rindex(b"PK\x05\x06") + 4  # the end-of-central-directory record's disk number
-    path = tmp_path / "multidisk.xlsx"
-    path.write_bytes(good[:at] + b"\x01\x00" + good[at + 2:])
+    at = good.index(b"PK\x01\x02") + 6  # the first entry's "version needed to extract"
+    path = tmp_path / "newer.xlsx"
+    path.write_bytes(good[:at] + b"\xff\x00" + good[at + 2:])
     assert "已损坏" in _rejected(session, path).file_problem
