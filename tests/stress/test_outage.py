@@ -148,8 +148,9 @@ def test_dashboard_banner_and_recovery_when_postgres_restarts(own_postgres):
             assert not banner.display and "梅州" in screen_text(app)
             pg.stop("fast")
             screen.reload()
-            await wait_for(pilot, lambda: banner.display, timeout=30, what="the banner")
-            assert "数据库暂时不可用" in screen_text(app)
+            # Wait for what the coordinator sees: the banner painted, not only its flag set.
+            await wait_for(pilot, lambda: banner.display and "数据库暂时不可用" in screen_text(app), timeout=30,
+                           what="the banner")
             loads = screen.loads
             pg.start()
             await wait_for(pilot, lambda: not banner.display and screen.loads > loads, timeout=30,

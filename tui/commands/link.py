@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from datetime import datetime
@@ -190,6 +191,8 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
         click.echo(f"{live_qr.seconds_left()} 秒后更换；扫码后 {live_qr.FORM_MINUTES} 分钟内可提交评价")
         return
     drawn_minute = None
+    # Ctrl+C must stop the loop even when started from a shell that ignores SIGINT (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while True:
             url, minute = frame()
