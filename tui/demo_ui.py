@@ -22,8 +22,37 @@ import click
 from models.db import data_dir
 
 
+def _default_route_interface() -> str | None:
+    """Linux: the interface of the default route, read from the kernel's routing table."""
+    try:
+        with open("/proc/net/route", encoding="ascii") as routes:
+            for line in routes.readlines()[1:]:
+                fields = line.split()
+                if len(fields) > 2 and fields[1] == "00000000":
+                    return fields[0]
+    except OSError:
+        pass
+    return None
+
+
+def _interface_address(name: str) -> str | None:
+    try:
+        import fcntl
+        import struct
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            packed = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", name.encode()[:15]))  # SIOCGIFADDR
+        return socket.inet_ntoa(packed[20:24])
+    except (ImportError, OSError):
+        return None
+
+
 def lan_address() -> str:
-    """The address other machines on the network reach us at, from the host's own names (no traffic)."""
+    """The address other machines on the network reach us at (asked of the kernel; no traffic)."""
+    iface = _default_route_interface()
+    address = _interface_address(iface) if iface else None
+    if address:
+        return address
     try:
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
@@ -80,6 +109,10 @@ def survey_server(url: str, port: int, public_url: str, log_path: Path) -> Itera
         stop(proc)
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def run(url: str) -> None:
     """Start the survey server, open the dashboard on ``url``; stop the server when it closes."""
     from tui.app import make_app
@@ -88,6 +121,9 @@ def run(url: str) -> None:
     public = f"http://{lan_address()}:{port}"
     log_path = data_dir() / "demo-survey.log"
     os.environ["ZHUDIAN_PUBLIC_URL"] = public  # the QR screen's live codes point at this server
+    # Closing the terminal (SIGHUP) or a kill (SIGTERM) must also stop the server: unwind through `finally`.
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, _exit_on_signal)
     with survey_server(url, port, public, log_path) as proc:
         if wait_healthy(port, proc):
             click.echo(f"问卷服务器已启动：{public}（退出看板时自动停止；日志 {log_path}）")
