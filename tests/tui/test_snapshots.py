@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, select
+from textual.widgets import DataTable
 
 from models.tables import Branch, City
 from tests.tui.helpers import wait_for, wait_loaded
@@ -24,17 +25,28 @@ def _id(app, table, name: str) -> int:
 async def _settle(pilot) -> None:
     """Until the screen has been read and its picture holds still (tables size columns when idle)."""
     await wait_loaded(pilot, LiveScreen)
+    if pilot.app.screen.query(DataTable):
+        # Keyboard first: the table in view takes the focus after the first paint; under load that can
+        # come after the picture first holds still, so wait for it rather than race it.
+        await wait_for(pilot, lambda: pilot.app.screen.focused is not None, what="the table's focus")
     await pilot.wait_for_scheduled_animations()
     await _still(pilot)
 
 
+def _tables_settled(app) -> bool:
+    """No table has rows or cells waiting to be measured (DataTable sizes its columns when idle)."""
+    return all(not (t._require_update_dimensions or t._new_rows or t._updated_cells)
+               for t in app.screen.query(DataTable))
+
+
 async def _still(pilot) -> None:
-    """Until three pictures in a row are the same, colours included (focus moves after a refresh)."""
+    """Until the tables are measured and four pictures in a row, 0.1 s apart, are the same, colours
+    included (focus moves and columns are sized after a refresh; a busy machine delays both)."""
     previous, same = None, 0
-    while same < 3:
-        await pilot.pause(0.05)
-        picture = pilot.app.export_screenshot()
-        same = same + 1 if picture == previous else 0
+    while same < 4:
+        await pilot.pause(0.1)
+        picture = pilot.app.export_screenshot() if _tables_settled(pilot.app) else None
+        same = same + 1 if picture is not None and picture == previous else 0
         previous = picture
 
 

@@ -30,8 +30,7 @@ class KeyedTable(DataTable):
         self._column_spec = list(columns)
         self.updates = 0  # cells changed in place by the last sync (tests and bench read it)
         self.rebuilds = 0
-
-    def on_mount(self) -> None:
+        # Columns exist from the start: a screen's first data may arrive before this widget's on_mount.
         for key, label in self._column_spec:
             self.add_column(label, key=key)
 
@@ -63,7 +62,7 @@ class KeyedTable(DataTable):
                 old = self.get_row(key)
                 for col, new, was in zip(columns, cells, old, strict=False):
                     if not _same(new, was):
-                        self.update_cell(key, col, new)
+                        self.update_cell(key, col, new, update_width=True)
                         changed += 1
             else:
                 self.add_row(*cells, key=key)

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui.components import fmt
+from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import clean, literal
 from tui.screens.base import LiveScreen
@@ -23,7 +24,7 @@ def alert_key(alert: Any, index: int) -> str:
     return f"alert:{alert.rule}:{alert.level}:{alert.subject_id}:{index}"
 
 
-class AlertsScreen(LiveScreen):
+class AlertsScreen(FilterBox, LiveScreen):
     MODE = "alerts"
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
@@ -79,15 +80,6 @@ class AlertsScreen(LiveScreen):
         self.query_one("#title", Static).update(
             f"{self.app.period_label} · 预警 {len(self.all)} 条（违规/未达标 {breaches}，有风险 {len(self.all) - breaches}）{shown}"
         )
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value.strip()
-        self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(KeyedTable).focus()

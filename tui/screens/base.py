@@ -132,8 +132,16 @@ class LiveScreen(Screen):
             self.reload()  # the period or a filter changed while reading
             return
         self.app.database_ok()
+        if not self.loads:
+            # The first data can come back before the tables were ever laid out; filled then, their
+            # auto-width columns get measured against the headers alone. Show it after a paint.
+            self.call_after_refresh(self._show, message.data, message.params)
+        else:
+            self._show(message.data, message.params)
+
+    def _show(self, data: Any, params: Any) -> None:
         try:
-            self.show(message.data, message.params)
+            self.show(data, params)
         except Exception as exc:  # a display bug must not kill a coordinator's session
             self.app.database_failed(f"显示出错：{type(exc).__name__}: {exc}", self.RETRY_SECONDS)
             self.log.error(exc)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
+from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean
@@ -31,7 +32,7 @@ class CityData:
     trend: list[tuple[int, int, float | None]]
 
 
-class CityScreen(LiveScreen):
+class CityScreen(FilterBox, LiveScreen):
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
         Binding("enter", "drill", "下钻", show=False),
@@ -120,16 +121,6 @@ class CityScreen(LiveScreen):
         plot.refresh()
 
     # --- keys ---------------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.filter_text = event.value.strip()
-            self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui.components import fmt
+from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import clean, literal
 from tui.screens.base import LiveScreen
@@ -93,7 +94,7 @@ def matches(f: Any, text: str) -> bool:
     return text.lower() in hay.lower()
 
 
-class OverviewScreen(LiveScreen):
+class OverviewScreen(FilterBox, LiveScreen):
     MODE = "overview"
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
@@ -143,16 +144,6 @@ class OverviewScreen(LiveScreen):
         )
 
     # --- keys ---------------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.filter_text = event.value.strip()
-            self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":

@@ -1,0 +1,24 @@
+"""The `/` filter shared by the list screens: a hidden ``#filter`` box that narrows the loaded rows."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+
+class FilterBox:
+    """Mix into a screen that has an ``Input`` with id ``filter`` and a ``_fill()`` that redraws its rows.
+
+    Typing re-filters the rows already loaded; no query runs until the next refresh.
+    """
+
+    filter_text: str = ""
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)  # type: ignore[attr-defined]
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip()
+            self._fill()  # type: ignore[attr-defined]
