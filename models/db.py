@@ -90,7 +90,9 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
             )
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(full, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            # A bounded connect: a server that went away shows up as an error in seconds, not minutes.
+            engine = create_engine(full, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                                   connect_args={"connect_timeout": 5})
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseError(f"不支持的数据库地址：{make_url(full).render_as_string()}（{exc}）") from exc
     except ModuleNotFoundError as exc:

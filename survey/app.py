@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,26 @@ def _env_int(name: str, default: int) -> int:
 
 def _stylesheet() -> str:
     return resources.files("survey").joinpath("static", "form.css").read_text(encoding="utf-8").strip()
+
+
+def _one_line(record: logging.LogRecord) -> bool:
+    """The pool's "exception during reset" while the database is down: one log line, no traceback.
+
+    The request itself already answered with the busy page; a traceback per dropped connection would
+    bury the log during an outage.
+    """
+    if record.exc_info:
+        record.msg = f"{record.getMessage()}: {record.exc_info[1]}"
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
+# Logger filters only see records of their own logger, so name the pools' loggers themselves.
+for _name in ("sqlalchemy.pool", "sqlalchemy.pool.impl.QueuePool", "sqlalchemy.pool.impl.NullPool",
+              "sqlalchemy.pool.base"):
+    logging.getLogger(_name).addFilter(_one_line)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

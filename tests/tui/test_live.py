@@ -156,7 +156,7 @@ async def test_postgresql_going_away_shows_the_banner_and_recovers(request, tmp_
             banner = screen.query_one(DbBanner)
             proxy.cut()
             screen.reload()
-            await wait_for(pilot, lambda: banner.display, what="the banner")
+            await wait_for(pilot, lambda: banner.display, timeout=15, what="the banner")
             assert "数据库暂时不可用" in screen_text(app)
             proxy.start()
             await wait_for(pilot, lambda: not banner.display, timeout=10, what="recovery by itself")
