@@ -9,6 +9,7 @@ from types import TracebackType
 
 from flask import current_app, g
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from models.db import is_sqlite
@@ -76,4 +77,9 @@ def write_lock() -> AbstractContextManager:
 def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except DBAPIError:
+            # The database went away mid-request (an outage): the answer is already made; drop the
+            # dead connection instead of turning a finished response into a 500.
+            session.invalidate()
