@@ -132,12 +132,7 @@ class LiveScreen(Screen):
             self.reload()  # the period or a filter changed while reading
             return
         self.app.database_ok()
-        if not self.loads:
-            # The first data can come back before the tables were ever laid out; filled then, their
-            # auto-width columns get measured against the headers alone. Show it after a paint.
-            self.call_after_refresh(self._show, message.data, message.params)
-        else:
-            self._show(message.data, message.params)
+        self._show(message.data, message.params)
 
     def _show(self, data: Any, params: Any) -> None:
         try:
