@@ -22,3 +22,15 @@ class FilterBox:
         if event.input.id == "filter":
             self.filter_text = event.value.strip()
             self._fill()  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        """Escape first closes an open filter (showing every row again), then goes back."""
+        box = self.query_one("#filter", Input)  # type: ignore[attr-defined]
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.filter_text = ""
+            self._fill()  # type: ignore[attr-defined]
+            self.focus_active_table()  # type: ignore[attr-defined]
+        else:
+            super().action_back()  # type: ignore[misc]

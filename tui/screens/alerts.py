@@ -84,17 +84,6 @@ class AlertsScreen(FilterBox, LiveScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(KeyedTable).focus()
 
-    def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
-            box.value = ""
-            box.display = False
-            self.filter_text = ""
-            self._fill()
-            self.query_one(KeyedTable).focus()
-        else:
-            super().action_back()
-
     def action_drill(self) -> None:
         key = self.query_one(KeyedTable).current_key
         alert = self.alerts.get(key or "")

@@ -124,24 +124,10 @@ class CityScreen(FilterBox, LiveScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self._focus_table()
-
-    def _focus_table(self) -> None:
-        self.focus_active_table()
-
-    def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
-            box.value = ""
-            box.display = False
-            self.filter_text = ""
-            self._fill()
-            self._focus_table()
-        else:
-            super().action_back()
+            self.focus_active_table()
 
     def action_drill(self) -> None:
-        self._focus_table()
+        self.focus_active_table()
 
     def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
         event.stop()

@@ -154,17 +154,6 @@ class OverviewScreen(FilterBox, LiveScreen):
             elif table.row_count == 1:
                 self.action_drill()  # one city left: Enter opens it
 
-    def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
-            box.value = ""
-            box.display = False
-            self.filter_text = ""
-            self._fill()
-            self.query_one(KeyedTable).focus()
-        else:
-            super().action_back()
-
     def action_drill(self) -> None:
         key = self.query_one(KeyedTable).current_key
         if key and key.startswith("city:"):
