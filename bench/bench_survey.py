@@ -76,12 +76,36 @@ def stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by every process of a process group (the server's master and workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     ok: int = 0
     failed: int = 0
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server's processes used during the phase
+    client_cpu: float = 0.0  # CPU seconds this (client) process used during the phase
+
+    @property
+    def server_us(self) -> float:
+        """Server CPU per successful request, in microseconds."""
+        return self.server_cpu / self.ok * 1e6 if self.ok else float("nan")
+
+    @property
+    def client_us(self) -> float:
+        return self.client_cpu / self.ok * 1e6 if self.ok else float("nan")
 
     @property
     def rate(self) -> float:
@@ -94,7 +118,7 @@ class Result:
         return data[min(len(data) - 1, int(q * len(data)))] * 1000
 
 
-def drive(port: int, clients: int, seconds: float, make_request: Callable[[int], tuple[str, str, bytes | None, dict]],
+def drive(server: subprocess.Popen, port: int, clients: int, seconds: float, make_request: Callable[[int], tuple[str, str, bytes | None, dict]],
           expect: int) -> Result:
     """``clients`` threads, each on its own keep-alive connection, for ``seconds``."""
     result = Result()
@@ -133,10 +157,12 @@ def drive(port: int, clients: int, seconds: float, make_request: Callable[[int],
     for t in threads:
         t.start()
     start_gate.wait()
-    began = time.perf_counter()
+    began, cpu0, server0 = time.perf_counter(), time.process_time(), group_cpu(server.pid)
     for t in threads:
         t.join()
     result.seconds = time.perf_counter() - began
+    result.client_cpu = time.process_time() - cpu0
+    result.server_cpu = group_cpu(server.pid) - server0
     return result
 
 
@@ -259,14 +285,14 @@ def main() -> None:
         rounds: list[dict[str, Result]] = []
         for _ in range(args.rounds):
             r: dict[str, Result] = {}
-            r["hello GET"] = drive(hello_port, c, secs, lambda i: ("GET", "/", None, {}), 200)
-            r["survey form GET"] = drive(survey_port, c, secs, survey_get_req, 200)
+            r["hello GET"] = drive(hello, hello_port, c, secs, lambda i: ("GET", "/", None, {}), 200)
+            r["survey form GET"] = drive(survey, survey_port, c, secs, survey_get_req, 200)
             # Forms for the POST phase, fetched beforehand (each as a different phone) so that the
             # timed phase measures the rating POST alone.
             need = int(max(r["survey form GET"].rate, 100) * secs) + c * 20
             form_iter = iter(fetch_forms(survey_port, tokens, need, c))
-            r["hello POST"] = drive(hello_port, c, secs, hello_post, 200)
-            r["survey rating POST"] = drive(survey_port, c, secs, survey_post, 303)
+            r["hello POST"] = drive(hello, hello_port, c, secs, hello_post, 200)
+            r["survey rating POST"] = drive(survey, survey_port, c, secs, survey_post, 303)
             rounds.append(r)
     finally:
         stop(survey)
@@ -280,7 +306,8 @@ def main() -> None:
 
     def line(name: str, r: Result) -> str:
         return (f"{name:<22} {r.rate:8.0f} req/s  ok {r.ok:6d}  failed {r.failed:4d}  "
-                f"p50 {r.p(0.5):6.1f} ms  p99 {r.p(0.99):6.1f} ms")
+                f"p50 {r.p(0.5):6.1f} ms  p99 {r.p(0.99):6.1f} ms  "
+                f"CPU/request: server {r.server_us:5.0f} µs, client {r.client_us:4.0f} µs")
 
     def pooled(name: str) -> Result:
         total = Result()
@@ -289,6 +316,8 @@ def main() -> None:
             total.failed += r[name].failed
             total.latencies.extend(r[name].latencies)
             total.seconds += r[name].seconds
+            total.server_cpu += r[name].server_cpu
+            total.client_cpu += r[name].client_cpu
         return total
 
     for name in ("hello GET", "survey form GET", "hello POST", "survey rating POST"):

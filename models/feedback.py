@@ -1,8 +1,8 @@
 """Storing members' ratings and keeping their roll-up (:class:`RatingStat`) in step.
 
-Every writer of ratings goes through :func:`add_rating` (one rating) or
-:func:`rebuild_rating_stats` (after a bulk load), so the dashboard can read the roll-up instead of
-scanning every rating.
+Every writer of ratings goes through :func:`store` (one rating: the survey directly, everything
+else through :func:`add_rating`) or :func:`rebuild_rating_stats` (after a bulk load), so the
+dashboard can read the roll-up instead of scanning every rating.
 """
 
 from __future__ import annotations
@@ -12,48 +12,90 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from models.clock import month_key, now
+from models.rawsql import RawStatement, RawTransaction, bind_datetime, driver_errors
 from models.tables import Rating, RatingStat
 
 SCORE_COLUMNS = ("n1", "n2", "n3", "n4", "n5")
 
 
-_STAT_KEYS = ("branch_id", "activity_id", "month")
-_STAT_COUNTS = ("count", "score_sum", "suggestions", "photos", *SCORE_COLUMNS)
-_statements: dict[tuple[str, str], Any] = {}
+# Written out in full (not generated) so that what runs on every submission can be read here.
+# A retry of a stored submission inserts nothing and returns no id: no error, no savepoint.
+INSERT_RATING = RawStatement("""
+    INSERT INTO rating (link_id, branch_id, activity_id, activity_name, score, suggestion, photo_id,
+                        submission_id, client_hash, created_at)
+    VALUES (:link_id, :branch_id, :activity_id, :activity_name, :score, :suggestion, :photo_id,
+            :submission_id, :client_hash, :created_at)
+    ON CONFLICT (submission_id) DO NOTHING RETURNING id
+""")
+UPSERT_STAT = RawStatement("""
+    INSERT INTO ratingstat (branch_id, activity_id, month, count, score_sum, suggestions, photos,
+                            n1, n2, n3, n4, n5)
+    VALUES (:branch_id, :activity_id, :month, :count, :score_sum, :suggestions, :photos,
+            :n1, :n2, :n3, :n4, :n5)
+    ON CONFLICT (branch_id, activity_id, month) DO UPDATE SET
+        count = ratingstat.count + excluded.count, score_sum = ratingstat.score_sum + excluded.score_sum,
+        suggestions = ratingstat.suggestions + excluded.suggestions, photos = ratingstat.photos + excluded.photos,
+        n1 = ratingstat.n1 + excluded.n1, n2 = ratingstat.n2 + excluded.n2, n3 = ratingstat.n3 + excluded.n3,
+        n4 = ratingstat.n4 + excluded.n4, n5 = ratingstat.n5 + excluded.n5
+""")
 
 
-def _insert_for(dialect: str):
-    return pg_insert if dialect == "postgresql" else sqlite_insert
+INSERT_PHOTO = RawStatement("""
+    INSERT INTO photo (mime, width, height, data, created_at)
+    VALUES (:mime, :width, :height, :data, :created_at) RETURNING id
+""")
+DELETE_PHOTO = RawStatement("DELETE FROM photo WHERE id = :id")
 
 
-def _statement(session: Session, name: str):
-    """The two statements of :func:`add_rating`, built once per dialect (they run on every rating)."""
-    dialect = session.get_bind().dialect.name
-    stmt = _statements.get((dialect, name))
-    if stmt is None:
-        insert_ = _insert_for(dialect)
-        if name == "stat":
-            base = insert_(RatingStat)
-            stmt = base.on_conflict_do_update(
-                index_elements=list(_STAT_KEYS),
-                set_={k: getattr(base.excluded, k) + getattr(RatingStat, k) for k in _STAT_COUNTS},
-            )
-        else:
-            # A retry of a stored submission inserts nothing and returns no id: no error, no savepoint.
-            stmt = (insert_(Rating).on_conflict_do_nothing(index_elements=["submission_id"])
-                    .returning(Rating.__table__.c.id))  # type: ignore[attr-defined]
-        _statements[(dialect, name)] = stmt
-    return stmt
+def store_photo(tx: RawTransaction, *, mime: str, width: int, height: int, data: bytes) -> int:
+    """Store a (re-encoded) photo for a rating about to be stored; returns its id."""
+    return tx.scalar(INSERT_PHOTO, {"mime": mime, "width": width, "height": height, "data": data,
+                                    "created_at": bind_datetime(tx.dialect, now())})
 
 
-def _upsert_stat(session: Session, values: dict) -> None:
-    session.connection().execute(_statement(session, "stat"), values)
+def drop_photo(tx: RawTransaction, photo_id: int) -> None:
+    """Remove a photo whose rating turned out to be a retry (no stray photo is kept)."""
+    tx.execute(DELETE_PHOTO, {"id": photo_id})
+
+
+def store(tx: RawTransaction, values: dict[str, Any]) -> int | None:
+    """Insert one rating (``values`` from :func:`rating_values`) and count it in the roll-up.
+
+    Returns the new id, or ``None`` when a rating with this submission id is already stored. This
+    is the one place a rating row is written; :func:`add_rating` and the survey both come here.
+    """
+    params = {**values, "created_at": bind_datetime(tx.dialect, values["created_at"])}
+    rating_id = tx.scalar(INSERT_RATING, params)
+    if rating_id is not None:
+        tx.execute(UPSERT_STAT, stat_values(
+            values["branch_id"], values["activity_id"], values["created_at"], values["score"],
+            bool(values["suggestion"].strip()), values["photo_id"] is not None))
+    return rating_id
+
+
+def rating_values(*, branch_id: int, score: int, submission_id: str, link_id: int | None = None,
+                  activity_id: int | None = None, activity_name: str = "", suggestion: str = "",
+                  photo_id: int | None = None, client_hash: str = "", created_at: datetime | None = None,
+                  ) -> dict[str, Any]:
+    """A rating's column values, checked: what :func:`store` takes."""
+    if not 1 <= score <= 5:
+        raise ValueError("score must be 1..5")
+    return {
+        "link_id": link_id,
+        "branch_id": branch_id,
+        "activity_id": activity_id,
+        "activity_name": activity_name,
+        "score": score,
+        "suggestion": suggestion,
+        "photo_id": photo_id,
+        "submission_id": submission_id,
+        "client_hash": client_hash,
+        "created_at": created_at or now(),
+    }
 
 
 def stat_values(branch_id: int, activity_id: int | None, created_at: datetime, score: int,
@@ -72,52 +114,23 @@ def stat_values(branch_id: int, activity_id: int | None, created_at: datetime, s
     return values
 
 
-def add_rating(
-    session: Session,
-    *,
-    branch_id: int,
-    score: int,
-    submission_id: str,
-    link_id: int | None = None,
-    activity_id: int | None = None,
-    activity_name: str = "",
-    suggestion: str = "",
-    photo_id: int | None = None,
-    client_hash: str = "",
-    created_at: datetime | None = None,
-) -> Rating | None:
-    """Store one rating and update its roll-up in the same transaction.
+def add_rating(session: Session, **fields: Any) -> Rating | None:
+    """Store one rating and update its roll-up in the session's transaction (fields: :func:`rating_values`).
 
     Returns ``None`` when a rating with this ``submission_id`` is already stored: a retry, a double
     tap or a resubmission is harmless. The caller commits.
     """
-    if not 1 <= score <= 5:
-        raise ValueError("score must be 1..5")
-    created_at = created_at or now()
-    values = {
-        "link_id": link_id,
-        "branch_id": branch_id,
-        "activity_id": activity_id,
-        "activity_name": activity_name,
-        "score": score,
-        "suggestion": suggestion,
-        "photo_id": photo_id,
-        "submission_id": submission_id,
-        "client_hash": client_hash,
-        "created_at": created_at,
-    }
+    values = rating_values(**fields)
     session.flush()  # pending ORM rows (a photo, say) go first: the rating may refer to them
-    rating_id = session.connection().execute(_statement(session, "rating"), values).scalar()
+    connection = session.connection()
+    with driver_errors(connection.dialect):
+        rating_id = store(RawTransaction(connection.connection, connection.dialect), values)
     if rating_id is None:
         return None  # a retry, a double tap or a concurrent request with the same submission id
     # The row is in the database; hand it back as a persistent object without reading it again.
     rating = Rating(id=rating_id, **values)
     make_transient_to_detached(rating)
     session.add(rating)
-    _upsert_stat(
-        session,
-        stat_values(branch_id, activity_id, created_at, score, bool(suggestion.strip()), photo_id is not None),
-    )
     return rating
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, func, select
 
 from models.clock import now
+from models.rawsql import RawStatement, RawTransaction
 from models.tables import Activity, Branch, City, County, Rating, SurveyLink, Visit
 
 TOKEN_BYTES = 24  # 192 bits; the issue asks for at least 128
@@ -83,26 +84,33 @@ def response_count(session: Session, link_id: int) -> int:
     return session.exec(select(func.count()).select_from(Rating).where(Rating.link_id == link_id)).one()
 
 
-def link_state(session: Session, link: SurveyLink, at: datetime | None = None) -> LinkState:
+def link_state(session: Session | None, link: SurveyLink, at: datetime | None = None) -> LinkState:
+    """Whether ``link`` takes answers now. ``session`` is read only for a capped link."""
     at = at or now()
     if link.opens_at is not None and at < link.opens_at:
         return LinkState.NOT_YET_OPEN
     if link.closes_at is not None and at >= link.closes_at:
         return LinkState.CLOSED
     # Counted only for capped links, so an uncapped form costs no extra query.
-    if link.max_responses is not None and response_count(session, link.id) >= link.max_responses:
+    if link.max_responses is not None and response_count(session, link.id) >= link.max_responses:  # type: ignore[arg-type]
         return LinkState.FULL
     return LinkState.OPEN
 
 
-def has_room(session: Session, link_id: int, max_responses: int) -> bool:
+_LOCK_LINK = RawStatement("SELECT id FROM surveylink WHERE id = :link_id FOR UPDATE")
+_RESPONSES = RawStatement("SELECT count(*) FROM rating WHERE link_id = :link_id")
+
+
+def has_room(tx: RawTransaction, link_id: int, max_responses: int) -> bool:
     """Inside the writing transaction: whether a capped link can take one more rating.
 
     On PostgreSQL the link's row is locked until commit, so concurrent submissions to a capped link
-    are counted one after the other and the cap is never exceeded (SQLite writers queue anyway).
+    are counted one after the other and the cap is never exceeded. SQLite has no row locks; the
+    survey's writers queue one at a time there (``survey.db.SqliteWriterQueue``).
     """
-    session.exec(select(SurveyLink.id).where(SurveyLink.id == link_id).with_for_update()).first()
-    return response_count(session, link_id) < max_responses
+    if tx.dialect.name != "sqlite":
+        tx.execute(_LOCK_LINK, {"link_id": link_id})
+    return tx.scalar(_RESPONSES, {"link_id": link_id}) < max_responses
 
 
 def branch_info(session: Session, branch_id: int) -> BranchInfo | None:

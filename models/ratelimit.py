@@ -1,42 +1,45 @@
 """Request counters per client and minute, kept in the database so every worker and machine shares them.
 
-The statements are written once as SQL text (the same on SQLite and PostgreSQL): they run on every
-rating POST, where building them afresh with the ORM cost more than executing them.
+The statements run on the driver's cursor (:mod:`models.rawsql`) inside the caller's transaction:
+they run on every rating POST.
 """
 
 from __future__ import annotations
 
 import random
 
-from sqlalchemy import text
-from sqlmodel import Session
+from models.rawsql import RawStatement, RawTransaction
 
 KEEP_WINDOWS = 10  # minutes of counters kept for abuse review before purging
 
-_HIT = text(
+_HIT = RawStatement(
     'INSERT INTO ratecounter (key, "window", count) VALUES (:key, :window, 1) '
     'ON CONFLICT (key, "window") DO UPDATE SET count = ratecounter.count + 1 RETURNING count'
 )
-_CURRENT = text('SELECT count FROM ratecounter WHERE key = :key AND "window" = :window')
-_PURGE = text('DELETE FROM ratecounter WHERE "window" < :window')
+# At the limit the row is left as it is and nothing is returned: a refused request writes nothing.
+_HIT_UNDER = RawStatement(
+    'INSERT INTO ratecounter (key, "window", count) VALUES (:key, :window, 1) '
+    'ON CONFLICT (key, "window") DO UPDATE SET count = ratecounter.count + 1 '
+    "WHERE ratecounter.count < :limit RETURNING count"
+)
+_PURGE = RawStatement('DELETE FROM ratecounter WHERE "window" < :window')
 
 
-def hit(session: Session, key: str, window: int) -> int:
+def hit(tx: RawTransaction, key: str, window: int, limit: int | None = None) -> int | None:
     """Count one request for ``key`` in ``window`` and return the window's count so far.
 
-    One atomic upsert, so concurrent workers never lose a count. The caller commits.
+    With a ``limit``, a request that would go over it is not counted and ``None`` is returned. One
+    atomic upsert, so concurrent workers never lose a count or let one past the limit. The caller
+    commits.
     """
-    count = session.connection().execute(_HIT, {"key": key, "window": window}).scalar_one()
+    if limit is None:
+        count = tx.scalar(_HIT, {"key": key, "window": window})
+    else:
+        count = tx.scalar(_HIT_UNDER, {"key": key, "window": window, "limit": limit})
     if count == 1 and random.random() < 0.05:  # noqa: S311 (housekeeping, not security)
-        purge(session, window - KEEP_WINDOWS)
+        purge(tx, window - KEEP_WINDOWS)
     return count
 
 
-def current(session: Session, key: str, window: int) -> int:
-    """The count so far, without counting (a cheap read before doing any work for a request)."""
-    return session.connection().execute(_CURRENT, {"key": key, "window": window}).scalar() or 0
-
-
-def purge(session: Session, before_window: int) -> int:
-    result = session.connection().execute(_PURGE, {"window": before_window})
-    return result.rowcount or 0
+def purge(tx: RawTransaction, before_window: int) -> int:
+    return tx.execute(_PURGE, {"window": before_window}).rowcount or 0

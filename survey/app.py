@@ -30,7 +30,7 @@ from werkzeug.exceptions import HTTPException
 
 from models.db import make_engine, resolve_url
 from survey import pages
-from survey.db import close_session, make_write_lock
+from survey.db import GroupCommit, close_session, make_write_lock
 from survey.keys import load_secret
 from survey.tokens import Tokens
 
@@ -89,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"] or resolve_url())
     app.extensions["zhudian.engine"] = engine
     app.extensions["zhudian.write_lock"] = make_write_lock(engine)
+    app.extensions["zhudian.group_commit"] = GroupCommit(engine, app.extensions["zhudian.write_lock"])
     secret_file = app.config["SECRET_FILE"]
     secret = load_secret(Path(secret_file) if secret_file else None, engine)
     app.extensions["zhudian.secret"] = secret

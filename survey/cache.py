@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -62,16 +63,17 @@ def _read(session: Session, token: str) -> LinkView | None:
                     link.max_responses, info, acts)
 
 
-def link_view(session: Session, token: str) -> LinkView | None:
+def link_view(session: Callable[[], Session], token: str) -> LinkView | None:
+    """The link behind ``token``; ``session`` (a factory) is called only when the cache misses."""
     ttl = float(current_app.config["LINK_CACHE_SECONDS"])
     if ttl <= 0:
-        return _read(session, token)
+        return _read(session(), token)
     now = time.monotonic()
     with _lock:
         hit = _entries.get(token)
     if hit is not None and hit[0] > now:
         return hit[1]
-    view = _read(session, token)
+    view = _read(session(), token)
     with _lock:
         if len(_entries) >= MAX_ENTRIES:
             _entries.clear()  # crude but bounded: unknown tokens cannot grow memory without limit

@@ -1,18 +1,22 @@
-"""One database session per request, closed when the application context ends (flaskr style)."""
+"""The survey's database access: one session per request for reads (flaskr style), closed when the
+application context ends, and the writers' queue and group commit for members' answers."""
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from models.db import is_sqlite
+from models.rawsql import RawTransaction, transaction
 
 try:
     import fcntl
@@ -56,6 +60,77 @@ class SqliteWriterQueue:
             self._thread_lock.release()
 
 
+T = TypeVar("T")
+
+
+class _Entry:
+    __slots__ = ("job", "finished", "result", "error")
+
+    def __init__(self, job: Callable[[RawTransaction], Any]) -> None:
+        self.job = job
+        self.finished = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """The writes of one worker's threads share transactions (group commit).
+
+    Each write is a job: a function of a :class:`~models.rawsql.RawTransaction` that writes a little
+    and returns what its request needs to know. Threads queue their jobs; the thread that gets the
+    turn runs every queued job in one transaction, and the others find theirs already committed. Under
+    load one commit (and one turn of the cross-process writer queue) serves several members, which is
+    what the commit itself costs most of. A lone request commits alone, at once.
+
+    A job must not roll back: it checks first and writes only what should stay. If one job fails for
+    a reason of its own (a constraint), the others are run again one transaction each, so a bad
+    answer never costs another member theirs; if the database is away, every job of the batch fails.
+    """
+
+    def __init__(self, engine: Engine, write_lock: AbstractContextManager) -> None:
+        self._engine = engine
+        self._write_lock = write_lock
+        self._turn = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Entry] = []
+        self.batches = 0  # transactions committed, for the bench and tests
+        self.jobs = 0
+
+    def run(self, job: Callable[[RawTransaction], T]) -> T:
+        entry = _Entry(job)
+        with self._queue_lock:
+            self._queue.append(entry)
+        with self._turn:
+            if not entry.finished:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch)
+        if entry.error is not None:
+            raise entry.error
+        return entry.result
+
+    def _commit(self, batch: list[_Entry]) -> None:
+        try:
+            with self._write_lock, transaction(self._engine) as tx:
+                results = [entry.job(tx) for entry in batch]
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # the worker is stopping: no thread may wait forever
+                for entry in batch:
+                    entry.error, entry.finished = exc, True
+                raise
+            if len(batch) > 1 and not isinstance(exc, OperationalError | InterfaceError):
+                for entry in batch:
+                    self._commit([entry])  # find the one that fails; the others still commit
+                return
+            for entry in batch:
+                entry.error, entry.finished = exc, True
+            return
+        self.batches += 1
+        self.jobs += len(batch)
+        for entry, result in zip(batch, results, strict=True):
+            entry.result, entry.finished = result, True
+
+
 def get_engine() -> Engine:
     return current_app.extensions["zhudian.engine"]
 
@@ -72,6 +147,10 @@ def make_write_lock(engine: Engine) -> AbstractContextManager:
 
 def write_lock() -> AbstractContextManager:
     return current_app.extensions["zhudian.write_lock"]
+
+
+def group_commit() -> GroupCommit:
+    return current_app.extensions["zhudian.group_commit"]
 
 
 def close_session(_exc: BaseException | None = None) -> None:

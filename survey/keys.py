@@ -9,6 +9,7 @@ keep a copy in their data directory.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -78,17 +79,17 @@ def load_secret(path: Path | None = None, engine: Engine | None = None) -> bytes
     return value.encode("ascii")
 
 
+@functools.lru_cache(maxsize=64)
 def derive(secret: bytes, purpose: str) -> bytes:
-    """A sub-key for one purpose, so no two uses ever share a key."""
+    """A sub-key for one purpose, so no two uses ever share a key (computed once per secret)."""
     return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
 
 
 def client_hash(secret: bytes, ip: str) -> str:
     """Salted hash of the client address (never the raw address); IPv6 by /64, which one device holds."""
-    try:
-        addr = ipaddress.ip_address(ip)
-        if addr.version == 6:
-            ip = str(ipaddress.ip_network(f"{addr}/64", strict=False).network_address)
-    except ValueError:
-        pass
+    if ":" in ip:  # IPv4 addresses are hashed as they are; only IPv6 needs parsing
+        try:
+            ip = str(ipaddress.ip_network(f"{ipaddress.ip_address(ip)}/64", strict=False).network_address)
+        except ValueError:
+            pass
     return hmac.new(derive(secret, "client-hash"), ip.encode(), hashlib.sha256).hexdigest()[:32]

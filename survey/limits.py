@@ -1,17 +1,28 @@
 """Per-client rate limit, counted in the database so it holds across workers and machines.
 
-A request is first checked with a cheap read (a client over its limit costs no further work), and
-counted later in the same transaction as whatever it writes, so a rating costs one write transaction.
+A request is counted in the same transaction as whatever it writes, and one that would go over the
+limit writes nothing. Each worker also remembers which clients it saw go over the limit in the current
+minute and refuses them before doing any work; the database count stays the authority (a client
+over the limit through other workers is refused at its write, which is rolled back).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import current_app
-from sqlmodel import Session
 
-from models.ratelimit import current, hit
+from models.ratelimit import hit
+from models.rawsql import RawTransaction
+
+MAX_REMEMBERED = 10_000
+_over_lock = threading.Lock()
+
+
+def _over() -> dict[str, int]:
+    """This app's memory: client key -> the window it went over the limit in."""
+    return current_app.extensions.setdefault("zhudian.over_limit", {})
 
 
 def _limit(kind: str) -> int:
@@ -22,21 +33,25 @@ def window() -> int:
     return int(time.time() // 60)
 
 
-def over_limit(session: Session, kind: str, client: str) -> bool:
-    limit = _limit(kind)
-    return limit > 0 and current(session, f"{kind}:{client}", window()) >= limit
+def known_over(kind: str, client: str) -> bool:
+    """Whether this worker already saw ``client`` go over its limit in this minute (no database read)."""
+    return _limit(kind) > 0 and _over().get(f"{kind}:{client}") == window()
 
 
-def count(session: Session, kind: str, client: str) -> bool:
-    """Count this request inside the caller's transaction; ``False`` if it went over the limit.
-
-    Callers count as the last statement before committing, so the counter row that phones behind one
-    address (a room's Wi-Fi) share is locked only for the commit itself.
-    """
+def count(tx: RawTransaction, kind: str, client: str) -> bool:
+    """Count this request inside the caller's transaction; ``False`` (and nothing counted) at the limit."""
     limit = _limit(kind)
     if limit <= 0:
         return True
-    return hit(session, f"{kind}:{client}", window()) <= limit
+    key, now_window = f"{kind}:{client}", window()
+    if hit(tx, key, now_window, limit) is not None:
+        return True
+    over = _over()
+    with _over_lock:
+        if len(over) >= MAX_REMEMBERED:
+            over.clear()  # bounded: the database still counts every request
+        over[key] = now_window
+    return False
 
 
 def retry_after() -> int:

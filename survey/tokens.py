@@ -7,11 +7,15 @@ it also carries the moment the form stops being valid.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer
 
 from survey.keys import derive
 
@@ -44,28 +48,54 @@ def new_client_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,40}")
+
+
+def is_client_id(value: str) -> bool:
+    """Whether a device cookie looks like one this server issued (anything else is replaced)."""
+    return _CLIENT_ID.fullmatch(value) is not None
+
+
 def is_submission_id(value: str) -> bool:
     return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
 class Tokens:
     def __init__(self, secret: bytes) -> None:
-        self._form = URLSafeTimedSerializer(derive(secret, "form-token"), salt="zhudian.form")
+        self._form_key = derive(secret, "form-token")
         self._done = Signer(derive(secret, "device-cookie"), salt="zhudian.done")
 
-    def form_token(self, link_id: int, submission_id: str, client_id: str, live_until: float = 0) -> str:
-        return self._form.dumps([link_id, submission_id, client_id, int(live_until)])
+    # --- the form token: "link.submission.client.live_until.issued.mac" ----------------------------
+    # A plain HMAC-SHA256 over dot-separated fields (no field can hold a dot): it is made for every
+    # form shown and checked for every answer, and costs a fraction of a serializer's round trip.
+
+    def _mac(self, payload: str) -> str:
+        digest = hmac.new(self._form_key, payload.encode(), hashlib.sha256).digest()[:18]  # 144 bits
+        return base64.urlsafe_b64encode(digest).decode("ascii")
+
+    def form_token(self, link_id: int, submission_id: str, client_id: str, live_until: float = 0,
+                   issued: float | None = None) -> str:
+        payload = f"{link_id}.{submission_id}.{client_id}.{int(live_until)}.{int(issued or time.time())}"
+        return f"{payload}.{self._mac(payload)}"
 
     def read_form_token(self, token: str, max_age: int = FORM_MAX_AGE) -> FormToken:
         if not token or len(token) > 300:
             raise FormTokenError("missing")
+        payload, _, mac = token.rpartition(".")
+        if not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):
+            raise FormTokenError("invalid")
+        fields = payload.split(".")
+        if len(fields) != 5:
+            raise FormTokenError("invalid")
+        link_id, sid, cid, live_until, issued = fields
         try:
-            link_id, sid, cid, live_until = self._form.loads(token, max_age=max_age)
-        except SignatureExpired as exc:
-            raise FormTokenExpired("expired") from exc
-        except (BadSignature, ValueError, TypeError) as exc:
+            age = time.time() - int(issued)
+            parsed = FormToken(int(link_id), sid, cid, float(int(live_until)))
+        except ValueError as exc:
             raise FormTokenError("invalid") from exc
-        return FormToken(int(link_id), str(sid), str(cid), float(live_until))
+        if age > max_age:
+            raise FormTokenExpired("expired")
+        return parsed
 
     # --- one response per device per link -------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from typing import Literal
 
 from flask import (
     Blueprint,
@@ -19,12 +20,12 @@ from flask import (
 )
 
 from models.db import DatabaseError, check_connection
-from models.feedback import add_rating
+from models.feedback import drop_photo, rating_values, store, store_photo
 from models.links import LinkState, branch_info, has_room, link_state, live_link, submission_stored
-from models.tables import Photo
+from models.rawsql import RawTransaction
 from survey import limits, pages
 from survey.cache import LinkView, link_view
-from survey.db import get_engine, get_session, write_lock
+from survey.db import get_engine, get_session, group_commit, write_lock
 from survey.keys import client_hash
 from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
 from survey.photos import MAX_BYTES, PhotoError, reencode
@@ -33,6 +34,7 @@ from survey.tokens import (
     FormToken,
     FormTokenError,
     Tokens,
+    is_client_id,
     is_submission_id,
     new_client_id,
     new_submission_id,
@@ -82,7 +84,7 @@ def favicon() -> Response:
 
 
 def _load(token: str) -> LinkView:
-    view = link_view(get_session(), token)
+    view = link_view(get_session, token)
     if view is None:
         abort(404)
     return view
@@ -118,7 +120,7 @@ def _blank_form(link: LinkView, sid: str, ft: str) -> str:
 def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None = None, sid: str | None = None,
                 live_until: float = 0, status: int = 200) -> Response:
     cid = request.cookies.get(CLIENT_COOKIE) or ""
-    new_cid = not cid or len(cid) > 40
+    new_cid = not is_client_id(cid)
     if new_cid:
         cid = new_client_id()
     if ft is None or sid is None:
@@ -134,7 +136,8 @@ def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None 
 
 def _gate(link: LinkView) -> Response | None:
     """The page to show instead of the form, if any: link not open, or this device already answered."""
-    state = link_state(get_session(), link)  # type: ignore[arg-type]  (reads the same attributes)
+    # A LinkView has the attributes link_state reads; the session is opened only for a capped link.
+    state = link_state(get_session() if link.max_responses is not None else None, link)  # type: ignore[arg-type]
     if state is not LinkState.OPEN:
         return pages.state_page(state, link.info)
     if tokens().is_done(link.id, request.cookies.get(tokens().done_cookie_name(link.id))):
@@ -173,7 +176,8 @@ def live(code: str) -> Response:
 
 
 def _thanks_redirect(link: LinkView) -> Response:
-    response = redirect(url_for("survey.thanks", token=link.token), code=303)
+    # Built directly (not with redirect/url_for): this answers every stored rating.
+    response = Response(status=303, headers={"Location": f"{request.script_root}/s/{link.token}/thanks"})
     name = tokens().done_cookie_name(link.id)
     _cookie(response, name, tokens().done_cookie_value(link.id), YEAR)
     return response
@@ -198,9 +202,8 @@ def _read_token(link: LinkView, sid: str, ft: str) -> tuple[FormToken | None, st
 
 
 def submit(link: LinkView) -> Response:
-    session = get_session()
     who = client()
-    if limits.over_limit(session, "post", who):
+    if limits.known_over("post", who):
         return _too_many()
     form = request.form
     sid, ft = form.get("sid", ""), form.get("ft", "")
@@ -210,10 +213,10 @@ def submit(link: LinkView) -> Response:
     if form.get("website"):
         # The honeypot: only a robot fills a field no person can see. It learns nothing.
         return redirect(url_for("survey.thanks", token=link.token), code=303)
-    if is_submission_id(sid) and submission_stored(session, sid):
-        return _thanks_redirect(link)  # a double tap or a retry after a lost response
     gate = _gate(link)
     if gate is not None:
+        if is_submission_id(sid) and submission_stored(get_session(), sid):
+            return _thanks_redirect(link)  # a retry of a stored answer (the link may be full by now)
         return gate
 
     answer = read_answer(form, link.activity_ids)
@@ -230,38 +233,39 @@ def submit(link: LinkView) -> Response:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
 
-    # One short write transaction per POST: the rating (when the answer is good), then the rate counter.
-    with write_lock():
-        if not answer.ok:
-            allowed = limits.count(session, "post", who)
-            session.commit()
-            if not allowed:
-                return _too_many()
-            if photo is not None:
-                answer.errors["photo"] = "照片没有问题，但浏览器不会保留已选的照片，请重新选择"
-            if token is None or not is_submission_id(sid):
-                return render_form(link, answer=answer, status=422)
-            return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
-        if link.max_responses is not None and not has_room(session, link.id, link.max_responses):
-            session.rollback()  # the last places went to other members while this one was typing
-            return pages.state_page(LinkState.FULL, link.info)
-        photo_row = None
-        if photo is not None:
-            photo_row = Photo(mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
-            session.add(photo_row)
-            session.flush()
-        stored = add_rating(
-            session, branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
-            activity_id=answer.activity_id,
-            activity_name=answer.activity_other if answer.activity_id is None else "",
-            suggestion=answer.suggestion, photo_id=photo_row.id if photo_row else None, client_hash=who,
-        )
-        if stored is None and photo_row is not None:
-            session.delete(photo_row)  # the same submission won a race in another worker: no stray photo
-        if not limits.count(session, "post", who):
-            session.rollback()  # over the limit after all (a burst raced past the early check)
+    if not answer.ok:
+        if not group_commit().run(lambda tx: limits.count(tx, "post", who)):
             return _too_many()
-        session.commit()
+        if photo is not None:
+            answer.errors["photo"] = "照片没有问题，但浏览器不会保留已选的照片，请重新选择"
+        if token is None or not is_submission_id(sid):
+            return render_form(link, answer=answer, status=422)
+        return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
+
+    values = rating_values(
+        branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
+        activity_id=answer.activity_id, activity_name=answer.activity_other if answer.activity_id is None else "",
+        suggestion=answer.suggestion, client_hash=who,
+    )
+
+    def write(tx: RawTransaction) -> Literal["stored", "full", "over limit"]:
+        """The rating's one write, shared with other members' in a group commit."""
+        if link.max_responses is not None and not has_room(tx, link.id, link.max_responses):
+            return "full"  # the last places went to other members while this one was typing
+        if not limits.count(tx, "post", who):
+            return "over limit"
+        if photo is not None:
+            values["photo_id"] = store_photo(tx, mime=photo.mime, width=photo.width, height=photo.height,
+                                             data=photo.data)
+        if store(tx, values) is None and photo is not None:
+            drop_photo(tx, values["photo_id"])  # the same submission won a race elsewhere: no stray photo
+        return "stored"  # or already stored: a retry
+
+    outcome = group_commit().run(write)
+    if outcome == "over limit":
+        return _too_many()
+    if outcome == "full" and not submission_stored(get_session(), sid):
+        return pages.state_page(LinkState.FULL, link.info)
     return _thanks_redirect(link)
 
 

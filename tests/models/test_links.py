@@ -20,6 +20,7 @@ from models.links import (
     recent_activities,
 )
 from models.ratelimit import hit, purge
+from models.rawsql import transaction
 from tests import factories
 
 
@@ -85,8 +86,16 @@ def test_live_and_printed_links_are_reused(session):
     assert printed_link(session, b.id).id != printed.id
 
 
-def test_rate_counter_counts_atomically_and_purges(session):
-    assert [hit(session, "post:abc", 100) for _ in range(3)] == [1, 2, 3]
-    assert hit(session, "post:abc", 101) == 1 and hit(session, "post:xyz", 100) == 1
-    assert purge(session, 101) == 2
-    assert hit(session, "post:abc", 101) == 2
+def test_rate_counter_counts_atomically_and_purges(engine):
+    with transaction(engine) as tx:
+        assert [hit(tx, "post:abc", 100) for _ in range(3)] == [1, 2, 3]
+        assert hit(tx, "post:abc", 101) == 1 and hit(tx, "post:xyz", 100) == 1
+    with transaction(engine) as tx:
+        assert purge(tx, 101) == 2
+        assert hit(tx, "post:abc", 101) == 2
+
+
+def test_rate_counter_at_its_limit_refuses_without_counting(engine):
+    with transaction(engine) as tx:
+        assert [hit(tx, "post:abc", 100, limit=2) for _ in range(4)] == [1, 2, None, None]
+        assert hit(tx, "post:abc", 100) == 3  # the refused ones were never counted

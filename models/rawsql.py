@@ -1,0 +1,113 @@
+"""SQL run straight on the database driver's cursor, for the few statements on the survey's hot path.
+
+A member's submission runs a handful of short statements. Through SQLAlchemy each one costs several
+times the statement itself (execution contexts, result objects, ORM bookkeeping), which is what
+limited ratings per second. These statements are written once as SQL with ``:name`` parameters,
+rendered in the driver's parameter style per dialect, and executed on the DBAPI cursor. Values are
+bound as SQLAlchemy binds them (:func:`bind_datetime`), and driver errors are raised as SQLAlchemy's
+own exception classes (:func:`driver_errors`), so callers handle an outage exactly as elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class RawStatement:
+    """One SQL statement with ``:name`` parameters, rendered once per driver parameter style."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = " ".join(sql.split())
+        self._rendered: dict[str, str] = {}
+
+    def render(self, dialect: Dialect) -> str:
+        style = dialect.paramstyle
+        sql = self._rendered.get(style)
+        if sql is None:
+            if style in ("named", "qmark", "numeric"):
+                sql = self.sql  # sqlite3 accepts :name whatever SQLAlchemy's own choice
+            elif style == "pyformat":
+                sql = _NAMED.sub(r"%(\1)s", self.sql.replace("%", "%%"))
+            else:
+                raise NotImplementedError(f"parameter style {style}")
+            self._rendered[style] = sql
+        return sql
+
+    def execute(self, cursor: Any, dialect: Dialect, params: dict[str, Any]) -> Any:
+        cursor.execute(self.render(dialect), params)
+        return cursor
+
+    def scalar(self, cursor: Any, dialect: Dialect, params: dict[str, Any]) -> Any:
+        """The first column of the first row, or ``None`` when there is no row."""
+        row = self.execute(cursor, dialect, params).fetchone()
+        return row[0] if row else None
+
+
+_datetime_binders: dict[str, Callable[[datetime], Any] | None] = {}
+
+
+def bind_datetime(dialect: Dialect, value: datetime) -> Any:
+    """``value`` as SQLAlchemy binds a ``DateTime`` column on this dialect (text on SQLite)."""
+    if dialect.name not in _datetime_binders:
+        _datetime_binders[dialect.name] = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    binder = _datetime_binders[dialect.name]
+    return binder(value) if binder else value
+
+
+@contextmanager
+def driver_errors(dialect: Dialect) -> Iterator[None]:
+    """Raise the driver's errors as SQLAlchemy's (``OperationalError``, ``IntegrityError`` …)."""
+    dbapi = dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+
+
+class RawTransaction:
+    """Statements inside one driver transaction (see :func:`transaction`)."""
+
+    def __init__(self, connection: Any, dialect: Dialect) -> None:
+        self.connection = connection
+        self.dialect = dialect
+        self.cursor = connection.cursor()
+
+    def execute(self, statement: RawStatement, params: dict[str, Any]) -> Any:
+        return statement.execute(self.cursor, self.dialect, params)
+
+    def scalar(self, statement: RawStatement, params: dict[str, Any]) -> Any:
+        return statement.scalar(self.cursor, self.dialect, params)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[RawTransaction]:
+    """One transaction on a pooled driver connection, committed when the block ends without error.
+
+    On any error the transaction is rolled back, and a connection that cannot even roll back (the
+    database went away) is dropped from the pool instead of being handed to the next request.
+    """
+    dialect = engine.dialect
+    with driver_errors(dialect):
+        conn = engine.raw_connection()
+        try:
+            tx = RawTransaction(conn, dialect)
+            yield tx
+            conn.commit()
+        except BaseException:
+            try:
+                conn.rollback()
+            except dialect.loaded_dbapi.Error:
+                conn.invalidate()
+            raise
+        finally:
+            conn.close()
