@@ -175,12 +175,25 @@ def live(code: str) -> Response:
     return _gate(link) or render_form(link, live_until=time.time() + 60 * float(cfg["LIVE_FORM_MINUTES"]))
 
 
+def _done_cookie(link_id: int) -> str:
+    """The ``Set-Cookie`` header marking this device as done with a link, built once per link."""
+    cache: dict[tuple[int, bool], str] = current_app.extensions.setdefault("zhudian.done_cookies", {})
+    key = (link_id, request.is_secure)
+    header = cache.get(key)
+    if header is None:
+        value = tokens().done_cookie_value(link_id)  # digits, dots and base64url: nothing to quote
+        header = (f"{tokens().done_cookie_name(link_id)}={value}; Max-Age={YEAR}; Path=/; HttpOnly; "
+                  f"SameSite=Lax{'; Secure' if request.is_secure else ''}")
+        if len(cache) >= 4096:
+            cache.clear()
+        cache[key] = header
+    return header
+
+
 def _thanks_redirect(link: LinkView) -> Response:
-    # Built directly (not with redirect/url_for): this answers every stored rating.
-    response = Response(status=303, headers={"Location": f"{request.script_root}/s/{link.token}/thanks"})
-    name = tokens().done_cookie_name(link.id)
-    _cookie(response, name, tokens().done_cookie_value(link.id), YEAR)
-    return response
+    # Built directly (not with redirect/url_for/set_cookie): this answers every stored rating.
+    return Response(status=303, headers=[("Location", f"{request.script_root}/s/{link.token}/thanks"),
+                                         ("Set-Cookie", _done_cookie(link.id))])
 
 
 def _too_many() -> Response:
