@@ -16,32 +16,28 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from models.clock import month_key, now
-from models.rawsql import RawStatement, RawTransaction, bind_datetime, driver_errors
+from models.rawsql import RawStatement, RawTransaction, RowsStatement, bind_datetime, driver_errors
 from models.tables import Rating, RatingStat
 
 SCORE_COLUMNS = ("n1", "n2", "n3", "n4", "n5")
 
 
 # Written out in full (not generated) so that what runs on every submission can be read here.
-# A retry of a stored submission inserts nothing and returns no id: no error, no savepoint.
-INSERT_RATING = RawStatement("""
-    INSERT INTO rating (link_id, branch_id, activity_id, activity_name, score, suggestion, photo_id,
-                        submission_id, client_hash, created_at)
-    VALUES (:link_id, :branch_id, :activity_id, :activity_name, :score, :suggestion, :photo_id,
-            :submission_id, :client_hash, :created_at)
-    ON CONFLICT (submission_id) DO NOTHING RETURNING id
-""")
-UPSERT_STAT = RawStatement("""
-    INSERT INTO ratingstat (branch_id, activity_id, month, count, score_sum, suggestions, photos,
-                            n1, n2, n3, n4, n5)
-    VALUES (:branch_id, :activity_id, :month, :count, :score_sum, :suggestions, :photos,
-            :n1, :n2, :n3, :n4, :n5)
+# A retry of a stored submission inserts nothing and returns nothing: no error, no savepoint.
+RATING_COLUMNS = ("link_id", "branch_id", "activity_id", "activity_name", "score", "suggestion", "photo_id",
+                  "submission_id", "client_hash", "created_at")
+INSERT_RATINGS = RowsStatement(
+    "INSERT INTO rating", RATING_COLUMNS, "ON CONFLICT (submission_id) DO NOTHING RETURNING id, submission_id")
+STAT_COLUMNS = ("branch_id", "activity_id", "month", "count", "score_sum", "suggestions", "photos",
+                "n1", "n2", "n3", "n4", "n5")
+UPSERT_STATS = RowsStatement("INSERT INTO ratingstat", STAT_COLUMNS, """
     ON CONFLICT (branch_id, activity_id, month) DO UPDATE SET
         count = ratingstat.count + excluded.count, score_sum = ratingstat.score_sum + excluded.score_sum,
         suggestions = ratingstat.suggestions + excluded.suggestions, photos = ratingstat.photos + excluded.photos,
         n1 = ratingstat.n1 + excluded.n1, n2 = ratingstat.n2 + excluded.n2, n3 = ratingstat.n3 + excluded.n3,
         n4 = ratingstat.n4 + excluded.n4, n5 = ratingstat.n5 + excluded.n5
 """)
+ROWS_PER_STATEMENT = 500  # far below SQLite's 32766 parameters
 
 
 INSERT_PHOTO = RawStatement("""
@@ -63,18 +59,45 @@ def drop_photo(tx: RawTransaction, photo_id: int) -> None:
 
 
 def store(tx: RawTransaction, values: dict[str, Any]) -> int | None:
-    """Insert one rating (``values`` from :func:`rating_values`) and count it in the roll-up.
+    """Insert one rating; see :func:`store_many`."""
+    return store_many(tx, [values])[0]
 
-    Returns the new id, or ``None`` when a rating with this submission id is already stored. This
-    is the one place a rating row is written; :func:`add_rating` and the survey both come here.
+
+def store_many(tx: RawTransaction, ratings: list[dict[str, Any]]) -> list[int | None]:
+    """Insert ratings (dicts from :func:`rating_values`) and count the new ones in the roll-up.
+
+    Returns each rating's new id, in order, or ``None`` where a rating with that submission id is
+    already stored (or comes earlier in ``ratings``). This is the one place rating rows are written:
+    :func:`add_rating` and the survey both come here. A whole batch costs two statements.
     """
-    params = {**values, "created_at": bind_datetime(tx.dialect, values["created_at"])}
-    rating_id = tx.scalar(INSERT_RATING, params)
-    if rating_id is not None:
-        tx.execute(UPSERT_STAT, stat_values(
-            values["branch_id"], values["activity_id"], values["created_at"], values["score"],
-            bool(values["suggestion"].strip()), values["photo_id"] is not None))
-    return rating_id
+    first: dict[str, int] = {}
+    fresh: list[dict[str, Any]] = []
+    for i, values in enumerate(ratings):
+        if values["submission_id"] not in first:
+            first[values["submission_id"]] = i
+            fresh.append(values)
+    ids: dict[str, int] = {}
+    for start in range(0, len(fresh), ROWS_PER_STATEMENT):
+        chunk = fresh[start:start + ROWS_PER_STATEMENT]
+        rows = [tuple(bind_datetime(tx.dialect, v[c]) if c == "created_at" else v[c] for c in RATING_COLUMNS)
+                for v in chunk]
+        ids.update((sid, rating_id) for rating_id, sid in INSERT_RATINGS.execute(tx, rows).fetchall())
+    stats: dict[tuple, dict[str, int]] = {}
+    for values in fresh:
+        if values["submission_id"] in ids:
+            # "Has a suggestion" as rebuild_rating_stats counts it: not empty (the survey strips it).
+            add = stat_values(values["branch_id"], values["activity_id"], values["created_at"], values["score"],
+                              values["suggestion"] != "", values["photo_id"] is not None)
+            key = (add["branch_id"], add["activity_id"], add["month"])
+            if key in stats:
+                for column in STAT_COLUMNS[3:]:
+                    stats[key][column] += add[column]
+            else:
+                stats[key] = add
+    rows = [tuple(stat[c] for c in STAT_COLUMNS) for stat in stats.values()]
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        UPSERT_STATS.execute(tx, rows[start:start + ROWS_PER_STATEMENT])
+    return [ids.get(v["submission_id"]) if first[v["submission_id"]] == i else None for i, v in enumerate(ratings)]
 
 
 def rating_values(*, branch_id: int, score: int, submission_id: str, link_id: int | None = None,

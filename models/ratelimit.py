@@ -1,44 +1,48 @@
 """Request counters per client and minute, kept in the database so every worker and machine shares them.
 
-The statements run on the driver's cursor (:mod:`models.rawsql`) inside the caller's transaction:
-they run on every rating POST.
+The statements run on the driver's cursor (:mod:`models.rawsql`) inside the caller's transaction,
+for a whole batch of requests at once: they run on every rating POST.
 """
 
 from __future__ import annotations
 
 import random
 
-from models.rawsql import RawStatement, RawTransaction
+from models.rawsql import RawStatement, RawTransaction, RowsStatement
 
 KEEP_WINDOWS = 10  # minutes of counters kept for abuse review before purging
 
-_HIT = RawStatement(
-    'INSERT INTO ratecounter (key, "window", count) VALUES (:key, :window, 1) '
-    'ON CONFLICT (key, "window") DO UPDATE SET count = ratecounter.count + 1 RETURNING count'
-)
-# At the limit the row is left as it is and nothing is returned: a refused request writes nothing.
-_HIT_UNDER = RawStatement(
-    'INSERT INTO ratecounter (key, "window", count) VALUES (:key, :window, 1) '
-    'ON CONFLICT (key, "window") DO UPDATE SET count = ratecounter.count + 1 '
-    "WHERE ratecounter.count < :limit RETURNING count"
-)
 _PURGE = RawStatement('DELETE FROM ratecounter WHERE "window" < :window')
+_ADD = RowsStatement("INSERT INTO ratecounter", ("key", '"window"', "count"),
+                     'ON CONFLICT (key, "window") DO UPDATE SET count = ratecounter.count + excluded.count '
+                     "RETURNING key, count")
+_TAKE_BACK = RawStatement('UPDATE ratecounter SET count = count - :n WHERE key = :key AND "window" = :window')
 
 
-def hit(tx: RawTransaction, key: str, window: int, limit: int | None = None) -> int | None:
-    """Count one request for ``key`` in ``window`` and return the window's count so far.
+def hit_many(tx: RawTransaction, keys: list[str], window: int, limit: int) -> list[bool]:
+    """Count a batch of requests (one key each, repeats allowed) in ``window``; ``True`` where allowed.
 
-    With a ``limit``, a request that would go over it is not counted and ``None`` is returned. One
-    atomic upsert, so concurrent workers never lose a count or let one past the limit. The caller
-    commits.
+    Each key is counted once for all its requests; where that went over ``limit`` the excess is
+    taken back in the same transaction, so refused requests are never counted
+    and the earliest requests of a key are the ones allowed. On PostgreSQL the counter row stays
+    locked until commit, so concurrent servers never let one request too many through.
     """
-    if limit is None:
-        count = tx.scalar(_HIT, {"key": key, "window": window})
-    else:
-        count = tx.scalar(_HIT_UNDER, {"key": key, "window": window, "limit": limit})
-    if count == 1 and random.random() < 0.05:  # noqa: S311 (housekeeping, not security)
-        purge(tx, window - KEEP_WINDOWS)
-    return count
+    wanted: dict[str, int] = {}
+    for key in keys:
+        wanted[key] = wanted.get(key, 0) + 1
+    totals = dict(_ADD.execute(tx, [(key, window, n) for key, n in wanted.items()]).fetchall())
+    room: dict[str, int] = {}
+    for key, n in wanted.items():
+        room[key] = max(0, min(n, limit - (totals[key] - n)))
+        if room[key] < n:
+            tx.execute(_TAKE_BACK, {"n": n - room[key], "key": key, "window": window})
+    if any(totals[key] == n for key, n in wanted.items()) and random.random() < 0.05:  # noqa: S311
+        purge(tx, window - KEEP_WINDOWS)  # a new window's first requests: now and then, drop old ones
+    allowed = []
+    for key in keys:
+        allowed.append(room[key] > 0)
+        room[key] -= 1
+    return allowed
 
 
 def purge(tx: RawTransaction, before_window: int) -> int:

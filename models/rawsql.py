@@ -53,6 +53,37 @@ class RawStatement:
         return row[0] if row else None
 
 
+class RowsStatement:
+    """A statement over many rows at once: ``head`` + ``VALUES (…), (…), …`` + ``tail``.
+
+    One statement for a whole batch (instead of one per row) is what makes batched writes cheap.
+    Rows are tuples in ``columns`` order; the SQL for each row count is rendered once.
+    """
+
+    def __init__(self, head: str, columns: tuple[str, ...], tail: str = "") -> None:
+        self.head = " ".join(head.split())
+        self.columns = columns
+        self.tail = " ".join(tail.split())
+        self._rendered: dict[tuple[str, int], str] = {}
+
+    def render(self, dialect: Dialect, rows: int) -> str:
+        key = (dialect.paramstyle, rows)
+        sql = self._rendered.get(key)
+        if sql is None:
+            mark = "?" if dialect.paramstyle == "qmark" else "%s"
+            one = f"({', '.join([mark] * len(self.columns))})"
+            sql = f"{self.head} ({', '.join(self.columns)}) VALUES {', '.join([one] * rows)} {self.tail}".strip()
+            if len(self._rendered) < 256:
+                self._rendered[key] = sql
+        return sql
+
+    def execute(self, tx: RawTransaction, rows: list[tuple]) -> Any:
+        if tx.dialect.paramstyle not in ("qmark", "format", "pyformat"):
+            raise NotImplementedError(f"parameter style {tx.dialect.paramstyle}")
+        tx.cursor.execute(self.render(tx.dialect, len(rows)), [value for row in rows for value in row])
+        return tx.cursor
+
+
 _datetime_binders: dict[str, Callable[[datetime], Any] | None] = {}
 
 

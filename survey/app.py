@@ -29,7 +29,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from models.db import make_engine, resolve_url
-from survey import pages
+from survey import pages, submissions
 from survey.db import GroupCommit, close_session, make_write_lock
 from survey.keys import load_secret
 from survey.tokens import Tokens
@@ -68,6 +68,25 @@ for _name in ("sqlalchemy.pool", "sqlalchemy.pool.impl.QueuePool", "sqlalchemy.p
     logging.getLogger(_name).addFilter(_one_line)
 
 
+class SecurityHeaders:
+    """WSGI middleware adding fixed headers to every response, error pages included.
+
+    At the WSGI level it is a list append per response, where an ``after_request`` hook set them
+    one by one on every response object.
+    """
+
+    def __init__(self, app: Any, headers: list[tuple[str, str]]) -> None:
+        self.app = app
+        self.headers = headers
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers.extend(self.headers)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
@@ -89,7 +108,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"] or resolve_url())
     app.extensions["zhudian.engine"] = engine
     app.extensions["zhudian.write_lock"] = make_write_lock(engine)
-    app.extensions["zhudian.group_commit"] = GroupCommit(engine, app.extensions["zhudian.write_lock"])
+    app.extensions["zhudian.group_commit"] = GroupCommit(
+        engine, app.extensions["zhudian.write_lock"], submissions.write)
     secret_file = app.config["SECRET_FILE"]
     secret = load_secret(Path(secret_file) if secret_file else None, engine)
     app.extensions["zhudian.secret"] = secret
@@ -113,15 +133,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bp)
     app.teardown_appcontext(close_session)
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"  # the link's token must not leak to other sites
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        return response
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, [  # type: ignore[method-assign]
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),  # the link's token must not leak to other sites
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ])
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

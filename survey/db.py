@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Generic, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import Engine
@@ -60,44 +60,47 @@ class SqliteWriterQueue:
             self._thread_lock.release()
 
 
-T = TypeVar("T")
+P = TypeVar("P")
+R = TypeVar("R")
 
 
-class _Entry:
-    __slots__ = ("job", "finished", "result", "error")
+class _Entry(Generic[P, R]):
+    __slots__ = ("item", "finished", "result", "error")
 
-    def __init__(self, job: Callable[[RawTransaction], Any]) -> None:
-        self.job = job
+    def __init__(self, item: P) -> None:
+        self.item = item
         self.finished = False
-        self.result: Any = None
+        self.result: R | None = None
         self.error: BaseException | None = None
 
 
-class GroupCommit:
+class GroupCommit(Generic[P, R]):
     """The writes of one worker's threads share transactions (group commit).
 
-    Each write is a job: a function of a :class:`~models.rawsql.RawTransaction` that writes a little
-    and returns what its request needs to know. Threads queue their jobs; the thread that gets the
-    turn runs every queued job in one transaction, and the others find theirs already committed. Under
-    load one commit (and one turn of the cross-process writer queue) serves several members, which is
-    what the commit itself costs most of. A lone request commits alone, at once.
+    ``write(tx, items)`` writes a batch of items in one transaction and returns one result per item.
+    Threads queue their items; the thread that gets the turn writes every queued item in one
+    transaction, and the others find theirs already committed. Under load one commit (and one turn of
+    the cross-process writer queue) serves several members, and ``write`` runs one statement for all
+    of them where it would run one each. A lone request commits alone, at once.
 
-    A job must not roll back: it checks first and writes only what should stay. If one job fails for
-    a reason of its own (a constraint), the others are run again one transaction each, so a bad
-    answer never costs another member theirs; if the database is away, every job of the batch fails.
+    If a batch fails for a reason of its own (a constraint), its items are written again one
+    transaction each, so one bad answer never costs another member theirs; if the database is away,
+    every item of the batch fails.
     """
 
-    def __init__(self, engine: Engine, write_lock: AbstractContextManager) -> None:
+    def __init__(self, engine: Engine, write_lock: AbstractContextManager,
+                 write: Callable[[RawTransaction, list[P]], list[R]]) -> None:
         self._engine = engine
         self._write_lock = write_lock
+        self._write = write
         self._turn = threading.Lock()
         self._queue_lock = threading.Lock()
-        self._queue: list[_Entry] = []
+        self._queue: list[_Entry[P, R]] = []
         self.batches = 0  # transactions committed, for the bench and tests
-        self.jobs = 0
+        self.items = 0
 
-    def run(self, job: Callable[[RawTransaction], T]) -> T:
-        entry = _Entry(job)
+    def submit(self, item: P) -> R:
+        entry: _Entry[P, R] = _Entry(item)
         with self._queue_lock:
             self._queue.append(entry)
         with self._turn:
@@ -107,26 +110,24 @@ class GroupCommit:
                 self._commit(batch)
         if entry.error is not None:
             raise entry.error
-        return entry.result
+        return entry.result  # type: ignore[return-value]
 
-    def _commit(self, batch: list[_Entry]) -> None:
+    def _commit(self, batch: list[_Entry[P, R]]) -> None:
         try:
             with self._write_lock, transaction(self._engine) as tx:
-                results = [entry.job(tx) for entry in batch]
+                results = self._write(tx, [entry.item for entry in batch])
         except BaseException as exc:
-            if not isinstance(exc, Exception):  # the worker is stopping: no thread may wait forever
-                for entry in batch:
-                    entry.error, entry.finished = exc, True
-                raise
-            if len(batch) > 1 and not isinstance(exc, OperationalError | InterfaceError):
+            if isinstance(exc, Exception) and len(batch) > 1 and not isinstance(exc, OperationalError | InterfaceError):
                 for entry in batch:
                     self._commit([entry])  # find the one that fails; the others still commit
                 return
             for entry in batch:
                 entry.error, entry.finished = exc, True
+            if not isinstance(exc, Exception):
+                raise  # the worker is stopping; no thread is left waiting for this batch
             return
         self.batches += 1
-        self.jobs += len(batch)
+        self.items += len(batch)
         for entry, result in zip(batch, results, strict=True):
             entry.result, entry.finished = result, True
 

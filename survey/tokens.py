@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
-import secrets
+import threading
 import time
 from dataclasses import dataclass
 
@@ -38,12 +39,39 @@ class FormToken:
     live_until: float  # epoch seconds; 0 for links that are not live
 
 
+class _RandomPool:
+    """Bytes from the operating system's CSPRNG, fetched 4 KB at a time.
+
+    Every form shown needs fresh random ids; one ``os.urandom`` call each would be a system call
+    that also hands the interpreter lock to another thread. Each byte is handed out once, and a
+    forked process never reuses its parent's bytes.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._buffer = b""
+        self._pos = 0
+        self._pid = 0
+
+    def take(self, n: int) -> bytes:
+        with self._lock:
+            if self._pid != os.getpid() or self._pos + n > len(self._buffer):
+                self._buffer, self._pos, self._pid = os.urandom(max(self._size, n)), 0, os.getpid()
+            chunk = self._buffer[self._pos:self._pos + n]
+            self._pos += n
+        return chunk
+
+
+_random = _RandomPool()
+
+
 def new_submission_id() -> str:
-    return secrets.token_hex(16)
+    return _random.take(16).hex()
 
 
 def new_client_id() -> str:
-    return secrets.token_urlsafe(16)
+    return base64.urlsafe_b64encode(_random.take(16)).rstrip(b"=").decode("ascii")
 
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,40}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from typing import Literal
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -20,15 +20,15 @@ from flask import (
 )
 
 from models.db import DatabaseError, check_connection
-from models.feedback import drop_photo, rating_values, store, store_photo
-from models.links import LinkState, branch_info, has_room, link_state, live_link, submission_stored
-from models.rawsql import RawTransaction
+from models.feedback import rating_values
+from models.links import LinkState, branch_info, link_state, live_link, submission_stored
 from survey import limits, pages
 from survey.cache import LinkView, link_view
 from survey.db import get_engine, get_session, group_commit, write_lock
 from survey.keys import client_hash
 from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
 from survey.photos import MAX_BYTES, PhotoError, reencode
+from survey.submissions import Submission
 from survey.tokens import (
     CLIENT_COOKIE,
     FormToken,
@@ -58,9 +58,13 @@ def client() -> str:
     return client_hash(secret(), request.remote_addr or "")
 
 
-def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="Lax",
-                        secure=request.is_secure)
+def _cookie(name: str, value: str) -> str:
+    """A year-long, HttpOnly, SameSite ``Set-Cookie`` header for values that need no quoting.
+
+    Written out (not ``set_cookie``): it goes with every new phone's form and every stored rating.
+    """
+    return (f"{name}={value}; Max-Age={YEAR}; Path=/; HttpOnly; SameSite=Lax"
+            f"{'; Secure' if request.is_secure else ''}")
 
 
 # --- health ---------------------------------------------------------------------------------------
@@ -130,7 +134,7 @@ def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None 
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     if new_cid:
-        _cookie(response, CLIENT_COOKIE, cid, YEAR)
+        response.headers.add("Set-Cookie", _cookie(CLIENT_COOKIE, cid))
     return response
 
 
@@ -181,9 +185,8 @@ def _done_cookie(link_id: int) -> str:
     key = (link_id, request.is_secure)
     header = cache.get(key)
     if header is None:
-        value = tokens().done_cookie_value(link_id)  # digits, dots and base64url: nothing to quote
-        header = (f"{tokens().done_cookie_name(link_id)}={value}; Max-Age={YEAR}; Path=/; HttpOnly; "
-                  f"SameSite=Lax{'; Secure' if request.is_secure else ''}")
+        # Digits, dots and base64url: nothing to quote.
+        header = _cookie(tokens().done_cookie_name(link_id), tokens().done_cookie_value(link_id))
         if len(cache) >= 4096:
             cache.clear()
         cache[key] = header
@@ -246,8 +249,10 @@ def submit(link: LinkView) -> Response:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
 
+    submission = Submission(client_key=limits.key("post", who), limit=limits.limit("post"), window=limits.window())
     if not answer.ok:
-        if not group_commit().run(lambda tx: limits.count(tx, "post", who)):
+        if submission.limit and group_commit().submit(submission) == "over limit":
+            limits.note_over("post", who)
             return _too_many()
         if photo is not None:
             answer.errors["photo"] = "照片没有问题，但浏览器不会保留已选的照片，请重新选择"
@@ -255,27 +260,15 @@ def submit(link: LinkView) -> Response:
             return render_form(link, answer=answer, status=422)
         return render_form(link, answer=answer, ft=ft, sid=sid, status=422)
 
-    values = rating_values(
+    rating = rating_values(
         branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
         activity_id=answer.activity_id, activity_name=answer.activity_other if answer.activity_id is None else "",
         suggestion=answer.suggestion, client_hash=who,
     )
-
-    def write(tx: RawTransaction) -> Literal["stored", "full", "over limit"]:
-        """The rating's one write, shared with other members' in a group commit."""
-        if link.max_responses is not None and not has_room(tx, link.id, link.max_responses):
-            return "full"  # the last places went to other members while this one was typing
-        if not limits.count(tx, "post", who):
-            return "over limit"
-        if photo is not None:
-            values["photo_id"] = store_photo(tx, mime=photo.mime, width=photo.width, height=photo.height,
-                                             data=photo.data)
-        if store(tx, values) is None and photo is not None:
-            drop_photo(tx, values["photo_id"])  # the same submission won a race elsewhere: no stray photo
-        return "stored"  # or already stored: a retry
-
-    outcome = group_commit().run(write)
+    outcome = group_commit().submit(replace(submission, rating=rating, link_id=link.id,
+                                            max_responses=link.max_responses, photo=photo))
     if outcome == "over limit":
+        limits.note_over("post", who)
         return _too_many()
     if outcome == "full" and not submission_stored(get_session(), sid):
         return pages.state_page(LinkState.FULL, link.info)

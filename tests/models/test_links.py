@@ -6,6 +6,7 @@ import base64
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from models.clock import now
 from models.links import (
@@ -19,8 +20,9 @@ from models.links import (
     printed_link,
     recent_activities,
 )
-from models.ratelimit import hit, purge
+from models.ratelimit import hit_many, purge
 from models.rawsql import transaction
+from models.tables import RateCounter
 from tests import factories
 
 
@@ -86,16 +88,26 @@ def test_live_and_printed_links_are_reused(session):
     assert printed_link(session, b.id).id != printed.id
 
 
-def test_rate_counter_counts_atomically_and_purges(engine):
+def counter(engine, key: str, window: int) -> int | None:
+    with engine.connect() as conn:
+        return conn.execute(select(RateCounter.count).where(RateCounter.key == key, RateCounter.window == window)
+                            ).scalar()
+
+
+def test_rate_counter_counts_batches_and_purges(engine):
     with transaction(engine) as tx:
-        assert [hit(tx, "post:abc", 100) for _ in range(3)] == [1, 2, 3]
-        assert hit(tx, "post:abc", 101) == 1 and hit(tx, "post:xyz", 100) == 1
+        assert hit_many(tx, ["post:abc", "post:abc", "post:xyz"], 100, limit=10) == [True, True, True]
+        assert hit_many(tx, ["post:abc"], 100, limit=10) == [True]
+        assert hit_many(tx, ["post:abc"], 101, limit=10) == [True]
+    assert (counter(engine, "post:abc", 100), counter(engine, "post:xyz", 100), counter(engine, "post:abc", 101)) \
+        == (3, 1, 1)
     with transaction(engine) as tx:
         assert purge(tx, 101) == 2
-        assert hit(tx, "post:abc", 101) == 2
+    assert counter(engine, "post:abc", 100) is None and counter(engine, "post:abc", 101) == 1
 
 
 def test_rate_counter_at_its_limit_refuses_without_counting(engine):
     with transaction(engine) as tx:
-        assert [hit(tx, "post:abc", 100, limit=2) for _ in range(4)] == [1, 2, None, None]
-        assert hit(tx, "post:abc", 100) == 3  # the refused ones were never counted
+        assert hit_many(tx, ["a", "b", "a", "a", "a"], 100, limit=3) == [True, True, True, True, False]
+        assert hit_many(tx, ["a", "b"], 100, limit=3) == [False, True]
+    assert counter(engine, "a", 100) == 3 and counter(engine, "b", 100) == 2  # refused ones never counted

@@ -1,0 +1,73 @@
+"""What a member's answer writes: the rate count, then the rating (with its photo).
+
+The survey's worker threads hand their answers to :class:`survey.db.GroupCommit`, which writes the
+answers that arrive together in one transaction through :func:`write`: one statement counts all
+their clients, one stores all their ratings, one adds them to the roll-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from models.feedback import drop_photo, store, store_many, store_photo
+from models.links import has_room
+from models.ratelimit import hit_many
+from models.rawsql import RawTransaction
+from survey.photos import CleanPhoto
+
+Outcome = Literal["stored", "counted", "full", "over limit"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One POST of the form, ready to write."""
+
+    client_key: str  # the rate-limit counter's key ("post:<salted client hash>")
+    limit: int  # requests per client and minute; 0: no limit
+    window: int  # the minute it is counted in
+    rating: dict[str, Any] | None = None  # from models.feedback.rating_values; None: only counted
+    link_id: int = 0
+    max_responses: int | None = None
+    photo: CleanPhoto | None = None
+
+
+def write(tx: RawTransaction, batch: list[Submission]) -> list[Outcome]:
+    """Write a batch of submissions in ``tx``; each one's outcome, in order.
+
+    ``"over limit"``: refused, nothing written; ``"counted"``: an answer with errors, only counted;
+    ``"full"``: a capped link had no place left; ``"stored"``: the rating is stored (or already was:
+    a retry with the same submission id).
+    """
+    first = batch[0]
+    if first.limit > 0:
+        allowed = hit_many(tx, [s.client_key for s in batch], first.window, first.limit)
+    else:
+        allowed = [True] * len(batch)
+    outcomes: list[Outcome | None] = [None] * len(batch)
+    plain: list[int] = []
+    for i, (submission, ok) in enumerate(zip(batch, allowed, strict=True)):
+        if not ok:
+            outcomes[i] = "over limit"
+        elif submission.rating is None:
+            outcomes[i] = "counted"
+        elif submission.max_responses is not None or submission.photo is not None:
+            outcomes[i] = _write_one(tx, submission)  # capped links: each checked after the last is in
+        else:
+            plain.append(i)
+    store_many(tx, [batch[i].rating for i in plain])  # type: ignore[misc]
+    for i in plain:
+        outcomes[i] = "stored"
+    return outcomes  # type: ignore[return-value]
+
+
+def _write_one(tx: RawTransaction, submission: Submission) -> Outcome:
+    if submission.max_responses is not None and not has_room(tx, submission.link_id, submission.max_responses):
+        return "full"  # the last places went to other members while this one was typing
+    values = dict(submission.rating or {})
+    photo = submission.photo
+    if photo is not None:
+        values["photo_id"] = store_photo(tx, mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
+    if store(tx, values) is None and photo is not None:
+        drop_photo(tx, values["photo_id"])  # the same submission won a race elsewhere: no stray photo
+    return "stored"
