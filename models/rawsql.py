@@ -11,6 +11,7 @@ own exception classes (:func:`driver_errors`), so callers handle an outage exact
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -142,3 +143,64 @@ def transaction(engine: Engine) -> Iterator[RawTransaction]:
             raise
         finally:
             conn.close()
+
+
+class HeldConnection:
+    """One driver connection kept by a writer whose transactions run one at a time.
+
+    Checking a connection out of the pool and back for every write costs about as much as a small
+    write itself; a writer that commits one transaction at a time (``survey.db.GroupCommit``) keeps
+    one connection instead, whose page cache also stays warm. A connection that fails is dropped and
+    the next transaction opens a fresh one; one that sat idle is pinged first (what the pool's
+    pre-ping does for pooled connections), so a database restarted in between costs no answer.
+    """
+
+    IDLE_PING_SECONDS = 5.0
+    _PING = RawStatement("SELECT 1")
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Any = None
+        self._used = 0.0
+
+    def _connection(self) -> Any:
+        conn = self._conn
+        if conn is not None and time.monotonic() - self._used > self.IDLE_PING_SECONDS \
+                and self._engine.dialect.name != "sqlite":
+            try:
+                self._PING.execute(conn.cursor(), self._engine.dialect, {})
+                conn.rollback()
+            except self._engine.dialect.loaded_dbapi.Error:
+                self._drop(invalidate=True)
+                conn = None
+        if conn is None:
+            conn = self._conn = self._engine.raw_connection()
+        return conn
+
+    def _drop(self, *, invalidate: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if invalidate:
+                conn.invalidate()
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[RawTransaction]:
+        """Like :func:`transaction`, on the held connection."""
+        dialect = self._engine.dialect
+        with driver_errors(dialect):
+            conn = self._connection()
+            try:
+                yield RawTransaction(conn, dialect)
+                conn.commit()
+            except BaseException:
+                try:
+                    conn.rollback()
+                except dialect.loaded_dbapi.Error:
+                    self._drop(invalidate=True)  # the database went away: reconnect next time
+                raise
+            finally:
+                self._used = time.monotonic()
+
+    def close(self) -> None:
+        self._drop(invalidate=False)

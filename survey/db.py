@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from models.db import is_sqlite
-from models.rawsql import RawTransaction, transaction
+from models.rawsql import HeldConnection, RawTransaction
 
 try:
     import fcntl
@@ -90,7 +90,7 @@ class GroupCommit(Generic[P, R]):
 
     def __init__(self, engine: Engine, write_lock: AbstractContextManager,
                  write: Callable[[RawTransaction, list[P]], list[R]]) -> None:
-        self._engine = engine
+        self._connection = HeldConnection(engine)  # used by one committing thread at a time
         self._write_lock = write_lock
         self._write = write
         self._turn = threading.Lock()
@@ -98,6 +98,11 @@ class GroupCommit(Generic[P, R]):
         self._queue: list[_Entry[P, R]] = []
         self.batches = 0  # transactions committed, for the bench and tests
         self.items = 0
+
+    def close(self) -> None:
+        """Give the held connection back (tests; a stopping worker just exits)."""
+        with self._turn:
+            self._connection.close()
 
     def submit(self, item: P) -> R:
         entry: _Entry[P, R] = _Entry(item)
@@ -114,7 +119,7 @@ class GroupCommit(Generic[P, R]):
 
     def _commit(self, batch: list[_Entry[P, R]]) -> None:
         try:
-            with self._write_lock, transaction(self._engine) as tx:
+            with self._write_lock, self._connection.transaction() as tx:
                 results = self._write(tx, [entry.item for entry in batch])
         except BaseException as exc:
             if isinstance(exc, Exception) and len(batch) > 1 and not isinstance(exc, OperationalError | InterfaceError):

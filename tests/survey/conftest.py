@@ -35,6 +35,7 @@ def make_app(db_url: str, secret_file: Path) -> Iterator:
 
     yield make
     for app in apps:
+        app.extensions["zhudian.group_commit"].close()
         app.extensions["zhudian.engine"].dispose()
 
 
