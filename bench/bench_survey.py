@@ -7,7 +7,13 @@ clients (threads, http.client) on 127.0.0.1 only, and prints:
 - form GET and rating POST throughput, each as a ratio to the hello-world endpoint (targets: GET >= 0.7,
   POST >= 0.6);
 - p99 latency at 50 concurrent clients (target < 100 ms);
-- stored ratings against successful POST responses (must be equal).
+- stored ratings against successful POST responses (must be equal);
+- CPU time per request of the server's processes and of this client, per phase: on a small machine the
+  client shares the server's cores, and these show where the time goes.
+
+The hello app is served the same way: same gunicorn settings and, as the survey here, behind
+``ProxyFix`` (each simulated phone has its own ``X-Forwarded-For`` address). Server errors, if any,
+are printed to stderr.
 
 Usage: python bench/bench_survey.py [--db URL] [--workers N] [--threads N] [--clients 50] [--seconds 3]
        [--rounds 3] [--branches 20]
