@@ -49,7 +49,6 @@ async def fill(pilot, form: VisitForm, ids: dict, *, county: int | None, meeting
         await wait_for(pilot, lambda: form.query_one("#branches").option_count == 1, what="branches of 梅江区")
         form.query_one("#branches").select(ids["branch"])
         form.query_one("#wechat-bad").select(ids["branch"])
-    await pilot.pause()
 
 
 async def test_visit_above_county_level_is_refused_with_the_reason(make):
