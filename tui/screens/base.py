@@ -80,7 +80,9 @@ class LiveScreen(Screen):
         scope = tabs.first().active_pane if tabs else self
         tables = scope.query(DataTable) if scope is not None else []
         if tables:
-            tables.first().focus()
+            # At once, not via Widget.focus (a later callback): a focus decided for one pane must
+            # not land after the user already chose another.
+            self.set_focus(tables.first())
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.call_after_refresh(self.focus_active_table)
