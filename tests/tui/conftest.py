@@ -55,14 +55,3 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
     return True
 
-
-# The pilot tests below drive a real Textual app whose workers and paints race the test's waits; on a
-# busy 2-core machine a wait can time out although the behaviour is right. Two retries each — a real
-# regression still fails every time.
-TIMING_SENSITIVE = {"test_snapshots.py", "test_live.py", "test_forms.py", "test_navigation.py"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.name in TIMING_SENSITIVE and item.path.parent.name == "tui":
-            item.add_marker(pytest.mark.flaky(reruns=2))

@@ -49,7 +49,6 @@ async def fill(pilot, form: VisitForm, ids: dict, *, county: int | None, meeting
         await wait_for(pilot, lambda: form.query_one("#branches").option_count == 1, what="branches of 梅江区")
         form.query_one("#branches").select(ids["branch"])
         form.query_one("#wechat-bad").select(ids["branch"])
-    await pilot.pause()
 
 
 async def test_visit_above_county_level_is_refused_with_the_reason(make):
@@ -79,16 +78,20 @@ async def test_large_meeting_asks_for_confirmation_then_is_stored_and_flagged(ma
         await pilot.press("ctrl+s")
         await wait_text(pilot, "座谈会 15 人")
         assert visit_count(app) == before  # not yet: it needs confirmation
+        form.query_one("#meeting").value = "16"  # changed after the warning: it asks again
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "座谈会 16 人")
+        assert visit_count(app) == before
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), what="form closed")
         assert visit_count(app) == before + 1
         with Session(app.engine) as s:
             visit = s.exec(select(Visit).order_by(Visit.id.desc())).first()
-            assert visit.max_meeting_size == 15 and visit.county_id == known["county"]
+            assert visit.max_meeting_size == 16 and visit.county_id == known["county"]
             check = s.exec(select(SpotCheck).where(SpotCheck.visit_id == visit.id)).one()
             assert check.branch_id == known["branch"] and not check.wechat_ok and check.secretary_operates
         await pilot.press("4")
-        await wait_text(pilot, "召开 15")  # flagged by the rules
+        await wait_text(pilot, "召开 16")  # flagged by the rules
 
 
 async def test_bad_date_is_explained_and_cancel_stores_nothing(make):

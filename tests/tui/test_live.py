@@ -18,6 +18,7 @@ from tests.tui.helpers import wait_for, wait_loaded, wait_text
 from tests.tui.screen_text import screen_text
 from tui.components.banner import DbBanner
 from tui.components.keyed_table import KeyedTable
+from tui.screens.base import Loaded
 from tui.screens.feedback import FeedbackScreen
 from tui.screens.overview import OverviewScreen
 
@@ -71,6 +72,24 @@ async def test_overview_rows_update_in_place_when_figures_change(make, demo_url)
         assert table.current_key == meizhou  # the cursor stayed on the row
 
 
+async def test_an_overtaken_read_is_never_shown(make):
+    """A read that a newer one overtook (a refresh racing a reload) is dropped, even if it arrives
+    after the newer request was made, and even for the same period."""
+    app = make(refresh_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        screen = app.screen
+        table = screen.query_one(KeyedTable)
+        rows = table.row_count
+        overtaken = screen._seq
+        loads = screen.loads
+        screen.reload()
+        screen.post_message(Loaded([], screen.params(), overtaken))  # answers the read before reload
+        await wait_for(pilot, lambda: screen.loads > loads)
+        assert screen.loads == loads + 1 and table.row_count == rows  # only the newest read was shown
+        assert not screen.query_one(DbBanner).display
+
+
 async def test_feedback_filters_by_score_and_text(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -82,10 +101,14 @@ async def test_feedback_filters_by_score_and_text(make):
         await wait_for(pilot, lambda: table.row_count == 2, what="two 5-star ratings")
         app.screen.query_one("#score").clear()
         await wait_for(pilot, lambda: table.row_count == 7)
-        await pilot.press("slash", *"场地")
+        await pilot.press("slash")
+        box = app.screen.query_one("#text")
+        await wait_for(pilot, lambda: box.has_focus, what="the text filter")
+        await pilot.press(*"场地")
         await wait_for(pilot, lambda: table.row_count == 1, what="one rating about 场地")
         assert "场地太小 [31m，坐不下" in screen_text(app)
         await pilot.press("enter")  # back to the table: Enter opens the rating's branch
+        await wait_for(pilot, lambda: table.has_focus, what="the table's focus")
         await pilot.press("enter")
         await wait_text(pilot, "越秀区北京街团支部 · 广州 · 越秀区")
 

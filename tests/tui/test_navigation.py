@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlmodel import Session, select
+from textual.widgets import Input
 
 from models.tables import City
 from tests.tui.helpers import wait_for, wait_loaded, wait_text
@@ -24,7 +25,7 @@ def city_id(app, name: str) -> int:
 async def cursor_to(pilot, table: KeyedTable, key: str) -> None:
     await wait_for(pilot, lambda: key in table.keys, what=key)
     table.move_cursor(row=table.get_row_index(key))
-    await pilot.pause()
+    await wait_for(pilot, lambda: table.current_key == key, what=f"the cursor on {key}")
 
 
 async def test_overview_lists_every_city_and_drills_down_to_a_branch(make):
@@ -89,6 +90,8 @@ async def test_slash_filters_the_overview_and_escape_clears(make):
         await wait_loaded(pilot, OverviewScreen)
         table = app.screen.query_one(KeyedTable)
         await pilot.press("slash")
+        box = app.screen.query_one("#filter")
+        await wait_for(pilot, lambda: box.has_focus, what="the filter box")
         await pilot.press(*"组织部")
         await wait_for(pilot, lambda: table.row_count == 2, what="two cities of 组织部")
         names = {table.get_row(k)[0].plain for k in table.keys}
@@ -116,6 +119,7 @@ async def test_departments_heat_grid_and_drill_to_a_departments_visits(make):
         assert "张伟" in text and "1 次" in text
 
         await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DepartmentsScreen), what="back to 部门")
         app.screen.query_one("TabbedContent").active = "tab-cadres"
         cadres = app.screen.query_one("#cadres", KeyedTable)
         await wait_for(pilot, lambda: cadres.row_count == 4)
@@ -142,6 +146,7 @@ async def test_command_palette_finds_a_branch_by_name(make):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, OverviewScreen)
         await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen.focused, Input), what="the command palette")
         await pilot.press(*"北京街")
         await wait_text(pilot, "团支部：越秀区北京街团支部")
         await pilot.press("enter")

@@ -3,6 +3,12 @@
 ``sync`` takes the wanted rows in order; unchanged cells are left alone, changed cells go through
 ``update_cell``, gone rows are removed and new ones added, so the cursor and scroll position stay
 where the coordinator left them across refreshes.
+
+DataTable measures auto-width columns when idle, but caches each rendered cell without its width.
+A paint that falls between ``add_row`` and that measurement (it depends on timing: whether the
+data arrived before the first layout, how busy the loop is) would cache cells cut to the header's
+width and keep showing them ("办 …"). ``KeyedTable`` drops its render caches whenever the measured
+column widths change, so the picture never depends on when the data arrived.
 """
 
 from __future__ import annotations
@@ -30,9 +36,19 @@ class KeyedTable(DataTable):
         self._column_spec = list(columns)
         self.updates = 0  # cells changed in place by the last sync (tests and bench read it)
         self.rebuilds = 0
+        self._measured: list[int] | None = None  # column widths the render caches were built for
         # Columns exist from the start: a screen's first data may arrive before this widget's on_mount.
         for key, label in self._column_spec:
             self.add_column(label, key=key)
+
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable's idle-time measurement, then a fresh render if a column's width changed."""
+        super()._update_dimensions(new_rows)
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        if widths != self._measured:
+            self._measured = widths
+            self._update_count += 1  # every render cache is keyed on it, none on the column widths
+            self.refresh()
 
     @property
     def keys(self) -> list[str]:

@@ -1,6 +1,8 @@
 """What every dashboard screen shares: the nav bar, the database banner, the footer, and the
 refresh loop — a thread worker reads the database and posts a message; the next read is scheduled
 only after the last one finished (Dolphie's pattern), and is retried while the database is away.
+Every read carries a sequence number and only the answer to the latest one is shown: a cancelled
+thread worker cannot be stopped mid-read, so an older answer can still arrive after a newer request.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ class Loaded(Message):
 
     data: Any
     params: Any
+    seq: int = 0  # which read this answers (LiveScreen shows only the latest)
 
 
 @dataclass
 class LoadFailed(Message):
     reason: str
+    seq: int = 0
 
 
 class LiveScreen(Screen):
@@ -50,6 +54,7 @@ class LiveScreen(Screen):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._timer: Timer | None = None
+        self._seq = 0  # the latest read asked for; any other read's answer is stale
         self.loads = 0  # finished loads shown (tests wait on this)
 
     def compose_top(self) -> ComposeResult:
@@ -75,7 +80,9 @@ class LiveScreen(Screen):
         scope = tabs.first().active_pane if tabs else self
         tables = scope.query(DataTable) if scope is not None else []
         if tables:
-            tables.first().focus()
+            # At once, not via Widget.focus (a later callback): a focus decided for one pane must
+            # not land after the user already chose another.
+            self.set_focus(tables.first())
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.call_after_refresh(self.focus_active_table)
@@ -94,10 +101,11 @@ class LiveScreen(Screen):
             self._timer = None
         params = self.params()
         ready = self.prefetched(params) if not self.loads else None
+        self._seq += 1
         if ready is not None:
-            self.post_message(Loaded(ready, params))
+            self.post_message(Loaded(ready, params, self._seq))
         else:
-            self._load(params)
+            self._load(params, self._seq)
 
     def prefetched(self, params: Any) -> Any:
         """Data read ahead for the first show (``None``: read now)."""
@@ -113,7 +121,7 @@ class LiveScreen(Screen):
         raise NotImplementedError
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self, params: Any) -> None:
+    def _load(self, params: Any, seq: int) -> None:
         worker = get_current_worker()
         try:
             self.app.ensure_database()
@@ -121,13 +129,15 @@ class LiveScreen(Screen):
                 data = self.fetch(session, params)
         except Exception as exc:  # any failure becomes the banner; the loop retries
             if not worker.is_cancelled:
-                self.post_message(LoadFailed(self.app.describe_error(exc)))
+                self.post_message(LoadFailed(self.app.describe_error(exc), seq))
             return
         if not worker.is_cancelled:
-            self.post_message(Loaded(data, params))
+            self.post_message(Loaded(data, params, seq))
 
     def on_loaded(self, message: Loaded) -> None:
         message.stop()
+        if message.seq != self._seq:
+            return  # overtaken: a newer read is under way and will be shown instead
         if message.params != self.params():
             self.reload()  # the period or a filter changed while reading
             return
@@ -145,6 +155,8 @@ class LiveScreen(Screen):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         message.stop()
+        if message.seq != self._seq:
+            return  # a newer read is under way; its own outcome decides the banner
         self.app.database_failed(message.reason, self.RETRY_SECONDS)
         self._schedule(self.RETRY_SECONDS)
 
@@ -156,7 +168,8 @@ class LiveScreen(Screen):
     def _tick(self) -> None:
         self._timer = None
         if self.is_current:
-            self._load(self.params())
+            self._seq += 1
+            self._load(self.params(), self._seq)
         # A hidden screen reads again when it is shown (on_screen_resume).
 
     # --- shared keys --------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from typing import Any
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabPane
 
 from tui.components.records_table import SPECS, TITLES, RecordsTable, show_value
 from tui.components.safe import clean
+from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
 PARTS = [("checks", "spot_check"), ("activities", "activity"), ("ratings", "rating"), ("photos", "photo")]
@@ -27,7 +28,7 @@ class BranchScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
-        with TabbedContent(id="tabs"):
+        with Tabs(id="tabs"):
             for attr, kind in PARTS:
                 with TabPane(TITLES[kind], id=f"tab-{attr}"):
                     yield RecordsTable(kind, id=attr)
@@ -61,7 +62,7 @@ class BranchScreen(LiveScreen):
                 rows = list(getattr(detail, attr, []) or [])
             table = self.query_one(f"#{attr}", RecordsTable)
             table.set_records(rows)
-            pane = self.query_one(TabbedContent).get_tab(f"tab-{attr}")
+            pane = self.query_one(Tabs).get_tab(f"tab-{attr}")
             pane.label = f"{TITLES[kind]} {len(rows)}"
         assert SPECS  # specs are shared with the records screen
 

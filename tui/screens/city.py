@@ -9,13 +9,14 @@ from typing import Any
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabPane
 from textual_plotext import PlotextPlot
 
 from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean
+from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 from tui.screens.overview import COLUMNS, figure_row
 
@@ -50,7 +51,7 @@ class CityScreen(FilterBox, LiveScreen):
         yield Static("", id="title", classes="screen-title", markup=False)
         yield Input(placeholder="筛选团支部/县区名称，回车确定，Esc 取消", id="filter", classes="filter")
         initial = "tab-branches" if self.county_id is not None else "tab-counties"
-        with TabbedContent(id="tabs", initial=initial):
+        with Tabs(id="tabs", initial=initial):
             with TabPane("县区", id="tab-counties"):
                 yield KeyedTable(COUNTY_COLUMNS, id="counties", fixed_columns=1)
             with TabPane("驻点记录", id="tab-visits"):

@@ -10,12 +10,13 @@ from rich.text import Text
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabPane
 from textual_plotext import PlotextPlot
 
 from tui.components import fmt
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
+from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
 
@@ -48,7 +49,7 @@ class DepartmentsScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
-        with TabbedContent(id="tabs"):
+        with Tabs(id="tabs"):
             with TabPane("月度热力图", id="tab-grid"):
                 yield KeyedTable([("name", "部门")], id="grid", fixed_columns=1, cursor_type="row")
             with TabPane("专职干部", id="tab-cadres"):
@@ -134,7 +135,7 @@ class DepartmentsScreen(LiveScreen):
         self._open()
 
     def _open(self) -> None:
-        active = self.query_one(TabbedContent).active
+        active = self.query_one(Tabs).active
         table = self.query_one("#cadres" if active == "tab-cadres" else "#grid", KeyedTable)
         key = table.current_key
         if not key:

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlmodel import Session
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabPane
 
 from tui.components import fmt
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
+from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
 COLUMNS = [("rank", "名次"), ("name", "名称"), ("total", "总分"), ("objective", "客观数据"),
@@ -36,7 +37,7 @@ class EvaluationScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
-        with TabbedContent(id="tabs"):
+        with Tabs(id="tabs"):
             with TabPane("地市", id="tab-cities"):
                 yield KeyedTable(COLUMNS, id="eval-cities", fixed_columns=2)
             with TabPane("部门", id="tab-departments"):

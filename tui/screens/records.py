@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlmodel import Session
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabPane
 
 from tui.components.records_table import TITLES, RecordsTable
 from tui.components.safe import clean
+from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
 # table name (as in Alert.records) -> record kind of the tables
@@ -46,7 +47,7 @@ class RecordsScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static(clean(self.title_text, 200), id="title", classes="screen-title", markup=False)
-        with TabbedContent(id="tabs"):
+        with Tabs(id="tabs"):
             for kind in self.wanted:
                 with TabPane(f"{TITLES.get(kind, kind)} {len(self.wanted[kind])}", id=f"tab-{kind}"):
                     yield RecordsTable(kind, id=f"records-{kind}")

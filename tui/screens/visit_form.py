@@ -47,7 +47,9 @@ class VisitForm(ModalScreen[int | None]):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.pending_confirm: list[str] = []
+        self.pending_confirm: list[str] = []  # warnings shown for ``_warned``; saving it again confirms
+        self._warned: Any = None
+        self._submitted: Any = None
         self.saved_id: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -140,7 +142,6 @@ class VisitForm(ModalScreen[int | None]):
                 lst.add_options([(literal(n, 30), i) for n, i in result])
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.pending_confirm = []
         value = event.value if isinstance(event.value, int) else None
         if value is None:
             return
@@ -150,9 +151,6 @@ class VisitForm(ModalScreen[int | None]):
             self._load_options("city", value)
         elif event.select.id == "county" and value != ABOVE_COUNTY:
             self._load_options("county", value)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.pending_confirm = []  # anything changed: confirm again
 
     # --- saving ------------------------------------------------------------------------------
 
@@ -203,7 +201,10 @@ class VisitForm(ModalScreen[int | None]):
         if problems:
             self._error(problems)
             return
-        self._save(draft, bool(self.pending_confirm))
+        # Confirmed only if exactly what was warned about is saved again: anything changed since,
+        # confirm again. Compared on the form's contents, not on change events, which arrive later.
+        self._submitted = draft
+        self._save(draft, bool(self.pending_confirm) and draft == self._warned)
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, draft: Any, confirmed: bool) -> None:
@@ -228,6 +229,7 @@ class VisitForm(ModalScreen[int | None]):
             self._error(["不予登记：" + e for e in check.errors.values()])
         else:
             self.pending_confirm = list(check.warnings.values())
+            self._warned = self._submitted
             self._error([*check.warnings.values(), "再按 Ctrl+S（或“保存”）确认登记。"], confirm=True)
 
     def _error(self, lines: list[str], confirm: bool = False) -> None:

@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlmodel import Session
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabPane
 
 from tui.components.records_table import RecordsTable
+from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
 
@@ -23,7 +24,7 @@ class VisitsScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
-        with TabbedContent(id="tabs"):
+        with Tabs(id="tabs"):
             with TabPane("驻点记录", id="tab-visits"):
                 yield RecordsTable("visit", id="visits")
             with TabPane("党团课", id="tab-lectures"):
