@@ -131,11 +131,10 @@ def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None 
         sid = new_submission_id()
         ft = tokens().form_token(link.id, sid, cid, live_until)
     html = _render(link, answer, sid, ft) if answer is not None else _blank_form(link, sid, ft)
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
+    headers = [("Cache-Control", "no-store")]
     if new_cid:
-        response.headers.add("Set-Cookie", _cookie(CLIENT_COOKIE, cid))
-    return response
+        headers.append(("Set-Cookie", _cookie(CLIENT_COOKIE, cid)))
+    return Response(html, status, headers, mimetype="text/html")
 
 
 def _gate(link: LinkView) -> Response | None:
