@@ -26,16 +26,18 @@ ERROR_PAGES: dict[int, tuple[str, str, list[str]]] = {
 }
 
 
-def message(status: int, icon: str, title: str, lines: list[str], info: BranchInfo | None = None) -> Response:
-    html = render_template("message.html", icon=icon, title=title, lines=lines, info=info)
+def message(status: int, icon: str, title: str, lines: list[str], info: BranchInfo | None = None,
+            kept: str = "") -> Response:
+    """A message page; ``kept`` is a suggestion the member typed that could not be taken, shown to copy."""
+    html = render_template("message.html", icon=icon, title=title, lines=lines, info=info, kept=kept[:2000])
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def state_page(state: LinkState, info: BranchInfo | None) -> Response:
+def state_page(state: LinkState, info: BranchInfo | None, kept: str = "") -> Response:
     status, icon, title, lines = STATE_PAGES[state]
-    return message(status, icon, title, lines, info)
+    return message(status, icon, title, lines, info, kept)
 
 
 def error_page(status: int) -> Response:
@@ -43,10 +45,10 @@ def error_page(status: int) -> Response:
     return message(status, icon, title, lines)
 
 
-def expired_page(info: BranchInfo | None = None) -> Response:
+def expired_page(info: BranchInfo | None = None, kept: str = "") -> Response:
     return message(410, "⌛", "二维码已过期，请扫描现场二维码",
                    ["现场二维码每分钟更新一次，转发或拍照保存的二维码很快就会失效。",
-                    "请扫描驻点干部现场出示的二维码后再评价。"], info)
+                    "请扫描驻点干部现场出示的二维码后再评价。"], info, kept)
 
 
 def thanks_page(info: BranchInfo | None) -> Response:

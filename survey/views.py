@@ -137,12 +137,15 @@ def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None 
     return Response(html, status, headers, mimetype="text/html")
 
 
-def _gate(link: LinkView) -> Response | None:
-    """The page to show instead of the form, if any: link not open, or this device already answered."""
+def _gate(link: LinkView, kept: str = "") -> Response | None:
+    """The page to show instead of the form, if any: link not open, or this device already answered.
+
+    ``kept``: a suggestion just posted, shown on a "closed" page so the member can copy it.
+    """
     # A LinkView has the attributes link_state reads; the session is opened only for a capped link.
     state = link_state(get_session() if link.max_responses is not None else None, link)  # type: ignore[arg-type]
     if state is not LinkState.OPEN:
-        return pages.state_page(state, link.info)
+        return pages.state_page(state, link.info, kept)
     if tokens().is_done(link.id, request.cookies.get(tokens().done_cookie_name(link.id))):
         return pages.already_page(link.info)
     return None
@@ -223,12 +226,13 @@ def submit(link: LinkView) -> Response:
     form = request.form
     sid, ft = form.get("sid", ""), form.get("ft", "")
     token, token_problem = _read_token(link, sid, ft)
+    typed = form.get("suggestion", "")
     if link.live and (token is None or token.live_until < time.time()):
-        return pages.expired_page(link.info)
+        return pages.expired_page(link.info, typed)
     if form.get("website"):
         # The honeypot: only a robot fills a field no person can see. It learns nothing.
         return redirect(url_for("survey.thanks", token=link.token), code=303)
-    gate = _gate(link)
+    gate = _gate(link, typed)
     if gate is not None:
         if is_submission_id(sid) and submission_stored(get_session(), sid):
             return _thanks_redirect(link)  # a retry of a stored answer (the link may be full by now)
@@ -270,7 +274,7 @@ def submit(link: LinkView) -> Response:
         limits.note_over("post", who)
         return _too_many()
     if outcome == "full" and not submission_stored(get_session(), sid):
-        return pages.state_page(LinkState.FULL, link.info)
+        return pages.state_page(LinkState.FULL, link.info, typed)
     return _thanks_redirect(link)
 
 

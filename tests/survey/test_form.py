@@ -248,9 +248,14 @@ def test_link_closing_while_the_form_is_open(app, client, session, scene):
     link = session.get(factories.SurveyLink, scene.link_id)
     link.closes_at = now() - timedelta(seconds=1)
     session.commit()
-    response = submit(client, scene.url, fields, activity=str(scene.activity_ids[0]), score="5")
-    assert response.status_code == 410 and "评价已结束" in response.get_data(as_text=True)
+    typed = "写了很久的建议：<script>alert(1)</script> & 希望多办"
+    response = submit(client, scene.url, fields, activity=str(scene.activity_ids[0]), score="5", suggestion=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 410 and "评价已结束" in page
     assert rating_count(session) == 0
+    # What the member typed is not lost: it is on the page to copy, escaped, never markup.
+    assert "可长按复制保存" in page and "写了很久的建议：&lt;script&gt;alert(1)&lt;/script&gt; &amp; 希望多办" in page
+    assert "<script>" not in page
 
 
 def test_wrong_method_is_a_chinese_page(client, scene):

@@ -104,8 +104,11 @@ def test_form_expires_after_its_minutes(make_app, scene, session):
     html = client.get(current_url(scene.branch_id, "", app.extensions["zhudian.secret"])).get_data(as_text=True)
     link = session.exec(select(SurveyLink).where(SurveyLink.live.is_(True))).one()
     response = client.post(f"/s/{link.token}", data={**hidden_fields(html), "score": "5",
-                                                     "activity": str(scene.activity_ids[0])})
-    assert response.status_code == 410 and "二维码已过期" in response.get_data(as_text=True)
+                                                     "activity": str(scene.activity_ids[0]),
+                                                     "suggestion": "会场太热"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 410 and "二维码已过期" in page
+    assert "会场太热" in page  # the member's words are there to copy, not lost
     assert rating_count(session) == 0
 
 
