@@ -40,27 +40,31 @@ class FormToken:
 
 
 class _RandomPool:
-    """Bytes from the operating system's CSPRNG, fetched 4 KB at a time.
+    """Bytes from the operating system's CSPRNG, fetched 4 KB at a time, per thread.
 
     Every form shown needs fresh random ids; one ``os.urandom`` call each would be a system call
-    that also hands the interpreter lock to another thread. Each byte is handed out once, and a
-    forked process never reuses its parent's bytes.
+    that also hands the interpreter lock to another thread. Each byte is handed out once; each
+    thread has its own buffer (no lock), and a forked process starts with none of its parent's.
     """
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._lock = threading.Lock()
-        self._buffer = b""
-        self._pos = 0
-        self._pid = 0
+        self._local = threading.local()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._local = threading.local()
 
     def take(self, n: int) -> bytes:
-        with self._lock:
-            if self._pid != os.getpid() or self._pos + n > len(self._buffer):
-                self._buffer, self._pos, self._pid = os.urandom(max(self._size, n)), 0, os.getpid()
-            chunk = self._buffer[self._pos:self._pos + n]
-            self._pos += n
-        return chunk
+        local = self._local
+        buffer: bytes = getattr(local, "buffer", b"")
+        pos: int = getattr(local, "pos", 0)
+        if pos + n > len(buffer):
+            buffer, pos = os.urandom(max(self._size, n)), 0
+            local.buffer = buffer
+        local.pos = pos + n
+        return buffer[pos:pos + n]
 
 
 _random = _RandomPool()

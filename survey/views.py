@@ -98,7 +98,7 @@ def _load(token: str) -> LinkView:
 # per link (and per refresh of the link's cached data) with unguessable placeholders filled in per request.
 _SID_SLOT = f"sid-{secrets.token_hex(12)}"
 _FT_SLOT = f"ft-{secrets.token_hex(12)}"
-_blank_forms: dict[LinkView, str] = {}
+_blank_forms: dict[LinkView, tuple[bytes, bytes, bytes, bool]] = {}
 _blank_lock = threading.Lock()
 
 
@@ -110,15 +110,23 @@ def _render(link: LinkView, answer: Answer | None, sid: str, ft: str) -> str:
     )
 
 
-def _blank_form(link: LinkView, sid: str, ft: str) -> str:
-    page = _blank_forms.get(link)
-    if page is None:
+def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
+    """The blank form with this request's two values: three encoded pieces joined around them."""
+    pieces = _blank_forms.get(link)
+    if pieces is None:
         page = _render(link, None, _SID_SLOT, _FT_SLOT)
+        sid_first = page.index(_SID_SLOT) < page.index(_FT_SLOT)
+        first, second = (_SID_SLOT, _FT_SLOT) if sid_first else (_FT_SLOT, _SID_SLOT)
+        head, rest = page.split(first, 1)
+        middle, tail = rest.split(second, 1)
+        pieces = (head.encode(), middle.encode(), tail.encode(), sid_first)
         with _blank_lock:
             if len(_blank_forms) >= 2048:
                 _blank_forms.clear()
-            _blank_forms[link] = page
-    return page.replace(_SID_SLOT, sid, 1).replace(_FT_SLOT, ft, 1)
+            _blank_forms[link] = pieces
+    head, middle, tail, sid_first = pieces
+    first, second = (sid, ft) if sid_first else (ft, sid)
+    return b"".join((head, first.encode(), middle, second.encode(), tail))
 
 
 def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None = None, sid: str | None = None,

@@ -75,10 +75,32 @@ def test_ids_are_fresh_well_formed_and_never_repeat():
     assert not is_client_id("a.b" * 8) and not is_client_id("short") and not is_client_id("x" * 41)
 
 
-def test_a_forked_process_draws_new_random_bytes(monkeypatch):
+def test_a_forked_process_draws_new_random_bytes():
     pool = tokens_module._RandomPool(size=64)
-    first = pool.take(16)
-    monkeypatch.setattr(os, "getpid", lambda: -1)  # as if this were the child after a fork
-    second = pool.take(16)
-    assert pool._pid == -1 and pool._pos == 16 and pool._buffer[:16] == second  # refilled, not continued
-    assert first not in pool._buffer
+    parent = pool.take(16)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next bytes must not be the parent's next ones
+        os.write(write, pool.take(16))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 16)
+    assert len(child) == 16 and child != pool.take(16) and child != parent
+
+
+def test_threads_never_share_bytes():
+    import threading
+
+    pool = tokens_module._RandomPool(size=64)
+    taken: list[bytes] = []
+
+    def draw() -> None:
+        got = [pool.take(16) for _ in range(200)]
+        taken.extend(got)
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(taken) == 800 and len(set(taken)) == 800
