@@ -122,6 +122,23 @@ class RawTransaction:
 
 
 @contextmanager
+def _committed(conn: Any, dialect: Dialect, drop_dead: Callable[[], None]) -> Iterator[RawTransaction]:
+    """The block's statements on ``conn``, committed when it ends without error, else rolled back.
+
+    A connection that cannot even roll back (the database went away) is handed to ``drop_dead``.
+    """
+    try:
+        yield RawTransaction(conn, dialect)
+        conn.commit()
+    except BaseException:
+        try:
+            conn.rollback()
+        except dialect.loaded_dbapi.Error:
+            drop_dead()
+        raise
+
+
+@contextmanager
 def transaction(engine: Engine) -> Iterator[RawTransaction]:
     """One transaction on a pooled driver connection, committed when the block ends without error.
 
@@ -132,15 +149,8 @@ def transaction(engine: Engine) -> Iterator[RawTransaction]:
     with driver_errors(dialect):
         conn = engine.raw_connection()
         try:
-            tx = RawTransaction(conn, dialect)
-            yield tx
-            conn.commit()
-        except BaseException:
-            try:
-                conn.rollback()
-            except dialect.loaded_dbapi.Error:
-                conn.invalidate()
-            raise
+            with _committed(conn, dialect, conn.invalidate) as tx:
+                yield tx
         finally:
             conn.close()
 
@@ -186,19 +196,12 @@ class HeldConnection:
 
     @contextmanager
     def transaction(self) -> Iterator[RawTransaction]:
-        """Like :func:`transaction`, on the held connection."""
+        """Like :func:`transaction`, on the held connection (reconnecting next time if it died)."""
         dialect = self._engine.dialect
         with driver_errors(dialect):
-            conn = self._connection()
             try:
-                yield RawTransaction(conn, dialect)
-                conn.commit()
-            except BaseException:
-                try:
-                    conn.rollback()
-                except dialect.loaded_dbapi.Error:
-                    self._drop(invalidate=True)  # the database went away: reconnect next time
-                raise
+                with _committed(self._connection(), dialect, lambda: self._drop(invalidate=True)) as tx:
+                    yield tx
             finally:
                 self._used = time.monotonic()
 
