@@ -15,6 +15,7 @@ Configuration (``app.config``, each with a ``ZHUDIAN_*`` environment default):
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import os
@@ -109,7 +110,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["zhudian.engine"] = engine
     app.extensions["zhudian.write_lock"] = make_write_lock(engine)
     app.extensions["zhudian.group_commit"] = GroupCommit(
-        engine, app.extensions["zhudian.write_lock"], submissions.write)
+        engine, app.extensions["zhudian.write_lock"],
+        functools.partial(submissions.write, limit=int(app.config["RATE_LIMIT_POST"])))
     secret_file = app.config["SECRET_FILE"]
     secret = load_secret(Path(secret_file) if secret_file else None, engine)
     app.extensions["zhudian.secret"] = secret

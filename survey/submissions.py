@@ -14,6 +14,7 @@ from models.feedback import drop_photo, store, store_many, store_photo
 from models.links import has_room
 from models.ratelimit import hit_many
 from models.rawsql import RawTransaction
+from survey import limits
 from survey.photos import CleanPhoto
 
 Outcome = Literal["stored", "counted", "full", "over limit"]
@@ -24,24 +25,23 @@ class Submission:
     """One POST of the form, ready to write."""
 
     client_key: str  # the rate-limit counter's key ("post:<salted client hash>")
-    limit: int  # requests per client and minute; 0: no limit
-    window: int  # the minute it is counted in
     rating: dict[str, Any] | None = None  # from models.feedback.rating_values; None: only counted
     link_id: int = 0
     max_responses: int | None = None
     photo: CleanPhoto | None = None
 
 
-def write(tx: RawTransaction, batch: list[Submission]) -> list[Outcome]:
+def write(tx: RawTransaction, batch: list[Submission], *, limit: int) -> list[Outcome]:
     """Write a batch of submissions in ``tx``; each one's outcome, in order.
+
+    ``limit``: submissions per client and minute (0: none), counted in the minute of the commit.
 
     ``"over limit"``: refused, nothing written; ``"counted"``: an answer with errors, only counted;
     ``"full"``: a capped link had no place left; ``"stored"``: the rating is stored (or already was:
     a retry with the same submission id).
     """
-    first = batch[0]
-    if first.limit > 0:
-        allowed = hit_many(tx, [s.client_key for s in batch], first.window, first.limit)
+    if limit > 0:
+        allowed = hit_many(tx, [s.client_key for s in batch], limits.window(), limit)
     else:
         allowed = [True] * len(batch)
     outcomes: list[Outcome | None] = [None] * len(batch)

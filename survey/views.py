@@ -28,7 +28,7 @@ from survey.db import get_engine, get_session, group_commit, write_lock
 from survey.keys import client_hash
 from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
 from survey.photos import MAX_BYTES, PhotoError, reencode
-from survey.submissions import Submission
+from survey.submissions import Outcome, Submission
 from survey.tokens import (
     CLIENT_COOKIE,
     FormToken,
@@ -227,6 +227,14 @@ def _read_token(link: LinkView, sid: str, ft: str) -> tuple[FormToken | None, st
     return token, ""
 
 
+def _write(submission: Submission, who: str) -> Outcome:
+    """Hand the submission to this worker's group commit; a refused client is remembered."""
+    outcome = group_commit().submit(submission)
+    if outcome == "over limit":
+        limits.note_over("post", who)  # its next requests this minute are refused before any work
+    return outcome
+
+
 def submit(link: LinkView) -> Response:
     who = client()
     if limits.known_over("post", who):
@@ -260,10 +268,9 @@ def submit(link: LinkView) -> Response:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
 
-    submission = Submission(client_key=limits.key("post", who), limit=limits.limit("post"), window=limits.window())
+    submission = Submission(client_key=limits.key("post", who))
     if not answer.ok:
-        if submission.limit and group_commit().submit(submission) == "over limit":
-            limits.note_over("post", who)
+        if limits.limit("post") and _write(submission, who) == "over limit":
             return _too_many()
         if photo is not None:
             answer.errors["photo"] = "照片没有问题，但浏览器不会保留已选的照片，请重新选择"
@@ -276,10 +283,9 @@ def submit(link: LinkView) -> Response:
         activity_id=answer.activity_id, activity_name=answer.activity_other if answer.activity_id is None else "",
         suggestion=answer.suggestion, client_hash=who,
     )
-    outcome = group_commit().submit(replace(submission, rating=rating, link_id=link.id,
-                                            max_responses=link.max_responses, photo=photo))
+    outcome = _write(replace(submission, rating=rating, link_id=link.id, max_responses=link.max_responses,
+                             photo=photo), who)
     if outcome == "over limit":
-        limits.note_over("post", who)
         return _too_many()
     if outcome == "full" and not submission_stored(get_session(), sid):
         return pages.state_page(LinkState.FULL, link.info, typed)

@@ -14,12 +14,12 @@ from survey.submissions import Submission, write
 from tests import factories
 
 
-def sub(key: str, *, branch_id: int | None = None, limit: int = 2, **options) -> Submission:
+def sub(key: str, *, branch_id: int | None = None, **options) -> Submission:
     rating = None
     if branch_id is not None:
         rating = rating_values(branch_id=branch_id, score=4, submission_id=options.pop("sid", uuid.uuid4().hex),
                                link_id=options.get("link_id"))
-    return Submission(client_key=f"post:{key}", limit=limit, window=100, rating=rating, **options)
+    return Submission(client_key=f"post:{key}", rating=rating, **options)
 
 
 def test_a_mixed_batch_gets_each_answer_its_own_outcome(engine, session):
@@ -37,7 +37,7 @@ def test_a_mixed_batch_gets_each_answer_its_own_outcome(engine, session):
         sub("e", branch_id=b.id, photo=photo),
     ]
     with transaction(engine) as tx:
-        outcomes = write(tx, batch)
+        outcomes = write(tx, batch, limit=2)
     assert outcomes == ["stored", "stored", "over limit", "counted", "stored", "full", "stored"]
     session.expire_all()
     stored = list(session.exec(select(Rating)))
@@ -55,7 +55,7 @@ def test_a_retried_answer_with_a_photo_leaves_no_stray_photo(engine, session):
     sid = uuid.uuid4().hex
     with transaction(engine) as tx:
         assert write(tx, [sub("a", branch_id=b.id, sid=sid, photo=photo),
-                          sub("a", branch_id=b.id, sid=sid, photo=photo)]) == ["stored", "stored"]
+                          sub("a", branch_id=b.id, sid=sid, photo=photo)], limit=2) == ["stored", "stored"]
     session.expire_all()
     assert len(list(session.exec(select(Rating)))) == 1 and len(list(session.exec(select(Photo)))) == 1
 
@@ -64,6 +64,5 @@ def test_without_a_limit_nothing_is_counted(engine, session):
     b = factories.branch(session)
     session.commit()
     with transaction(engine) as tx:
-        assert write(tx, [sub("a", branch_id=b.id, limit=0), sub("a", branch_id=b.id, limit=0)]) == \
-            ["stored", "stored"]
+        assert write(tx, [sub("a", branch_id=b.id), sub("a", branch_id=b.id)], limit=0) == ["stored", "stored"]
     assert list(session.exec(select(RateCounter))) == []
