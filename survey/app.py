@@ -10,10 +10,13 @@ Configuration (``app.config``, each with a ``ZHUDIAN_*`` environment default):
   live code may be when scanned.
 - ``LINK_CACHE_SECONDS``: how long each worker keeps a link's branch and activities (0: off).
 - ``TRUSTED_PROXIES``: how many reverse proxies in front set ``X-Forwarded-For`` (0: none).
+- ``RATING_JOURNAL``: on SQLite, acknowledge answers once they are in the rating journal and write
+  them in batches (``survey.journal``; default on; never on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import hashlib
@@ -29,9 +32,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from models.db import make_engine, resolve_url
-from survey import pages, submissions
+from models.db import is_sqlite, make_engine, resolve_url
+from survey import limits, pages, submissions
 from survey.db import GroupCommit, close_session, make_write_lock
+from survey.journal import RatingJournal, journal_directory
 from survey.keys import load_secret
 from survey.tokens import Tokens
 
@@ -102,6 +106,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=64 * 1024,  # text fields: a suggestion is at most 500 characters
         MAX_FORM_PARTS=50,
+        RATING_JOURNAL=os.environ.get("ZHUDIAN_RATING_JOURNAL", "1").lower() not in ("0", "off", "no", "false"),
     )
     if test_config:
         app.config.update(test_config)
@@ -112,6 +117,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["zhudian.group_commit"] = GroupCommit(
         engine, app.extensions["zhudian.write_lock"],
         functools.partial(submissions.write, limit=int(app.config["RATE_LIMIT_POST"])))
+    over = app.extensions.setdefault("zhudian.over_limit", {})
+    directory = journal_directory(engine.url.database) if is_sqlite(engine) else None
+    if app.config["RATING_JOURNAL"] and directory is not None:
+        journal = RatingJournal(directory, engine, app.extensions["zhudian.group_commit"],
+                                limit=int(app.config["RATE_LIMIT_POST"]),
+                                on_over=functools.partial(limits.remember_over, over)).start()
+        app.extensions["zhudian.journal"] = journal
+        atexit.register(journal.close)  # a worker stopping (SIGTERM, SIGINT) writes what it journaled
     secret_file = app.config["SECRET_FILE"]
     secret = load_secret(Path(secret_file) if secret_file else None, engine)
     app.extensions["zhudian.secret"] = secret

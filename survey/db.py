@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import Engine
@@ -117,14 +117,28 @@ class GroupCommit(Generic[P, R]):
             raise entry.error
         return entry.result  # type: ignore[return-value]
 
-    def _commit(self, batch: list[_Entry[P, R]]) -> None:
+    def write_now(self, items: list[Any], write: Callable[[RawTransaction, list[Any]], list[Any]],
+                  ) -> list[Any | BaseException]:
+        """Write ``items`` with ``write`` in one transaction now, on this writer's connection and turn.
+
+        Returns each item's result, or the exception that kept it out (an item failing on its own is
+        isolated as in :meth:`submit`; when the database is away, every item gets that error).
+        """
+        entries = [_Entry(item) for item in items]
+        with self._turn:
+            self._commit(entries, write)
+        return [entry.error if entry.error is not None else entry.result for entry in entries]
+
+    def _commit(self, batch: list[_Entry], write: Callable[[RawTransaction, list[Any]], list[Any]] | None = None,
+                ) -> None:
+        write = write or self._write
         try:
             with self._write_lock, self._connection.transaction() as tx:
-                results = self._write(tx, [entry.item for entry in batch])
+                results = write(tx, [entry.item for entry in batch])
         except BaseException as exc:
             if isinstance(exc, Exception) and len(batch) > 1 and not isinstance(exc, OperationalError | InterfaceError):
                 for entry in batch:
-                    self._commit([entry])  # find the one that fails; the others still commit
+                    self._commit([entry], write)  # find the one that fails; the others still commit
                 return
             for entry in batch:
                 entry.error, entry.finished = exc, True

@@ -42,11 +42,15 @@ def known_over(kind: str, client: str) -> bool:
 
 def note_over(kind: str, client: str) -> None:
     """Remember that ``client`` was refused, so its next requests this minute cost nothing."""
-    over = _over()
+    remember_over(_over(), key(kind, client))
+
+
+def remember_over(over: dict[str, int], client_key: str) -> None:
+    """``note_over`` on an app's memory (``zhudian.over_limit``) by key, outside any request."""
     with _over_lock:
         if len(over) >= MAX_REMEMBERED:
             over.clear()  # bounded: the database still counts every request
-        over[key(kind, client)] = window()
+        over[client_key] = window()
 
 
 def retry_after() -> int:

@@ -1,8 +1,10 @@
 """What a member's answer writes: the rate count, then the rating (with its photo).
 
-The survey's worker threads hand their answers to :class:`survey.db.GroupCommit`, which writes the
-answers that arrive together in one transaction through :func:`write`: one statement counts all
-their clients, one stores all their ratings, one adds them to the roll-up.
+Answers reach the database in batches, one transaction each: one statement counts all their
+clients, one stores all their ratings, one adds them to the roll-up. On PostgreSQL (and for capped
+links and photos everywhere) the worker threads hand them to :class:`survey.db.GroupCommit`, which
+writes those that arrive together through :func:`write` before the member is answered; on SQLite
+the rating journal (:mod:`survey.journal`) answers first and drains through :func:`write_acknowledged`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, Literal
 
 from models.feedback import drop_photo, store, store_many, store_photo
 from models.links import has_room
-from models.ratelimit import hit_many
+from models.ratelimit import count_many, hit_many
 from models.rawsql import RawTransaction
 from survey import limits
 from survey.photos import CleanPhoto
@@ -59,6 +61,18 @@ def write(tx: RawTransaction, batch: list[Submission], *, limit: int) -> list[Ou
     for i in plain:
         outcomes[i] = "stored"
     return outcomes  # type: ignore[return-value]
+
+
+def write_acknowledged(tx: RawTransaction, batch: list[Submission]) -> tuple[list[Outcome], dict[str, int]]:
+    """Write a batch of submissions already acknowledged to their members (``survey.journal``).
+
+    Nothing is refused: each request is counted in the current minute and each rating stored (a
+    retry of a stored submission id stores nothing twice). Capped links and photos never come here.
+    Returns each one's outcome and, per client key, its count in the minute after this batch.
+    """
+    totals = {key: total for key, (_n, total) in count_many(tx, [s.client_key for s in batch], limits.window()).items()}
+    store_many(tx, [s.rating for s in batch if s.rating is not None])
+    return ["counted" if s.rating is None else "stored" for s in batch], totals
 
 
 def _write_one(tx: RawTransaction, submission: Submission) -> Outcome:

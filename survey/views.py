@@ -228,8 +228,9 @@ def _read_token(link: LinkView, sid: str, ft: str) -> tuple[FormToken | None, st
 
 
 def _write(submission: Submission, who: str) -> Outcome:
-    """Hand the submission to this worker's group commit; a refused client is remembered."""
-    outcome = group_commit().submit(submission)
+    """Hand the submission to this worker's journal or group commit; a refused client is remembered."""
+    journal = current_app.extensions.get("zhudian.journal")
+    outcome = (journal or group_commit()).submit(submission)
     if outcome == "over limit":
         limits.note_over("post", who)  # its next requests this minute are refused before any work
     return outcome

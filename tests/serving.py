@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,36 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def stored_ratings(engine, count: int, timeout: float = 10.0) -> list:
+    """The stored ratings, once there are at least ``count``.
+
+    On SQLite a served rating reaches the database from the worker's rating journal within 50 ms
+    of its thanks page (``survey.journal``); this waits for that, not for a fixed time.
+    """
+    from sqlmodel import Session, select
+
+    from models.tables import Rating
+
+    rows: list = []
+
+    def enough() -> bool:
+        nonlocal rows
+        with Session(engine) as session:
+            rows = list(session.exec(select(Rating).order_by(Rating.id)))
+        return len(rows) >= count
+
+    wait_for(enough, timeout, f"{count} stored rating(s)")
+    return rows
 
 
 def free_port() -> int:

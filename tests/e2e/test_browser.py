@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.db import make_engine
-from models.tables import Rating
 from tests import factories
+from tests.serving import stored_ratings
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -100,7 +100,6 @@ def test_member_fills_the_form_on_a_phone(page, serve, sqlite_url):
     # No CSP violations, no script errors (the 422 of the corrected form is expected).
     assert not [p for p in page.problems if "422" not in p], page.problems
 
-    with Session(engine) as session:
-        [row] = session.exec(select(Rating)).all()
-        assert (row.score, row.activity_id, row.suggestion) == (4, act_id, suggestion)
+    [row] = stored_ratings(engine, 1)
+    assert (row.score, row.activity_id, row.suggestion) == (4, act_id, suggestion)
     engine.dispose()

@@ -6,10 +6,10 @@ import re
 
 import pytest
 import requests
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from models.tables import Rating
 from tests import factories
+from tests.serving import stored_ratings
 
 pytestmark = pytest.mark.e2e
 
@@ -42,9 +42,8 @@ def test_serve_stores_a_rating_posted_over_http(serve, db_url, engine):
     post_rating(server.url, token, activity_id, "4", "希望多开展志愿服务")
     health = requests.get(f"{server.url}/healthz", timeout=5)
     assert health.headers["X-Content-Type-Options"] == "nosniff"
-    with Session(engine) as session:
-        [row] = session.exec(select(Rating)).all()
-        assert (row.score, row.suggestion, row.activity_id) == (4, "希望多开展志愿服务", activity_id)
+    [row] = stored_ratings(engine, 1)
+    assert (row.score, row.suggestion, row.activity_id) == (4, "希望多开展志愿服务", activity_id)
 
 
 def test_waitress_where_gunicorn_cannot_run(serve, db_url, engine):
@@ -52,8 +51,7 @@ def test_waitress_where_gunicorn_cannot_run(serve, db_url, engine):
     server = serve(db_url, server="waitress")
     assert "waitress" in server.output()
     post_rating(server.url, token, activity_id, "5", "")
-    with Session(engine) as session:
-        assert [r.score for r in session.exec(select(Rating))] == [5]
+    assert [r.score for r in stored_ratings(engine, 1)] == [5]
 
 
 def test_two_servers_share_one_database(serve, db_url, engine, tmp_path):
@@ -72,8 +70,7 @@ def test_two_servers_share_one_database(serve, db_url, engine, tmp_path):
     crossed = browser.post(f"{second.url}/s/{token}", data={**hidden, "activity": str(activity_id), "score": "2"},
                            timeout=10)
     assert "感谢您的评价" in crossed.text
-    with Session(engine) as session:
-        assert sorted(r.score for r in session.exec(select(Rating))) == [2, 3, 5]
+    assert sorted(r.score for r in stored_ratings(engine, 3)) == [2, 3, 5]
     # Each machine keeps a copy of the one secret in force in its own data directory.
     assert (second_home / "survey_secret.key").read_text() == (tmp_path / "home0" / "survey_secret.key").read_text()
 

@@ -4,11 +4,10 @@ stored exactly once, retries of the unanswered ones store nothing twice, the SQL
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
-from tests.serving import kill_server, restart_server, wait_processes
+from tests.serving import kill_server, restart_server, wait_for, wait_processes
 from tests.stress.conftest import (
     CLIENTS,
     SERVER_ENV,
@@ -21,13 +20,6 @@ from tests.stress.conftest import (
 from tests.stress.load import LoadResult, Submission, resubmit, run_load
 
 pytestmark = [pytest.mark.stress, pytest.mark.e2e]
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
 
 
 def test_sigkill_mid_load_loses_nothing_acknowledged(serve, db_url, engine, load_scene):
