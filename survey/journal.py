@@ -1,5 +1,5 @@
 """The rating journal: on SQLite, a member's answer is acknowledged once it is appended to a file
-beside the database, and each worker moves its answers into the database in batches every 50 ms.
+beside the database, and each worker moves its answers into the database in batches every 0.2 s.
 
 Why: measured on the survey server, SQLite's own work is a small part of a rating's cost; the rest
 is Python running one short transaction per one or two answers, interleaved with request handling.
@@ -67,22 +67,30 @@ def journal_directory(database_path: str | None) -> Path | None:
     return Path(f"{database_path}.journal")
 
 
+# A line is a JSON array: the client key, then the rating's columns in this order (or null: counted only).
+_COLUMNS = ("link_id", "branch_id", "activity_id", "activity_name", "score", "suggestion", "photo_id",
+            "submission_id", "client_hash", "created_at")
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def encode(submission: Submission) -> bytes:
-    """One journal line: the client key and the rating's column values (no photo, no cap: see submit)."""
-    rating = None
-    if submission.rating is not None:
-        rating = dict(submission.rating)
-        rating["created_at"] = rating["created_at"].isoformat()
-    return json.dumps({"k": submission.client_key, "r": rating}, ensure_ascii=False,
-                      separators=(",", ":")).encode() + b"\n"
+    """One journal line (no photo, no cap: those answers never come here; see ``submit``)."""
+    r = submission.rating
+    if r is None:
+        return _ENCODER.encode([submission.client_key, None]).encode() + b"\n"
+    return _ENCODER.encode([
+        submission.client_key, r["link_id"], r["branch_id"], r["activity_id"], r["activity_name"], r["score"],
+        r["suggestion"], r["photo_id"], r["submission_id"], r["client_hash"], r["created_at"].isoformat(),
+    ]).encode() + b"\n"
 
 
 def decode(line: bytes) -> Submission:
     data = json.loads(line)
-    rating = data["r"]
-    if rating is not None:
-        rating["created_at"] = datetime.fromisoformat(rating["created_at"])
-    return Submission(client_key=data["k"], rating=rating)
+    if data[1] is None:
+        return Submission(client_key=data[0])
+    rating = dict(zip(_COLUMNS, data[1:], strict=True))
+    rating["created_at"] = datetime.fromisoformat(rating["created_at"])
+    return Submission(client_key=data[0], rating=rating)
 
 
 def _is_outage(result: Any) -> bool:
@@ -107,7 +115,7 @@ class RatingJournal:
     """One worker's journal. ``submit`` from request threads; a background thread writes."""
 
     def __init__(self, directory: Path, engine: Engine, group_commit: GroupCommit, *, limit: int,
-                 on_over: Callable[[str], None], interval: float = 0.05) -> None:
+                 on_over: Callable[[str], None], interval: float = 0.2) -> None:
         self.directory = directory
         self._engine = engine
         self.limit = limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from dataclasses import replace
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -55,7 +55,16 @@ def secret() -> bytes:
 
 
 def client() -> str:
-    return client_hash(secret(), request.remote_addr or "")
+    """The salted hash of the client's address, computed once per address and worker."""
+    address = request.remote_addr or ""
+    hashes: dict[str, str] = current_app.extensions.setdefault("zhudian.client_hashes", {})
+    hashed = hashes.get(address)
+    if hashed is None:
+        hashed = client_hash(secret(), address)
+        if len(hashes) >= 50_000:
+            hashes.clear()  # bounded; recomputing is cheap
+        hashes[address] = hashed
+    return hashed
 
 
 def _cookie(name: str, value: str) -> str:
@@ -203,10 +212,23 @@ def _done_cookie(link_id: int) -> str:
     return header
 
 
+class _Thanks(Response):
+    """The 303 to the thanks page, sent with its headers as built: this answers every stored rating.
+
+    The location is our own path with a URL-safe token, so werkzeug's per-response header fixing
+    (IRI quoting, location and length checks) has nothing to do.
+    """
+
+    autocorrect_location_header = False
+
+    def get_wsgi_headers(self, environ: dict) -> Any:
+        return self.headers
+
+
 def _thanks_redirect(link: LinkView) -> Response:
     # Built directly (not with redirect/url_for/set_cookie): this answers every stored rating.
-    return Response(status=303, headers=[("Location", f"{request.script_root}/s/{link.token}/thanks"),
-                                         ("Set-Cookie", _done_cookie(link.id))])
+    return _Thanks(status=303, headers=[("Location", f"{request.script_root}/s/{link.token}/thanks"),
+                                        ("Set-Cookie", _done_cookie(link.id)), ("Content-Length", "0")])
 
 
 def _too_many() -> Response:
@@ -284,8 +306,8 @@ def submit(link: LinkView) -> Response:
         activity_id=answer.activity_id, activity_name=answer.activity_other if answer.activity_id is None else "",
         suggestion=answer.suggestion, client_hash=who,
     )
-    outcome = _write(replace(submission, rating=rating, link_id=link.id, max_responses=link.max_responses,
-                             photo=photo), who)
+    outcome = _write(Submission(client_key=submission.client_key, rating=rating, link_id=link.id,
+                                max_responses=link.max_responses, photo=photo), who)
     if outcome == "over limit":
         return _too_many()
     if outcome == "full" and not submission_stored(get_session(), sid):

@@ -34,7 +34,7 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
 def stored_ratings(engine, count: int, timeout: float = 10.0) -> list:
     """The stored ratings, once there are at least ``count``.
 
-    On SQLite a served rating reaches the database from the worker's rating journal within 50 ms
+    On SQLite a served rating reaches the database from the worker's rating journal within 0.2 s
     of its thanks page (``survey.journal``); this waits for that, not for a fixed time.
     """
     from sqlmodel import Session, select

@@ -64,7 +64,7 @@ def assert_acknowledged_stored_once(engine: Engine, result: LoadResult, *, exact
     stored: Counter = Counter()
 
     def all_arrived() -> bool:
-        # On SQLite the last answers reach the database from the rating journal within 50 ms.
+        # On SQLite the last answers reach the database from the rating journal within 0.2 s.
         nonlocal stored
         stored = stored_submissions(engine)
         return all(stored[s.sid] for s in result.acknowledged)

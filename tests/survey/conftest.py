@@ -26,7 +26,7 @@ def secret_file(tmp_path: Path) -> Path:
 class SettledClient(FlaskClient):
     """A test client whose requests return once the rating journal (SQLite) has reached the database.
 
-    The journal's writer thread does this within 50 ms in production; tests wait for exactly that
+    The journal's writer thread does this within 0.2 s in production; tests wait for exactly that
     write instead of for time to pass.
     """
 
