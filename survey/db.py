@@ -60,6 +60,11 @@ class SqliteWriterQueue:
             self._thread_lock.release()
 
 
+def is_outage(error: object) -> bool:
+    """Whether ``error`` means the database is away or busy (not a fault of one answer)."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 P = TypeVar("P")
 R = TypeVar("R")
 
@@ -136,7 +141,7 @@ class GroupCommit(Generic[P, R]):
             with self._write_lock, self._connection.transaction() as tx:
                 results = write(tx, [entry.item for entry in batch])
         except BaseException as exc:
-            if isinstance(exc, Exception) and len(batch) > 1 and not isinstance(exc, OperationalError | InterfaceError):
+            if isinstance(exc, Exception) and len(batch) > 1 and not is_outage(exc):
                 for entry in batch:
                     self._commit([entry], write)  # find the one that fails; the others still commit
                 return

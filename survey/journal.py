@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
 
+from models.feedback import RATING_COLUMNS
 from models.ratelimit import count_in
 from models.rawsql import transaction
 from survey import limits
-from survey.db import GroupCommit
+from survey.db import GroupCommit, is_outage
 from survey.submissions import Outcome, Submission, write_acknowledged
 
 try:
@@ -67,9 +67,9 @@ def journal_directory(database_path: str | None) -> Path | None:
     return Path(f"{database_path}.journal")
 
 
-# A line is a JSON array: the client key, then the rating's columns in this order (or null: counted only).
-_COLUMNS = ("link_id", "branch_id", "activity_id", "activity_name", "score", "suggestion", "photo_id",
-            "submission_id", "client_hash", "created_at")
+# A line is a JSON array: the client key, then the rating's values in ``RATING_COLUMNS`` order (or
+# null: an answer only counted).
+_CREATED_AT = RATING_COLUMNS.index("created_at")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
@@ -78,23 +78,18 @@ def encode(submission: Submission) -> bytes:
     r = submission.rating
     if r is None:
         return _ENCODER.encode([submission.client_key, None]).encode() + b"\n"
-    return _ENCODER.encode([
-        submission.client_key, r["link_id"], r["branch_id"], r["activity_id"], r["activity_name"], r["score"],
-        r["suggestion"], r["photo_id"], r["submission_id"], r["client_hash"], r["created_at"].isoformat(),
-    ]).encode() + b"\n"
+    values = [submission.client_key, *(r[c] for c in RATING_COLUMNS)]
+    values[1 + _CREATED_AT] = r["created_at"].isoformat()
+    return _ENCODER.encode(values).encode() + b"\n"
 
 
 def decode(line: bytes) -> Submission:
     data = json.loads(line)
     if data[1] is None:
         return Submission(client_key=data[0])
-    rating = dict(zip(_COLUMNS, data[1:], strict=True))
+    rating = dict(zip(RATING_COLUMNS, data[1:], strict=True))
     rating["created_at"] = datetime.fromisoformat(rating["created_at"])
     return Submission(client_key=data[0], rating=rating)
-
-
-def _is_outage(result: Any) -> bool:
-    return isinstance(result, OperationalError | InterfaceError)
 
 
 class _File:
@@ -181,9 +176,9 @@ class RatingJournal:
         """
         if submission.max_responses is not None or submission.photo is not None:
             return self._group_commit.submit(submission)
-        line = encode(submission)
         if not self._admit(submission.client_key):
-            return "over limit"
+            return "over limit"  # the caller remembers the client (survey.views._write)
+        line = encode(submission)
         with self._lock:
             if self._current is not None:
                 try:
@@ -215,7 +210,6 @@ class RatingJournal:
         if total >= self.limit:
             with self._lock:
                 self._counts[key] = max(self._counts.get(key, 0), self.limit)
-            self._on_over(key)
             return False
         return True
 
@@ -293,8 +287,8 @@ class RatingJournal:
         for start in range(0, len(items), CHUNK):
             chunk = items[start:start + CHUNK]
             results = self._group_commit.write_now([s for _, s in chunk], self._write)
-            if any(_is_outage(r) for r in results):
-                first = next(r for r in results if _is_outage(r))
+            if any(is_outage(r) for r in results):
+                first = next(r for r in results if is_outage(r))
                 log.warning("rating journal: database unavailable (%s); will retry", str(first).splitlines()[0])
                 return False
             bad.extend((line, f"{type(r).__name__}: {str(r).splitlines()[0]}")
