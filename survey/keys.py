@@ -92,4 +92,4 @@ def client_hash(secret: bytes, ip: str) -> str:
             ip = str(ipaddress.ip_network(f"{ipaddress.ip_address(ip)}/64", strict=False).network_address)
         except ValueError:
             pass
-    return hmac.new(derive(secret, "client-hash"), ip.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(derive(secret, "client-hash"), ip.encode(), "sha256").hex()[:32]
