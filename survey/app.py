@@ -35,6 +35,7 @@ from werkzeug.exceptions import HTTPException
 from models.db import is_sqlite, make_engine, resolve_url
 from survey import limits, pages, submissions
 from survey.db import GroupCommit, close_session, make_write_lock
+from survey.formdata import SurveyRequest
 from survey.journal import RatingJournal, journal_directory
 from survey.keys import load_secret
 from survey.tokens import Tokens
@@ -94,6 +95,7 @@ class SecurityHeaders:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.request_class = SurveyRequest  # a rating's small form body parsed in one pass (survey.formdata)
     app.config.from_mapping(
         DATABASE_URL=None,
         SECRET_FILE=None,

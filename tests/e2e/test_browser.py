@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session
 
 from models.db import make_engine
+from survey.formdata import parse_multipart
 from tests import factories
 from tests.serving import stored_ratings
 
@@ -89,8 +90,15 @@ def test_member_fills_the_form_on_a_phone(page, serve, sqlite_url):
     expect(page.locator("#s4")).to_be_checked()
     colours = page.evaluate("[1,2,3,4,5].map(n => getComputedStyle(document.querySelector(`label[for=s${n}]`)).color)")
     assert len(set(colours[:4])) == 1 and colours[4] != colours[0]
-    page.get_by_role("button", name="提交评价").tap()
+    with page.expect_request(lambda r: r.method == "POST") as posted:
+        page.get_by_role("button", name="提交评价").tap()
     expect(page.get_by_role("heading", name="感谢您的评价！")).to_be_visible()
+    # What the phone sent is the plain multipart shape the server parses in one pass (survey.formdata).
+    content_type = posted.value.headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    parsed = parse_multipart(posted.value.post_data_buffer, content_type.split("boundary=")[1].encode())
+    assert parsed is not None
+    assert dict(parsed[0])["suggestion"] == suggestion and [n for n, _ in parsed[1]] == ["photo"]
     assert page.url.endswith(f"/s/{token}/thanks")
     page.screenshot(path=str(ARTIFACTS / "survey-thanks.png"), full_page=True)
 
