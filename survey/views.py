@@ -67,6 +67,22 @@ def client() -> str:
     return hashed
 
 
+def cookie(name: str) -> str | None:
+    """One of this app's own cookies, read from the header without parsing every cookie.
+
+    Our values are never quoted (base64url, digits and dots); a quoted or odd value simply fails the
+    check that follows it, as a missing cookie would. The first of duplicates wins, as in werkzeug.
+    """
+    header = request.environ.get("HTTP_COOKIE")
+    if not header or name not in header:
+        return None
+    for part in header.split(";"):
+        key, sep, value = part.partition("=")
+        if sep and key.strip(" \t") == name:
+            return value.strip(" \t")
+    return None
+
+
 def _cookie(name: str, value: str) -> str:
     """A year-long, HttpOnly, SameSite ``Set-Cookie`` header for values that need no quoting.
 
@@ -107,7 +123,8 @@ def _load(token: str) -> LinkView:
 # per link (and per refresh of the link's cached data) with unguessable placeholders filled in per request.
 _SID_SLOT = f"sid-{secrets.token_hex(12)}"
 _FT_SLOT = f"ft-{secrets.token_hex(12)}"
-_blank_forms: dict[LinkView, tuple[bytes, bytes, bytes, bool]] = {}
+# token -> (the LinkView it was rendered from, its pieces); a refreshed LinkView renders anew.
+_blank_forms: dict[str, tuple[LinkView, tuple[bytes, bytes, bytes, bool]]] = {}
 _blank_lock = threading.Lock()
 
 
@@ -121,8 +138,10 @@ def _render(link: LinkView, answer: Answer | None, sid: str, ft: str) -> str:
 
 def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
     """The blank form with this request's two values: three encoded pieces joined around them."""
-    pieces = _blank_forms.get(link)
-    if pieces is None:
+    cached = _blank_forms.get(link.token)
+    if cached is not None and cached[0] is link:
+        pieces = cached[1]
+    else:
         page = _render(link, None, _SID_SLOT, _FT_SLOT)
         sid_first = page.index(_SID_SLOT) < page.index(_FT_SLOT)
         first, second = (_SID_SLOT, _FT_SLOT) if sid_first else (_FT_SLOT, _SID_SLOT)
@@ -132,7 +151,7 @@ def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
         with _blank_lock:
             if len(_blank_forms) >= 2048:
                 _blank_forms.clear()
-            _blank_forms[link] = pieces
+            _blank_forms[link.token] = (link, pieces)
     head, middle, tail, sid_first = pieces
     first, second = (sid, ft) if sid_first else (ft, sid)
     return b"".join((head, first.encode(), middle, second.encode(), tail))
@@ -140,18 +159,21 @@ def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
 
 def render_form(link: LinkView, *, answer: Answer | None = None, ft: str | None = None, sid: str | None = None,
                 live_until: float = 0, status: int = 200) -> Response:
-    cid = request.cookies.get(CLIENT_COOKIE) or ""
+    cid = cookie(CLIENT_COOKIE) or ""
     new_cid = not is_client_id(cid)
     if new_cid:
         cid = new_client_id()
     if ft is None or sid is None:
         sid = new_submission_id()
         ft = tokens().form_token(link.id, sid, cid, live_until)
-    html = _render(link, answer, sid, ft) if answer is not None else _blank_form(link, sid, ft)
     headers = [("Cache-Control", "no-store")]
     if new_cid:
         headers.append(("Set-Cookie", _cookie(CLIENT_COOKIE, cid)))
-    return Response(html, status, headers, mimetype="text/html")
+    if answer is not None:
+        return Response(_render(link, answer, sid, ft), status, headers, mimetype="text/html")
+    html = _blank_form(link, sid, ft)
+    headers.append(("Content-Type", "text/html; charset=utf-8"))  # the length is set with the body
+    return _AsBuilt(html, status, headers)
 
 
 def _gate(link: LinkView, kept: str = "") -> Response | None:
@@ -163,7 +185,7 @@ def _gate(link: LinkView, kept: str = "") -> Response | None:
     state = link_state(get_session() if link.max_responses is not None else None, link)  # type: ignore[arg-type]
     if state is not LinkState.OPEN:
         return pages.state_page(state, link.info, kept)
-    if tokens().is_done(link.id, request.cookies.get(tokens().done_cookie_name(link.id))):
+    if tokens().is_done(link.id, cookie(tokens().done_cookie_name(link.id))):
         return pages.already_page(link.info)
     return None
 
@@ -212,11 +234,12 @@ def _done_cookie(link_id: int) -> str:
     return header
 
 
-class _Thanks(Response):
-    """The 303 to the thanks page, sent with its headers as built: this answers every stored rating.
+class _AsBuilt(Response):
+    """A response sent with its headers exactly as built: the blank form and the thanks 303.
 
-    The location is our own path with a URL-safe token, so werkzeug's per-response header fixing
-    (IRI quoting, location and length checks) has nothing to do.
+    Those two answer nearly every request. Their headers are complete (length, type) and their only
+    location is our own path with a URL-safe token, so werkzeug's per-response header fixing (IRI
+    quoting, location and length checks) has nothing to do.
     """
 
     autocorrect_location_header = False
@@ -227,7 +250,7 @@ class _Thanks(Response):
 
 def _thanks_redirect(link: LinkView) -> Response:
     # Built directly (not with redirect/url_for/set_cookie): this answers every stored rating.
-    return _Thanks(status=303, headers=[("Location", f"{request.script_root}/s/{link.token}/thanks"),
+    return _AsBuilt(status=303, headers=[("Location", f"{request.script_root}/s/{link.token}/thanks"),
                                         ("Set-Cookie", _done_cookie(link.id)), ("Content-Length", "0")])
 
 
@@ -244,7 +267,7 @@ def _read_token(link: LinkView, sid: str, ft: str) -> tuple[FormToken | None, st
         return None, "页面已过期或不完整"
     if token.link_id != link.id or token.submission_id != sid:
         return None, "页面已过期或不完整"
-    if token.client_id != request.cookies.get(CLIENT_COOKIE):
+    if token.client_id != cookie(CLIENT_COOKIE):
         return None, "浏览器没有保存本页的 Cookie"
     return token, ""
 

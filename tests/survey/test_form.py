@@ -175,6 +175,24 @@ def test_a_forged_device_cookie_is_ignored(client, scene):
     assert 'name="score"' in client.get(scene.url).get_data(as_text=True)
 
 
+def test_our_cookies_are_found_among_others_a_phone_carries(app, scene, session):
+    # A raw Cookie header as a phone may send it: other sites' cookies around ours, odd spacing.
+    phone = app.test_client()
+    fields = open_form(phone, scene.url)
+    cid = phone.get_cookie("zd_cid").value
+    header = f'_ga=GA1.2.3; zd_cid_old=x;zd_cid={cid} ;  wx="a=b; c"; zd_cid=second'
+    body = {**fields, "activity": str(scene.activity_ids[0]), "score": "5"}
+    stranger = app.test_client(use_cookies=False)
+    stored = stranger.post(scene.url, data=body, headers={"Cookie": header})
+    assert stored.status_code == 303 and rating_count(session) == 1
+    done = stored.headers["Set-Cookie"].split(";")[0]  # zd_done_<link>=<value>
+    again = stranger.get(scene.url, headers={"Cookie": f"a=1; {done}"})
+    assert "您已提交过评价" in again.get_data(as_text=True)
+    quoted = stranger.post(scene.url, data={**open_form(phone, scene.url), "score": "5"},
+                           headers={"Cookie": f'zd_cid="{cid}"'})
+    assert quoted.status_code == 422 and "Cookie" in quoted.get_data(as_text=True)
+
+
 def test_honeypot_pretends_success_and_stores_nothing(client, scene, session):
     response = submit(client, scene.url, activity=str(scene.activity_ids[0]), score="5", website="http://spam")
     assert response.status_code == 303
