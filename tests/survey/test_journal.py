@@ -4,6 +4,7 @@ after a worker dies, never stored twice, never dropped silently."""
 from __future__ import annotations
 
 import secrets
+import threading
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,30 @@ def test_the_writer_thread_writes_without_being_asked(make_app, scene, session):
     assert response.status_code == 303
     wait_for(lambda: rating_count(session) == 1, 10, "the journal's writer thread")
     assert ratings(session)[0].suggestion == "很好"
+
+
+def test_nothing_is_lost_while_threads_append_and_the_writer_rotates_files(app, scene, session):
+    journal = journal_of(app)
+    per_thread, threads = 150, 6
+    start = threading.Barrier(threads + 1)
+    outcomes: list[str] = []
+
+    def member_phones(n: int) -> None:
+        start.wait()
+        mine = [journal.submit(answer(scene, client=f"post:{n}-{i}")) for i in range(per_thread)]
+        outcomes.extend(mine)
+
+    workers = [threading.Thread(target=member_phones, args=(n,)) for n in range(threads)]
+    for t in workers:
+        t.start()
+    start.wait()
+    while any(t.is_alive() for t in workers):
+        journal.flush()  # the writer rotates and writes files while the threads append
+    for t in workers:
+        t.join()
+    journal.flush()
+    assert outcomes == ["stored"] * (threads * per_thread)
+    assert rating_count(session) == threads * per_thread and journaled_lines(app) == 0
 
 
 def test_a_dead_workers_journal_is_written_by_the_next_worker_to_start(make_app, scene, session):
