@@ -141,6 +141,10 @@ def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
     cached = _blank_forms.get(link.token)
     if cached is not None and cached[0] is link:
         pieces = cached[1]
+    elif cached is not None and cached[0] == link:
+        # The link cache refreshed with the same content: adopt the new view, render nothing.
+        pieces = cached[1]
+        _blank_forms[link.token] = (link, pieces)
     else:
         page = _render(link, None, _SID_SLOT, _FT_SLOT)
         sid_first = page.index(_SID_SLOT) < page.index(_FT_SLOT)

@@ -336,6 +336,28 @@ def test_link_cache_serves_repeat_scans_and_expires(make_app, session, scene):
     cache.clear()
 
 
+def test_the_blank_form_is_rendered_again_only_when_the_link_changed(make_app, session, scene, monkeypatch):
+    from survey import cache, views
+
+    app = make_app(LINK_CACHE_SECONDS=60)
+    cache.clear()
+    client = app.test_client()
+    assert client.get(scene.url).status_code == 200
+    renders: list[str] = []
+    real_render = views._render
+    monkeypatch.setattr(views, "_render", lambda link, *a: renders.append(link.token) or real_render(link, *a))
+    cache.clear()  # refreshed, same content: every member's form is still cut from the first rendering
+    first, second = client.get(scene.url), client.get(scene.url)
+    assert renders == [] and first.status_code == second.status_code == 200
+    sids = {hidden_fields(r.get_data(as_text=True))["sid"] for r in (first, second)}
+    assert len(sids) == 2  # each with its own submission id
+    session.add(factories.Activity(branch_id=scene.branch_id, name="新活动", held_on=now().date()))
+    session.commit()
+    cache.clear()
+    assert "新活动" in client.get(scene.url).get_data(as_text=True) and renders == [scene.token]
+    cache.clear()
+
+
 def test_healthz_reports_an_unreachable_database(make_app):
     app = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
     response = app.test_client().get("/healthz")
