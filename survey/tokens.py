@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from survey.keys import derive
+from survey.keys import mac
 
 FORM_MAX_AGE = 12 * 3600  # a form left open half a day still submits; older ones are re-issued
 CLIENT_COOKIE = "zd_cid"
@@ -91,8 +91,8 @@ def is_submission_id(value: str) -> bool:
 
 class Tokens:
     def __init__(self, secret: bytes) -> None:
-        self._form_key = derive(secret, "form-token")
-        self._done_key = derive(secret, "device-cookie")
+        self._form_mac = mac(secret, "form-token")
+        self._done_mac = mac(secret, "device-cookie")
         self._done_values: dict[int, str] = {}  # link id -> its (device-independent) cookie value
 
     # --- the form token: "link.submission.client.live_until.issued.mac" ----------------------------
@@ -100,8 +100,7 @@ class Tokens:
     # form shown and checked for every answer, and costs a fraction of a serializer's round trip.
 
     def _mac(self, payload: str) -> str:
-        # hmac.digest: the one-shot C implementation, without building an HMAC object per call.
-        digest = hmac.digest(self._form_key, payload.encode(), "sha256")[:18]  # 144 bits
+        digest = self._form_mac.digest(payload.encode())[:18]  # 144 bits
         return base64.urlsafe_b64encode(digest).decode("ascii")
 
     def form_token(self, link_id: int, submission_id: str, client_id: str, live_until: float = 0,
@@ -112,8 +111,8 @@ class Tokens:
     def read_form_token(self, token: str, max_age: int = FORM_MAX_AGE) -> FormToken:
         if not token or len(token) > 300:
             raise FormTokenError("missing")
-        payload, _, mac = token.rpartition(".")
-        if not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):
+        payload, _, signature = token.rpartition(".")
+        if not hmac.compare_digest(signature.encode(), self._mac(payload).encode()):
             raise FormTokenError("invalid")
         fields = payload.split(".")
         if len(fields) != 5:
@@ -139,7 +138,7 @@ class Tokens:
         value = self._done_values.get(link_id)
         if value is None:
             payload = str(link_id)
-            digest = hmac.digest(self._done_key, payload.encode(), "sha256")[:18]
+            digest = self._done_mac.digest(payload.encode())[:18]
             value = f"{payload}.{base64.urlsafe_b64encode(digest).decode('ascii')}"
             if len(self._done_values) >= 4096:
                 self._done_values.clear()  # bounded; recomputing is cheap

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey import tokens as tokens_module
+from survey.keys import Mac
 from survey.tokens import (
     FormTokenError,
     FormTokenExpired,
@@ -104,3 +108,8 @@ def test_threads_never_share_bytes():
     for t in threads:
         t.join()
     assert len(taken) == 800 and len(set(taken)) == 800
+
+
+@given(key=st.binary(max_size=100), message=st.binary(max_size=300))
+def test_the_precomputed_mac_is_hmac_sha256(key, message):
+    assert Mac(key).digest(message) == hmac.digest(key, message, "sha256")
