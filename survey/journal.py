@@ -117,7 +117,8 @@ class RatingJournal:
         self.interval = interval
         self._group_commit = group_commit
         self._on_over = on_over
-        self._lock = threading.Lock()  # the current file and the local counts
+        self._lock = threading.Lock()  # the current file (held across its append's system call)
+        self._count_lock = threading.Lock()  # the local counts (never held across a system call)
         self._drain_lock = threading.Lock()  # one writer of journal files at a time
         self._current: _File | None = None
         self._appended = 0
@@ -195,7 +196,7 @@ class RatingJournal:
         if self.limit <= 0:
             return True
         window = limits.window()
-        with self._lock:
+        with self._count_lock:
             if window != self._window or len(self._counts) >= MAX_COUNTED_CLIENTS:
                 self._counts.clear()
                 self._window = window
@@ -208,7 +209,7 @@ class RatingJournal:
         with transaction(self._engine) as tx:
             total = count_in(tx, key, window)  # through every worker, as far as written
         if total >= self.limit:
-            with self._lock:
+            with self._count_lock:
                 self._counts[key] = max(self._counts.get(key, 0), self.limit)
             return False
         return True
@@ -250,14 +251,20 @@ class RatingJournal:
         return _File(path, fd)
 
     def _rotate(self) -> _File | None:
-        """Start a new file if the current one has answers; the old one, to be written."""
+        """Start a new file if the current one has answers; the old one, to be written.
+
+        The new file is created before the lock is taken: appends wait only for the swap.
+        """
+        if not self._appended or self._current is None:
+            return None
+        try:
+            fresh = self._open_file()
+        except OSError as exc:
+            log.warning("rating journal: cannot start a new file (%s); will retry", exc)
+            return None
         with self._lock:
-            if not self._appended or self._current is None:
-                return None
-            try:
-                fresh = self._open_file()
-            except OSError as exc:
-                log.warning("rating journal: cannot start a new file (%s); will retry", exc)
+            if self._current is None:  # closed meanwhile
+                self._discard(fresh)
                 return None
             old, self._current, self._appended = self._current, fresh, 0
             return old
