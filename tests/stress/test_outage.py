@@ -17,6 +17,7 @@ from models.db import make_engine, session_scope
 from models.migrate import upgrade
 from models.reference import load_reference
 from tests import factories
+from tests.serving import wait_for
 from tests.stress.conftest import (
     CLIENTS,
     SERVER_ENV,
@@ -25,7 +26,7 @@ from tests.stress.conftest import (
     no_lock_errors,
 )
 from tests.stress.load import HIDDEN, LoadResult, Submission, resubmit, run_load
-from tests.stress.pgserver import ThrowawayPostgres, binaries, wait_until
+from tests.stress.pgserver import ThrowawayPostgres, binaries
 
 pytestmark = [pytest.mark.stress, pytest.mark.e2e]
 
@@ -77,7 +78,7 @@ def test_postgres_stops_and_starts_mid_load(serve, own_postgres):
         server.url, token, activity_id, SUBMISSIONS * 20, clients, stop=stop, progress=progress)))
     loader.start()
     try:
-        wait_until(lambda: sum(s.acknowledged for s in progress) >= SUBMISSIONS // 5, 120, "ratings before the stop")
+        wait_for(lambda: sum(s.acknowledged for s in progress) >= SUBMISSIONS // 5, 120, "ratings before the stop")
         pg.stop("fast")
 
         # The member who opened the form before the outage submits now.
@@ -88,13 +89,13 @@ def test_postgres_stops_and_starts_mid_load(serve, own_postgres):
         assert BUSY in down.text and "数据库停机时填写的意见 &lt;script&gt;x&lt;/script&gt;" in down.text
         assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 503
         during = len(progress)
-        wait_until(lambda: len(progress) > during + clients, 60, "load against the stopped database")
+        wait_for(lambda: len(progress) > during + clients, 60, "load against the stopped database")
 
         pg.start()
         # The server recovers by itself: no restart, no signal, only time.
-        wait_until(lambda: requests.get(f"{server.url}/healthz", timeout=10).status_code == 200, 60, "recovery")
+        wait_for(lambda: requests.get(f"{server.url}/healthz", timeout=10).status_code == 200, 60, "recovery")
         after = sum(s.acknowledged for s in progress)
-        wait_until(lambda: sum(s.acknowledged for s in progress) >= after + SUBMISSIONS // 5, 120,
+        wait_for(lambda: sum(s.acknowledged for s in progress) >= after + SUBMISSIONS // 5, 120,
                    "ratings after recovery")
     finally:
         stop.set()
