@@ -262,10 +262,7 @@ class RatingJournal:
         except OSError as exc:
             log.warning("rating journal: cannot start a new file (%s); will retry", exc)
             return None
-        with self._lock:
-            if self._current is None:  # closed meanwhile
-                self._discard(fresh)
-                return None
+        with self._lock:  # close() runs under the drain lock too, so the current file is still there
             old, self._current, self._appended = self._current, fresh, 0
             return old
 
@@ -302,8 +299,7 @@ class RatingJournal:
                        for (line, _), r in zip(chunk, results, strict=True) if isinstance(r, BaseException))
         if bad:
             self._reject(bad)
-        file.path.unlink(missing_ok=True)
-        file.close()
+        self._discard(file)
         return True
 
     def _write(self, tx: Any, batch: list[Submission]) -> list[Outcome]:

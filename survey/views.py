@@ -123,7 +123,8 @@ def _load(token: str) -> LinkView:
 # per link (and per refresh of the link's cached data) with unguessable placeholders filled in per request.
 _SID_SLOT = f"sid-{secrets.token_hex(12)}"
 _FT_SLOT = f"ft-{secrets.token_hex(12)}"
-# token -> (the LinkView it was rendered from, its pieces); a refreshed LinkView renders anew.
+# token -> (the LinkView it was rendered from, its pieces); rendered again only when the link's
+# content changed, not when the link cache merely refreshed it.
 _blank_forms: dict[str, tuple[LinkView, tuple[bytes, bytes, bytes, bool]]] = {}
 _blank_lock = threading.Lock()
 
@@ -139,12 +140,8 @@ def _render(link: LinkView, answer: Answer | None, sid: str, ft: str) -> str:
 def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
     """The blank form with this request's two values: three encoded pieces joined around them."""
     cached = _blank_forms.get(link.token)
-    if cached is not None and cached[0] is link:
+    if cached is not None and (cached[0] is link or cached[0] == link):
         pieces = cached[1]
-    elif cached is not None and cached[0] == link:
-        # The link cache refreshed with the same content: adopt the new view, render nothing.
-        pieces = cached[1]
-        _blank_forms[link.token] = (link, pieces)
     else:
         page = _render(link, None, _SID_SLOT, _FT_SLOT)
         sid_first = page.index(_SID_SLOT) < page.index(_FT_SLOT)
@@ -152,6 +149,8 @@ def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
         head, rest = page.split(first, 1)
         middle, tail = rest.split(second, 1)
         pieces = (head.encode(), middle.encode(), tail.encode(), sid_first)
+    if cached is None or cached[0] is not link:
+        # Kept with this view, so the next request with it matches by identity (no deep compare).
         with _blank_lock:
             if len(_blank_forms) >= 2048:
                 _blank_forms.clear()
