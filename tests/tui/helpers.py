@@ -30,6 +30,12 @@ async def wait_loaded(pilot: Pilot, screen_type: type | None = None, loads: int 
     await wait_for(pilot, ready, timeout, f"{screen_type.__name__ if screen_type else 'screen'} loaded")
 
 
-async def wait_text(pilot: Pilot, text: str, timeout: float = 8.0) -> str:
-    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
+async def wait_text(pilot: Pilot, *texts: str, timeout: float = 8.0) -> str:
+    """Until every one of ``texts`` is on screen; a loaded screen may not be painted yet, so never read
+    the screen right after ``wait_loaded``."""
+    def shown() -> str | None:
+        text = screen_text(pilot.app)
+        return text if all(t in text for t in texts) else None
+
+    await wait_for(pilot, shown, timeout, " and ".join(map(repr, texts)))
     return screen_text(pilot.app)

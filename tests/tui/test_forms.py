@@ -9,7 +9,6 @@ from sqlmodel import Session, func, select
 from models.reference import find_city, find_county, find_department
 from models.tables import Branch, Cadre, SpotCheck, Visit
 from tests.tui.helpers import wait_for, wait_loaded, wait_text
-from tests.tui.screen_text import screen_text
 from tui.components.qr import QrView
 from tui.screens.overview import OverviewScreen
 from tui.screens.qr import QrScreen
@@ -127,7 +126,7 @@ async def test_qr_screen_shows_the_live_code_with_a_countdown_and_saves_a_png(ma
         await wait_for(pilot, lambda: qr.data.startswith("http://192.0.2.1:8000/l/code-"), what="the QR")
         width, height = qr.needed_size
         assert width >= 25 and height <= 20  # fits 80x24, two modules per cell
-        assert "秒后更新" in screen_text(app) and "越秀区北京街团支部" in screen_text(app)
+        await wait_text(pilot, "秒后更新", "越秀区北京街团支部")
         first = qr.data
         await wait_for(pilot, lambda: qr.data != first, timeout=4, what="the code to rotate")
         await pilot.press("ctrl+s")

@@ -20,8 +20,7 @@ from models.db import make_engine
 from models.feedback import add_rating
 from models.tables import Branch
 from tests.tui.demo_data import TODAY
-from tests.tui.helpers import wait_for, wait_loaded
-from tests.tui.screen_text import screen_text
+from tests.tui.helpers import wait_for, wait_loaded, wait_text
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import clean, literal
 from tui.screens.feedback import FeedbackScreen
@@ -93,11 +92,10 @@ async def test_feedback_screen_shows_hostile_suggestions_literally(make, demo_ur
         await wait_loaded(pilot, FeedbackScreen)
         table = app.screen.query_one(KeyedTable)
         await wait_for(pilot, lambda: table.row_count >= len(texts), what="the hostile ratings")
-        shown = screen_text(app)
-        assert "[bold red]加粗[/bold red]" in shown  # brackets shown as typed, not bold
-        assert "[/]未配对的结束标记" in shown  # would be a MarkupError if parsed
-        assert "[2J [H清屏" in shown and "\x1b" not in shown  # ESC blanked: the escape is inert text
-        assert "反向文字" in shown
+        # brackets shown as typed, not bold; an unpaired close tag would be a MarkupError if parsed;
+        # ESC blanked, so the escape is inert text
+        shown = await wait_text(pilot, "[bold red]加粗[/bold red]", "[/]未配对的结束标记", "[2J [H清屏", "反向文字")
+        assert "\x1b" not in shown
         for line in shown.splitlines():
             assert cell_len(line) <= 120
         await pilot.press("down", "down", "enter")  # drill into a branch from a hostile row: still fine

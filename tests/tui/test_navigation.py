@@ -7,7 +7,6 @@ from textual.widgets import Input
 
 from models.tables import City
 from tests.tui.helpers import wait_for, wait_loaded, wait_text
-from tests.tui.screen_text import screen_text
 from tui.components.keyed_table import KeyedTable
 from tui.screens.branch import BranchScreen
 from tui.screens.city import CityScreen
@@ -34,8 +33,7 @@ async def test_overview_lists_every_city_and_drills_down_to_a_branch(make):
         await wait_loaded(pilot, OverviewScreen)
         table = app.screen.query_one(KeyedTable)
         assert table.row_count == 21
-        text = screen_text(app)
-        assert "2019年6月" in text and "梅州" in text and "组织部" in text
+        await wait_text(pilot, "2019年6月", "梅州", "组织部")
 
         await cursor_to(pilot, table, f"city:{city_id(app, '梅州')}")
         await pilot.press("enter")
