@@ -4,6 +4,7 @@ what the server saw, keep-alive and closed connections alike."""
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ def server() -> Iterator[tuple[int, Seen]]:
 
         def setup(self) -> None:
             super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms delayed ACKs
             with seen.lock:
                 seen.connections += 1
 
@@ -73,8 +75,8 @@ def get(path: str):
 
 def test_each_client_keeps_one_connection_and_every_answer_is_counted(server):
     port, seen = server
-    result = drive(os.getpgrp(), port, 5, 0.3, get("/"), 200)
-    assert result.ok == seen.requests > 5
+    result = drive(os.getpgrp(), port, 5, 0.3, get("/"), 200, per_connection=10**9)
+    assert result.ok == seen.requests > 5 * 20
     assert result.failed == 0
     assert seen.connections == 5
     assert len(result.latencies) == result.ok and all(t > 0 for t in result.latencies)
@@ -102,3 +104,11 @@ def test_a_large_body_arrives_whole(server):
     result = drive(os.getpgrp(), port, 2, 0.2, lambda i: ("POST", "/", body, {}), 200)
     assert result.ok == seen.requests > 0 and result.failed == 0
     assert all(b == body for b in seen.bodies) and len(seen.bodies) == result.ok
+
+
+def test_a_client_opens_a_new_connection_after_its_share_of_requests(server):
+    port, seen = server
+    result = drive(os.getpgrp(), port, 2, 0.3, get("/"), 200, per_connection=3)
+    assert result.ok == seen.requests > 6 and result.failed == 0
+    # each client's last connection may carry fewer than three
+    assert seen.requests / 3 <= seen.connections <= seen.requests / 3 + 2
