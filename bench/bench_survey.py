@@ -21,7 +21,7 @@ The hello app is served the same way: same gunicorn settings and, as the survey 
 the same shape and encoding. Server errors, if any, are printed to stderr.
 
 Usage: python bench/bench_survey.py [--db URL] [--workers N] [--threads N] [--clients 50] [--seconds 3]
-       [--rounds 3] [--branches 20] [--per-connection 20]
+       [--rounds 5] [--branches 20] [--per-connection 20]
 """
 
 from __future__ import annotations
@@ -313,7 +313,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per phase and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-connection", type=int, default=20,
                         help="requests a client sends on one connection before it opens a new one")
     parser.add_argument("--branches", type=int, default=20,

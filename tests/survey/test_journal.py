@@ -3,6 +3,7 @@ after a worker dies, never stored twice, never dropped silently."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from pathlib import Path
@@ -43,7 +44,7 @@ def journal_files(app: Flask) -> list[Path]:
 
 
 def journaled_lines(app: Flask) -> int:
-    return sum(len(path.read_bytes().splitlines()) for path in journal_files(app))
+    return sum(1 for path in journal_files(app) for line in path.read_bytes().splitlines() if line)
 
 
 def orphan(app: Flask, lines: list[bytes], name: str = "4242-000001-dead00") -> Path:
@@ -107,6 +108,38 @@ def test_nothing_is_lost_while_threads_append_and_the_writer_rotates_files(app, 
     journal.flush()
     assert outcomes == ["stored"] * (threads * per_thread)
     assert rating_count(session) == threads * per_thread and journaled_lines(app) == 0
+
+
+@pytest.mark.parametrize("writer", ["flush", "close"])
+def test_the_writer_waits_for_an_append_in_progress(app, scene, session, monkeypatch, writer):
+    """Appends run outside the journal's lock; rotating or closing must not read, delete or close a
+    file that a request thread is still writing to (its descriptor could be reused by another file)."""
+    journal = journal_of(app)
+    journal.submit(answer(scene, client="post:first"))  # the current file has an answer to rotate
+    entered, release = threading.Event(), threading.Event()
+    real_write = os.write
+    held = journal._current.fd
+
+    def slow_write(fd: int, data: bytes) -> int:
+        if fd == held:
+            entered.set()
+            release.wait(10)
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", slow_write)
+    outcome: list[str] = []
+    appending = threading.Thread(target=lambda: outcome.append(journal.submit(answer(scene, client="post:slow"))))
+    appending.start()
+    assert entered.wait(10)
+    rotating = threading.Thread(target=getattr(journal, writer))
+    rotating.start()
+    rotating.join(0.3)
+    assert rotating.is_alive()  # waiting for the append, not writing the file under it
+    release.set()
+    appending.join(10)
+    rotating.join(10)
+    assert outcome == ["stored"]
+    assert rating_count(session) == 2 and journaled_lines(app) == 0
 
 
 def test_a_dead_workers_journal_is_written_by_the_next_worker_to_start(make_app, scene, session):
