@@ -199,7 +199,7 @@ class RatingJournal:
     def _append(self, file: _File, line: bytes) -> bool:
         written = 0
         try:
-            written = os.write(file.fd, line)  # a short write leaves a torn line the reader skips
+            written = os.write(file.fd, line)  # cut short: the reader sets the torn line aside
         except OSError as exc:
             log.warning("rating journal: cannot append (%s); writing directly", exc)
         with self._lock:

@@ -142,6 +142,26 @@ def test_the_writer_waits_for_an_append_in_progress(app, scene, session, monkeyp
     assert rating_count(session) == 2 and journaled_lines(app) == 0
 
 
+def test_a_write_cut_short_does_not_take_the_next_answer_with_it(app, scene, session, monkeypatch):
+    journal = journal_of(app)
+    real_write = os.write
+    cut = {journal._current.fd}
+
+    def short_write(fd: int, data: bytes) -> int:
+        if fd in cut:  # the disk fills up in the middle of this one append
+            cut.clear()
+            return real_write(fd, data[: len(data) // 2])
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", short_write)
+    answers = [answer(scene, client=f"post:{i}") for i in range(3)]
+    assert [journal.submit(a) for a in answers] == ["stored"] * 3  # the first went the committed way
+    journal.flush()
+    assert sorted(r.submission_id for r in ratings(session)) == sorted(a.rating["submission_id"] for a in answers)
+    # The torn half is set aside (it was never acknowledged from the journal); nothing else is.
+    assert (journal.directory / REJECTED).read_text().count("unreadable") == 1
+
+
 def test_a_dead_workers_journal_is_written_by_the_next_worker_to_start(make_app, scene, session):
     first = make_app()
     answers = [answer(scene, client=f"post:{i}") for i in range(2)]
