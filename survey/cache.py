@@ -18,6 +18,7 @@ from flask import current_app
 from sqlmodel import Session
 
 from models.links import BranchInfo, branch_info, find_link, recent_activities
+from survey.memo import remember
 
 MAX_ENTRIES = 2048
 
@@ -75,9 +76,7 @@ def link_view(session: Callable[[], Session], token: str) -> LinkView | None:
         return hit[1]
     view = _read(session(), token)
     with _lock:
-        if len(_entries) >= MAX_ENTRIES:
-            _entries.clear()  # crude but bounded: unknown tokens cannot grow memory without limit
-        _entries[token] = (now + ttl, view)
+        remember(_entries, token, (now + ttl, view), MAX_ENTRIES)
     return view
 
 

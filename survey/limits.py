@@ -13,6 +13,8 @@ import time
 
 from flask import current_app
 
+from survey.memo import remember
+
 MAX_REMEMBERED = 10_000
 _over_lock = threading.Lock()
 
@@ -48,9 +50,7 @@ def note_over(kind: str, client: str) -> None:
 def remember_over(over: dict[str, int], client_key: str) -> None:
     """``note_over`` on an app's memory (``zhudian.over_limit``) by key, outside any request."""
     with _over_lock:
-        if len(over) >= MAX_REMEMBERED:
-            over.clear()  # bounded: the database still counts every request
-        over[client_key] = window()
+        remember(over, client_key, window(), MAX_REMEMBERED)  # the database still counts every request
 
 
 def retry_after() -> int:

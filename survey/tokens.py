@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from survey.keys import mac
+from survey.memo import remember
 
 FORM_MAX_AGE = 12 * 3600  # a form left open half a day still submits; older ones are re-issued
 CLIENT_COOKIE = "zd_cid"
@@ -140,9 +141,7 @@ class Tokens:
             payload = str(link_id)
             digest = self._done_mac.digest(payload.encode())[:18]
             value = f"{payload}.{base64.urlsafe_b64encode(digest).decode('ascii')}"
-            if len(self._done_values) >= 4096:
-                self._done_values.clear()  # bounded; recomputing is cheap
-            self._done_values[link_id] = value
+            remember(self._done_values, link_id, value, 4096)
         return value
 
     def is_done(self, link_id: int, cookie_value: str | None) -> bool:

@@ -27,6 +27,7 @@ from survey.cache import LinkView, link_view
 from survey.db import get_engine, get_session, group_commit, write_lock
 from survey.keys import client_hash
 from survey.live import LiveCodeExpired, LiveCodeInvalid, read_code
+from survey.memo import remember
 from survey.photos import MAX_BYTES, PhotoError, reencode
 from survey.submissions import Outcome, Submission
 from survey.tokens import (
@@ -60,10 +61,7 @@ def client() -> str:
     hashes: dict[str, str] = current_app.extensions.setdefault("zhudian.client_hashes", {})
     hashed = hashes.get(address)
     if hashed is None:
-        hashed = client_hash(secret(), address)
-        if len(hashes) >= 50_000:
-            hashes.clear()  # bounded; recomputing is cheap
-        hashes[address] = hashed
+        hashed = remember(hashes, address, client_hash(secret(), address), 50_000)
     return hashed
 
 
@@ -152,9 +150,7 @@ def _blank_form(link: LinkView, sid: str, ft: str) -> bytes:
     if cached is None or cached[0] is not link:
         # Kept with this view, so the next request with it matches by identity (no deep compare).
         with _blank_lock:
-            if len(_blank_forms) >= 2048:
-                _blank_forms.clear()
-            _blank_forms[link.token] = (link, pieces)
+            remember(_blank_forms, link.token, (link, pieces), 2048)
     head, middle, tail, sid_first = pieces
     first, second = (sid, ft) if sid_first else (ft, sid)
     return b"".join((head, first.encode(), middle, second.encode(), tail))
@@ -230,10 +226,8 @@ def _done_cookie(link_id: int) -> str:
     header = cache.get(key)
     if header is None:
         # Digits, dots and base64url: nothing to quote.
-        header = _cookie(tokens().done_cookie_name(link_id), tokens().done_cookie_value(link_id))
-        if len(cache) >= 4096:
-            cache.clear()
-        cache[key] = header
+        header = remember(cache, key, _cookie(tokens().done_cookie_name(link_id), tokens().done_cookie_value(link_id)),
+                          4096)
     return header
 
 
