@@ -154,14 +154,18 @@ class Connection:
     """One simulated client's keep-alive connection, driven by :func:`drive`'s event loop."""
 
     def __init__(self, port: int, n: int) -> None:
-        self.port, self.n, self.i, self.served = port, n, 0, 0
-        self.opened: float | None = time.perf_counter()  # the next request's latency includes the connect
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.sock.setblocking(False)
+        self.port, self.n, self.i = port, n, 0
         self.out = memoryview(b"")
         self.buf = bytearray()
         self.started = 0.0
+        self._open()
+
+    def _open(self) -> None:
+        self.served = 0
+        self.opened: float | None = time.perf_counter()  # the next request's latency includes the connect
+        self.sock = socket.create_connection(("127.0.0.1", self.port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setblocking(False)
 
     def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> None:
         head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Accept-Encoding: identity"]
@@ -196,9 +200,7 @@ class Connection:
     def reconnect(self) -> None:
         """The server closed the connection, or the client has sent its share on it: a new one."""
         self.sock.close()
-        i = self.i
-        self.__init__(self.port, self.n)
-        self.i = i
+        self._open()
 
 
 def drive(server_group: int, port: int, clients: int, seconds: float,
