@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,7 @@ def group_cpu(pgid: int) -> float:
 class Result:
     ok: int = 0
     failed: int = 0
+    unexpected: Counter[int] = field(default_factory=Counter)  # status of each failure (0: no response)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
     server_cpu: float = 0.0  # CPU seconds the server's processes used during the phase
@@ -261,7 +263,9 @@ def drive(server_group: int, port: int, clients: int, seconds: float,
             status, keep = outcome
             result.latencies.append(time.perf_counter() - conn.started)
             result.ok += status == expect
-            result.failed += status != expect
+            if status != expect:
+                result.failed += 1
+                result.unexpected[status] += 1
             if time.perf_counter() >= stop_at:  # this client is done
                 selector.unregister(conn.sock)
                 conn.sock.close()
@@ -431,13 +435,15 @@ def main() -> None:
     def line(name: str, r: Result) -> str:
         return (f"{name:<22} {r.rate:8.0f} req/s  ok {r.ok:6d}  failed {r.failed:4d}  "
                 f"p50 {r.p(0.5):6.1f} ms  p99 {r.p(0.99):6.1f} ms  "
-                f"CPU/request: server {r.server_us:5.0f} µs, client {r.client_us:4.0f} µs")
+                f"CPU/request: server {r.server_us:5.0f} µs, client {r.client_us:4.0f} µs"
+                + (f"  failures by status: {dict(r.unexpected)}" if r.unexpected else ""))
 
     def pooled(name: str) -> Result:
         total = Result()
         for r in rounds:
             total.ok += r[name].ok
             total.failed += r[name].failed
+            total.unexpected.update(r[name].unexpected)
             total.latencies.extend(r[name].latencies)
             total.seconds += r[name].seconds
             total.server_cpu += r[name].server_cpu

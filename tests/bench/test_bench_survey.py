@@ -95,6 +95,7 @@ def test_an_unexpected_status_counts_as_failed(server):
     result = drive(os.getpgrp(), port, 2, 0.2, get("/missing"), 200)
     assert result.ok == 0
     assert result.failed == seen.requests > 0
+    assert result.unexpected == {404: result.failed}
 
 
 def test_a_large_body_arrives_whole(server):
