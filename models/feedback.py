@@ -77,6 +77,9 @@ def store_many(tx: RawTransaction, ratings: list[dict[str, Any]]) -> list[int | 
             first[values["submission_id"]] = i
             fresh.append(values)
     ids: dict[str, int] = {}
+    # Rows go in key order, here and for the roll-up: concurrent batches (other workers, other servers
+    # on PostgreSQL) then take their row locks in one order and cannot deadlock on each other.
+    fresh.sort(key=lambda v: v["submission_id"])
     for start in range(0, len(fresh), ROWS_PER_STATEMENT):
         chunk = fresh[start:start + ROWS_PER_STATEMENT]
         rows = [tuple(bind_datetime(tx.dialect, v[c]) if c == "created_at" else v[c] for c in RATING_COLUMNS)
@@ -94,7 +97,7 @@ def store_many(tx: RawTransaction, ratings: list[dict[str, Any]]) -> list[int | 
                     stats[key][column] += add[column]
             else:
                 stats[key] = add
-    rows = [tuple(stat[c] for c in STAT_COLUMNS) for stat in stats.values()]
+    rows = [tuple(stats[key][c] for c in STAT_COLUMNS) for key in sorted(stats)]
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         UPSERT_STATS.execute(tx, rows[start:start + ROWS_PER_STATEMENT])
     return [ids.get(v["submission_id"]) if first[v["submission_id"]] == i else None for i, v in enumerate(ratings)]

@@ -28,7 +28,8 @@ def count_many(tx: RawTransaction, keys: list[str], window: int) -> dict[str, tu
     wanted: dict[str, int] = {}
     for key in keys:
         wanted[key] = wanted.get(key, 0) + 1
-    totals = dict(_ADD.execute(tx, [(key, window, n) for key, n in wanted.items()]).fetchall())
+    # In key order: concurrent batches take the counters' row locks in one order (no deadlock).
+    totals = dict(_ADD.execute(tx, [(key, window, wanted[key]) for key in sorted(wanted)]).fetchall())
     if any(totals[key] == n for key, n in wanted.items()) and random.random() < 0.05:  # noqa: S311
         purge(tx, window - KEEP_WINDOWS)  # a new window's first requests: now and then, drop old ones
     return {key: (n, totals[key]) for key, n in wanted.items()}

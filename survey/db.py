@@ -65,6 +65,17 @@ def is_outage(error: object) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: it gave up one of two transactions that
+# waited on each other. Nothing of it was written, and the same transaction run again succeeds.
+CONFLICT_STATES = frozenset({"40P01", "40001"})
+CONFLICT_RETRIES = 3
+
+
+def is_conflict(error: object) -> bool:
+    orig = getattr(error, "orig", None)
+    return isinstance(error, DBAPIError) and getattr(orig, "sqlstate", None) in CONFLICT_STATES
+
+
 P = TypeVar("P")
 R = TypeVar("R")
 
@@ -90,7 +101,8 @@ class GroupCommit(Generic[P, R]):
 
     If a batch fails for a reason of its own (a constraint), its items are written again one
     transaction each, so one bad answer never costs another member theirs; if the database is away,
-    every item of the batch fails.
+    every item of the batch fails. A batch PostgreSQL gave up in a conflict with another transaction
+    (:func:`is_conflict`) is simply written again.
     """
 
     def __init__(self, engine: Engine, write_lock: AbstractContextManager,
@@ -103,6 +115,7 @@ class GroupCommit(Generic[P, R]):
         self._queue: list[_Entry[P, R]] = []
         self.batches = 0  # transactions committed, for the bench and tests
         self.items = 0
+        self.conflicts = 0  # transactions written again after a conflict (tests)
 
     def close(self) -> None:
         """Give the held connection back (tests; a stopping worker just exits)."""
@@ -138,8 +151,7 @@ class GroupCommit(Generic[P, R]):
                 ) -> None:
         write = write or self._write
         try:
-            with self._write_lock, self._connection.transaction() as tx:
-                results = write(tx, [entry.item for entry in batch])
+            results = self._transaction(write, [entry.item for entry in batch])
         except BaseException as exc:
             if isinstance(exc, Exception) and len(batch) > 1 and not is_outage(exc):
                 for entry in batch:
@@ -154,6 +166,18 @@ class GroupCommit(Generic[P, R]):
         self.items += len(batch)
         for entry, result in zip(batch, results, strict=True):
             entry.result, entry.finished = result, True
+
+    def _transaction(self, write: Callable[[RawTransaction, list[Any]], list[Any]], items: list[Any]) -> list[Any]:
+        attempts = 0
+        while True:
+            try:
+                with self._write_lock, self._connection.transaction() as tx:
+                    return write(tx, items)
+            except DBAPIError as exc:
+                attempts += 1
+                if not is_conflict(exc) or attempts > CONFLICT_RETRIES:
+                    raise
+                self.conflicts += 1
 
 
 def get_engine() -> Engine:

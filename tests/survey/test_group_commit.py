@@ -98,3 +98,36 @@ def group_entry(item: str):
     from survey.db import _Entry
 
     return _Entry(item)
+
+
+class Deadlock(Exception):
+    sqlstate = "40P01"  # as PostgreSQL's driver reports a deadlock it broke
+
+
+def test_a_batch_given_up_in_a_conflict_is_written_again(engine):
+    calls: list[list[str]] = []
+
+    def conflicting_once(tx: RawTransaction, keys: list[str]) -> list[str]:
+        calls.append(keys)
+        if len(calls) == 1:
+            write_keys(tx, keys)  # written, then rolled back with the conflict
+            raise OperationalError("INSERT", {}, Deadlock("deadlock detected"))
+        return write_keys(tx, keys)
+
+    group = GroupCommit(engine, make_write_lock(engine), conflicting_once)
+    entries = [group_entry(k) for k in ("a", "b")]
+    group._commit(entries)
+    assert [e.result for e in entries] == ["ok a", "ok b"] and not any(e.error for e in entries)
+    assert calls == [["a", "b"], ["a", "b"]] and group.conflicts == 1
+    assert rows(engine) == ["a", "b"]  # once each
+
+
+def test_a_conflict_that_keeps_coming_back_fails_the_batch_like_an_outage(engine):
+    def always(tx: RawTransaction, keys: list[str]) -> list[str]:
+        raise OperationalError("INSERT", {}, Deadlock("deadlock detected"))
+
+    group = GroupCommit(engine, make_write_lock(engine), always)
+    entries = [group_entry(k) for k in ("a", "b")]
+    group._commit(entries)
+    assert all(isinstance(e.error, OperationalError) and e.finished for e in entries)
+    assert group.conflicts == 3  # three more tries, then the members get the busy page
