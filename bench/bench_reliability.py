@@ -36,10 +36,10 @@ from models.migrate import upgrade  # noqa: E402
 from models.reference import load_reference  # noqa: E402
 from models.tables import Rating, RatingStat  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.serving import kill_server, restart_server, start_server, stop_server, wait_processes  # noqa: E402
+from tests.serving import kill_server, restart_server, start_server, stop_server, wait_for, wait_processes  # noqa: E402
 from tests.stress.conftest import Refresher, sqlite_integrity  # noqa: E402
 from tests.stress.load import LoadResult, Submission, resubmit, run_load  # noqa: E402
-from tests.stress.pgserver import ThrowawayPostgres, binaries, wait_until  # noqa: E402
+from tests.stress.pgserver import ThrowawayPostgres, binaries  # noqa: E402
 
 SERVER_ENV = {"ZHUDIAN_RATE_LIMIT_POST": "100000000"}
 OUTAGE_SECONDS = 10
@@ -144,10 +144,10 @@ def crash_run(name: str, url: str, home: Path, n: int, clients: int) -> bool:
     wait_processes(server, 5)
     processes = len(server.group_pids())
     progress, stop, thread, holder = run_until(server.url, token, activity_id, clients, n * 10)
-    wait_until(lambda: sum(s.acknowledged for s in progress) >= n // 2, 600, "acknowledged ratings")
+    wait_for(lambda: sum(s.acknowledged for s in progress) >= n // 2, 600, "acknowledged ratings")
     kill_server(server)
     killed_at = sum(s.acknowledged for s in progress)
-    wait_until(lambda: sum(s.get_status == 0 and not s.sid for s in progress) >= clients, 120, "clients")
+    wait_for(lambda: sum(s.get_status == 0 and not s.sid for s in progress) >= clients, 120, "clients")
     stop.set()
     thread.join()
     result = holder["r"]
@@ -185,19 +185,19 @@ def outage_run(home: Path, n: int, clients: int) -> bool:
                               timeout=60)
         wait_processes(server, 5)
         progress, stop, thread, holder = run_until(server.url, token, activity_id, clients, n * 10)
-        wait_until(lambda: sum(s.acknowledged for s in progress) >= n // 3, 600, "ratings before the stop")
+        wait_for(lambda: sum(s.acknowledged for s in progress) >= n // 3, 600, "ratings before the stop")
         t0 = time.perf_counter()
         pg.stop("fast")
         stopped = time.perf_counter()
         # Down for at least OUTAGE_SECONDS, and until every client has met the busy page.
-        wait_until(lambda: sum(1 for s in progress if 503 in (s.status, s.get_status)) >= clients
+        wait_for(lambda: sum(1 for s in progress if 503 in (s.status, s.get_status)) >= clients
                    and time.perf_counter() - stopped >= OUTAGE_SECONDS, 120, "503s")
         pg.start()
         started = time.perf_counter()
-        wait_until(lambda: requests.get(f"{server.url}/healthz", timeout=10).status_code == 200, 120, "recovery")
+        wait_for(lambda: requests.get(f"{server.url}/healthz", timeout=10).status_code == 200, 120, "recovery")
         recovered = time.perf_counter() - started
         mark = sum(s.acknowledged for s in progress)
-        wait_until(lambda: sum(s.acknowledged for s in progress) >= mark + n // 3, 600, "ratings after recovery")
+        wait_for(lambda: sum(s.acknowledged for s in progress) >= mark + n // 3, 600, "ratings after recovery")
         stop.set()
         thread.join()
         result = holder["r"]
