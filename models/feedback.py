@@ -58,17 +58,21 @@ def drop_photo(tx: RawTransaction, photo_id: int) -> None:
     tx.execute(DELETE_PHOTO, {"id": photo_id})
 
 
-def store(tx: RawTransaction, values: dict[str, Any]) -> int | None:
+def store(tx: RawTransaction, values: dict[str, Any], *, deferred: list[dict[str, Any]] | None = None) -> int | None:
     """Insert one rating; see :func:`store_many`."""
-    return store_many(tx, [values])[0]
+    return store_many(tx, [values], deferred=deferred)[0]
 
 
-def store_many(tx: RawTransaction, ratings: list[dict[str, Any]]) -> list[int | None]:
+def store_many(tx: RawTransaction, ratings: list[dict[str, Any]], *,
+               deferred: list[dict[str, Any]] | None = None) -> list[int | None]:
     """Insert ratings (dicts from :func:`rating_values`) and count the new ones in the roll-up.
 
     Returns each rating's new id, in order, or ``None`` where a rating with that submission id is
     already stored (or comes earlier in ``ratings``). This is the one place rating rows are written:
     :func:`add_rating` and the survey both come here. A whole batch costs two statements.
+
+    With ``deferred``, the new ratings are added to that list instead of the roll-up, for one
+    :func:`roll_up` of a whole transaction's ratings at its end (one order of row locks).
     """
     first: dict[str, int] = {}
     fresh: list[dict[str, Any]] = []
@@ -77,7 +81,7 @@ def store_many(tx: RawTransaction, ratings: list[dict[str, Any]]) -> list[int | 
             first[values["submission_id"]] = i
             fresh.append(values)
     ids: dict[str, int] = {}
-    # Rows go in key order, here and for the roll-up: concurrent batches (other workers, other servers
+    # Rows go in key order, here and in the roll-up: concurrent batches (other workers, other servers
     # on PostgreSQL) then take their row locks in one order and cannot deadlock on each other.
     fresh.sort(key=lambda v: v["submission_id"])
     for start in range(0, len(fresh), ROWS_PER_STATEMENT):
@@ -85,22 +89,30 @@ def store_many(tx: RawTransaction, ratings: list[dict[str, Any]]) -> list[int | 
         rows = [tuple(bind_datetime(tx.dialect, v[c]) if c == "created_at" else v[c] for c in RATING_COLUMNS)
                 for v in chunk]
         ids.update((sid, rating_id) for rating_id, sid in INSERT_RATINGS.execute(tx, rows).fetchall())
+    new = [values for values in fresh if values["submission_id"] in ids]
+    if deferred is None:
+        roll_up(tx, new)
+    else:
+        deferred.extend(new)
+    return [ids.get(v["submission_id"]) if first[v["submission_id"]] == i else None for i, v in enumerate(ratings)]
+
+
+def roll_up(tx: RawTransaction, ratings: list[dict[str, Any]]) -> None:
+    """Count newly stored ratings in the roll-up: one upsert per (branch, activity, month), in key order."""
     stats: dict[tuple, dict[str, int]] = {}
-    for values in fresh:
-        if values["submission_id"] in ids:
-            # "Has a suggestion" as rebuild_rating_stats counts it: not empty (the survey strips it).
-            add = stat_values(values["branch_id"], values["activity_id"], values["created_at"], values["score"],
-                              values["suggestion"] != "", values["photo_id"] is not None)
-            key = (add["branch_id"], add["activity_id"], add["month"])
-            if key in stats:
-                for column in STAT_COLUMNS[3:]:
-                    stats[key][column] += add[column]
-            else:
-                stats[key] = add
+    for values in ratings:
+        # "Has a suggestion" as rebuild_rating_stats counts it: not empty (the survey strips it).
+        add = stat_values(values["branch_id"], values["activity_id"], values["created_at"], values["score"],
+                          values["suggestion"] != "", values["photo_id"] is not None)
+        key = (add["branch_id"], add["activity_id"], add["month"])
+        if key in stats:
+            for column in STAT_COLUMNS[3:]:
+                stats[key][column] += add[column]
+        else:
+            stats[key] = add
     rows = [tuple(stats[key][c] for c in STAT_COLUMNS) for key in sorted(stats)]
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         UPSERT_STATS.execute(tx, rows[start:start + ROWS_PER_STATEMENT])
-    return [ids.get(v["submission_id"]) if first[v["submission_id"]] == i else None for i, v in enumerate(ratings)]
 
 
 def rating_values(*, branch_id: int, score: int, submission_id: str, link_id: int | None = None,

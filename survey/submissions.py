@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from models.feedback import drop_photo, store, store_many, store_photo
+from models.feedback import drop_photo, roll_up, store, store_many, store_photo
 from models.links import has_room
 from models.ratelimit import count_many, hit_many
 from models.rawsql import RawTransaction
@@ -48,16 +48,23 @@ def write(tx: RawTransaction, batch: list[Submission], *, limit: int) -> list[Ou
         allowed = [True] * len(batch)
     outcomes: list[Outcome | None] = [None] * len(batch)
     plain: list[int] = []
+    one_by_one: list[int] = []
     for i, (submission, ok) in enumerate(zip(batch, allowed, strict=True)):
         if not ok:
             outcomes[i] = "over limit"
         elif submission.rating is None:
             outcomes[i] = "counted"
         elif submission.max_responses is not None or submission.photo is not None:
-            outcomes[i] = _write_one(tx, submission)  # capped links: each checked after the last is in
+            one_by_one.append(i)
         else:
             plain.append(i)
-    store_many(tx, [batch[i].rating for i in plain])  # type: ignore[misc]
+    # Row locks in one order for every batch (see store_many): capped links by link, each link's
+    # answers in their order of arrival, and the whole batch's roll-up in one sorted statement last.
+    new: list[dict[str, Any]] = []
+    for i in sorted(one_by_one, key=lambda i: batch[i].link_id):
+        outcomes[i] = _write_one(tx, batch[i], new)  # capped links: each checked after the last is in
+    store_many(tx, [batch[i].rating for i in plain], deferred=new)  # type: ignore[misc]
+    roll_up(tx, new)
     for i in plain:
         outcomes[i] = "stored"
     return outcomes  # type: ignore[return-value]
@@ -75,13 +82,13 @@ def write_acknowledged(tx: RawTransaction, batch: list[Submission]) -> tuple[lis
     return ["counted" if s.rating is None else "stored" for s in batch], totals
 
 
-def _write_one(tx: RawTransaction, submission: Submission) -> Outcome:
+def _write_one(tx: RawTransaction, submission: Submission, new: list[dict[str, Any]]) -> Outcome:
     if submission.max_responses is not None and not has_room(tx, submission.link_id, submission.max_responses):
         return "full"  # the last places went to other members while this one was typing
     values = dict(submission.rating or {})
     photo = submission.photo
     if photo is not None:
         values["photo_id"] = store_photo(tx, mime=photo.mime, width=photo.width, height=photo.height, data=photo.data)
-    if store(tx, values) is None and photo is not None:
+    if store(tx, values, deferred=new) is None and photo is not None:
         drop_photo(tx, values["photo_id"])  # the same submission won a race elsewhere: no stray photo
     return "stored"

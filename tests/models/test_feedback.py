@@ -95,51 +95,28 @@ def test_a_batch_stores_new_ratings_once_and_rolls_them_up_exactly(engine, sessi
     assert (b1.id, act.id, 201906, 2, 8, 1, 1) in rolled_up  # May 31 17:00 UTC is June 1 in China
 
 
-def _locked_out(engine) -> bool:
-    """Whether another transaction of this database is waiting for a row lock."""
-    with engine.connect() as conn:
-        return bool(conn.exec_driver_sql(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        ).scalar())
-
 
 @pytest.mark.parametrize("counted", [True, False], ids=["counted", "rate-limit-off"])
 def test_batches_in_opposite_orders_cannot_deadlock(engine, session, counted):
     """Two servers' batches rate the same two branches (and count the same two clients) in opposite
     orders. Rows go in key order, so the second waits for the first instead of deadlocking with it;
-    PostgreSQL would abort one of them after a second, and its members would get the busy page.
-
-    The first transaction writes in two steps so that the second batch runs in between, every time.
-    """
+    PostgreSQL would abort one of them after a second, and its members would get the busy page."""
     from models.feedback import rating_values, store_many
     from models.ratelimit import count_many
-    from models.rawsql import transaction
-    from tests.serving import wait_for
+    from tests.locks import interleave
 
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite lets one writer in at a time")
     a, b = factories.branch(session).id, factories.branch(session).id
     session.commit()
 
-    def batch(tx, branches: list[int]) -> None:
-        if counted:
-            count_many(tx, [f"post:client-{n:09d}" for n in branches], window=1)  # keys sort as ids do
-        store_many(tx, [rating_values(branch_id=n, score=4, submission_id=uuid.uuid4().hex) for n in branches])
+    def batch(*branches: int):
+        def write(tx) -> None:
+            if counted:
+                count_many(tx, [f"post:client-{n:09d}" for n in branches], window=1)  # keys sort as ids do
+            store_many(tx, [rating_values(branch_id=n, score=4, submission_id=uuid.uuid4().hex) for n in branches])
+        return write
 
-    second_done: list[bool] = []
-
-    def second_server() -> None:
-        with transaction(engine) as tx:
-            batch(tx, [b, a])
-        second_done.append(True)
-
-    with transaction(engine) as first:
-        batch(first, [a])  # holds a's rows until it commits
-        other = threading.Thread(target=second_server)
-        other.start()
-        wait_for(lambda: _locked_out(engine), 10, "the second batch to wait for the first")
-        batch(first, [b])  # in one order, b is still free: no deadlock
-    other.join(10)
-    assert second_done == [True]
+    interleave(engine, batch(a), batch(b, a), batch(b))
     session.expire_all()
     assert sorted(session.exec(select(RatingStat.branch_id, RatingStat.count)).all()) == [(a, 2), (b, 2)]
