@@ -15,8 +15,9 @@ Files: ``<database>.journal/<pid>-<n>.jsonl``, one JSON line per answer. A worke
 on each file it has open; every tick it starts a new file, writes the previous one to the database
 (once the appends in progress to it have finished) and deletes it. A file nobody holds a lock on
 belongs to a worker that died: any worker claims it (at start and every few seconds) and writes it.
-Writing a file twice is harmless: a submission id is stored once. An answer the database refuses on its own (its link was deleted meanwhile) is kept
-in ``rejected.txt`` in the same directory and logged, never dropped silently.
+Writing a file twice is harmless: a submission id is stored once. An answer the database refuses on
+its own (its link was deleted meanwhile) is kept in ``rejected.txt`` in the same directory and
+logged, never dropped silently.
 
 Appends: request threads write without holding a lock across the system call. A lock held across
 it made every other thread queue behind the one waiting to get the interpreter lock back, which
@@ -125,7 +126,8 @@ class RatingJournal:
         self.interval = interval
         self._group_commit = group_commit
         self._on_over = on_over
-        self._lock = threading.Lock()  # the current file and the files' counts (never held across a system call)
+        # The current file and the files' counts; never held across a system call.
+        self._lock = threading.Lock()
         self._quiet = threading.Condition(self._lock)  # a retired file's last append finished
         self._count_lock = threading.Lock()  # the local counts
         self._drain_lock = threading.Lock()  # one writer of journal files at a time

@@ -226,8 +226,8 @@ def _done_cookie(link_id: int) -> str:
     header = cache.get(key)
     if header is None:
         # Digits, dots and base64url: nothing to quote.
-        header = remember(cache, key, _cookie(tokens().done_cookie_name(link_id), tokens().done_cookie_value(link_id)),
-                          4096)
+        name, value = tokens().done_cookie_name(link_id), tokens().done_cookie_value(link_id)
+        header = remember(cache, key, _cookie(name, value), 4096)
     return header
 
 
