@@ -1,7 +1,7 @@
 """Reliability figures at full scale: load, crash and database outage against the real ``zhudian serve``.
 
 Runs the stress scenarios of ``tests/stress`` outside pytest at the issue's scale and prints what
-happened. Default: 20,000 rating submissions from 200 concurrent clients against ``serve --workers 4``,
+happened. Default: 20,000 rating submissions from 200 concurrent clients against ``zhudian serve``,
 on SQLite and on PostgreSQL, while a second process refreshes the dashboard's figures; then a SIGKILL of
 every server process mid-load on each database; then a stop/start of a throwaway PostgreSQL mid-load.
 
@@ -36,7 +36,7 @@ from models.migrate import upgrade  # noqa: E402
 from models.reference import load_reference  # noqa: E402
 from models.tables import Rating, RatingStat  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.serving import kill_server, restart_server, start_server, stop_server, wait_for, wait_processes  # noqa: E402
+from tests.serving import kill_server, restart_server, start_server, stop_server, wait_for  # noqa: E402
 from tests.stress.conftest import Refresher, sqlite_integrity  # noqa: E402
 from tests.stress.load import LoadResult, Submission, resubmit, run_load  # noqa: E402
 from tests.stress.pgserver import ThrowawayPostgres, binaries  # noqa: E402
@@ -98,8 +98,7 @@ def scratch_pg(admin_url: str) -> tuple[str, callable]:
 
 def load_run(name: str, url: str, home: Path, n: int, clients: int) -> bool:
     token, activity_id = prepare(url)
-    server = start_server(url, home, workers=4, extra_env=SERVER_ENV, timeout=60)
-    wait_processes(server, 5)
+    server = start_server(url, home, extra_env=SERVER_ENV, timeout=60)
     dashboard = Refresher(url, home)
     dashboard.wait_ready()
     try:
@@ -112,7 +111,7 @@ def load_run(name: str, url: str, home: Path, n: int, clients: int) -> bool:
     locked = sum("database is locked" in s.body.lower() for s in result.submissions) + logs.lower().count(
         "database is locked")
     errors_5xx = len(result.server_errors())
-    print(f"\nLOAD {name}: {n} submissions (form GET + rating POST each) from {clients} clients, serve --workers 4")
+    print(f"\nLOAD {name}: {n} submissions (form GET + rating POST each) from {clients} clients, zhudian serve")
     line("wall time", f"{result.seconds:.1f} s ({len(result.acknowledged) / result.seconds:.0f} ratings/s)")
     line("responses", dict(result.statuses()))
     line("5xx responses", errors_5xx)
@@ -140,8 +139,7 @@ def run_until(server_url: str, token: str, activity_id: int, clients: int, total
 
 def crash_run(name: str, url: str, home: Path, n: int, clients: int) -> bool:
     token, activity_id = prepare(url)
-    server = start_server(url, home, workers=4, extra_env=SERVER_ENV, timeout=60)
-    wait_processes(server, 5)
+    server = start_server(url, home, extra_env=SERVER_ENV, timeout=60)
     processes = len(server.group_pids())
     progress, stop, thread, holder = run_until(server.url, token, activity_id, clients, n * 10)
     wait_for(lambda: sum(s.acknowledged for s in progress) >= n // 2, 600, "acknowledged ratings")
@@ -181,9 +179,8 @@ def outage_run(home: Path, n: int, clients: int) -> bool:
     try:
         pg.start()
         token, activity_id = prepare(pg.url)
-        server = start_server(pg.url, home, workers=4, extra_env={**SERVER_ENV, "ZHUDIAN_LINK_CACHE_SECONDS": "0"},
+        server = start_server(pg.url, home, extra_env={**SERVER_ENV, "ZHUDIAN_LINK_CACHE_SECONDS": "0"},
                               timeout=60)
-        wait_processes(server, 5)
         progress, stop, thread, holder = run_until(server.url, token, activity_id, clients, n * 10)
         wait_for(lambda: sum(s.acknowledged for s in progress) >= n // 3, 600, "ratings before the stop")
         t0 = time.perf_counter()
@@ -208,7 +205,7 @@ def outage_run(home: Path, n: int, clients: int) -> bool:
         stop_server(server)
         figures = audit(pg.url, result)
         print(f"\nOUTAGE throwaway PostgreSQL {pg.port}: pg_ctl stop -m fast mid-load, {clients} clients, "
-              "serve --workers 4 (link cache off)")
+              "zhudian serve (link cache off)")
         line("pg_ctl stop took", f"{stopped - t0:.1f} s; database down for {started - stopped:.1f} s")
         line("503 服务繁忙 pages served while down", len(busy))
         line("with the Chinese busy text", sum("服务繁忙，请稍后重试" in s.body for s in busy))

@@ -31,7 +31,7 @@ def data_dir() -> Path:
     """The directory holding the default database, the demo database and the survey secret."""
     home = os.environ.get(ENV_HOME)
     path = Path(home) if home else Path(user_data_dir("zhudian", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)  # members' answers and the secret: the owner's only
     return path
 
 
@@ -65,6 +65,18 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.startswith("sqlite")
 
 
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file (and its directory) readable by the service account only.
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they follow.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing database keeps the permissions its owner gave it
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -81,8 +93,8 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     try:
         if is_sqlite(full):
             path = make_url(full).database
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if path and path != ":memory:" and not path.startswith("file:"):
+                _create_private(Path(path))
             engine = create_engine(
                 full,
                 echo=echo,

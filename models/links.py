@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, func, select
 
 from models.clock import now
-from models.rawsql import RawStatement, RawTransaction
 from models.tables import Activity, Branch, City, County, Rating, SurveyLink, Visit
 
 TOKEN_BYTES = 24  # 192 bits; the issue asks for at least 128
@@ -97,20 +96,16 @@ def link_state(session: Session | None, link: SurveyLink, at: datetime | None = 
     return LinkState.OPEN
 
 
-_LOCK_LINK = RawStatement("SELECT id FROM surveylink WHERE id = :link_id FOR UPDATE")
-_RESPONSES = RawStatement("SELECT count(*) FROM rating WHERE link_id = :link_id")
-
-
-def has_room(tx: RawTransaction, link_id: int, max_responses: int) -> bool:
+def has_room(connection: Connection, link_id: int, max_responses: int) -> bool:
     """Inside the writing transaction: whether a capped link can take one more rating.
 
     On PostgreSQL the link's row is locked until commit, so concurrent submissions to a capped link
-    are counted one after the other and the cap is never exceeded. SQLite has no row locks; the
-    survey's writers queue one at a time there (``survey.db.SqliteWriterQueue``).
+    are counted one after the other and the cap is never exceeded. SQLite has one writer at a time.
     """
-    if tx.dialect.name != "sqlite":
-        tx.execute(_LOCK_LINK, {"link_id": link_id})
-    return tx.scalar(_RESPONSES, {"link_id": link_id}) < max_responses
+    if connection.dialect.name != "sqlite":
+        connection.execute(select(SurveyLink.id).where(SurveyLink.id == link_id).with_for_update())
+    count = connection.execute(select(func.count()).select_from(Rating).where(Rating.link_id == link_id)).scalar_one()
+    return count < max_responses
 
 
 def branch_info(session: Session, branch_id: int) -> BranchInfo | None:

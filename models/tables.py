@@ -347,24 +347,12 @@ REFERENCE_TABLES = ("city", "county", "department", "assignment", "campaign", "t
 class RateCounter(SQLModel, table=True):
     """Requests per client key and minute, shared by every survey worker and machine.
 
-    Kept in the database (not in process memory) so that the limit holds across several gunicorn
-    workers and several servers behind one load balancer. Old windows are purged as new ones open.
+    Kept in the database (not in process memory) so that the limit holds across several survey
+    servers behind one load balancer. Old windows are purged as new ones open.
     """
 
-    key: str = Field(max_length=80, primary_key=True)  # "post:<salted client hash>"
+    key: str = Field(max_length=80, primary_key=True)  # "post:<link>:<daily-salted client key>"
     window: int = Field(primary_key=True)  # minutes since the epoch
     count: int = 0
 
     __table_args__ = (Index("ix_ratecounter_window", "window"),)
-
-
-class SharedSecret(SQLModel, table=True):
-    """A secret every server of one database must agree on (e.g. the survey's signing key).
-
-    The first server to start publishes its data-directory secret here; every other machine adopts it,
-    so servers behind one load balancer need no other coordination.
-    """
-
-    name: str = Field(max_length=40, primary_key=True)
-    value: str = Field(max_length=128)
-    created_at: datetime = Field(default_factory=utcnow)

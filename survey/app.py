@@ -5,20 +5,17 @@ Configuration (``app.config``, each with a ``ZHUDIAN_*`` environment default):
 - ``DATABASE_URL``: the database (default: ``models.db.resolve_url()``).
 - ``SECRET_FILE``: the survey secret (default: ``survey_secret.key`` in the data directory).
 - ``PUBLIC_URL``: the address members reach the server at (used in QR codes).
-- ``RATE_LIMIT_POST``: submissions per client address and minute (0 turns the limit off).
+- ``RATE_LIMIT_POST``: the flood guard, POSTs per address, link and minute (0 turns it off; see ``survey.limits``).
+- ``MIN_FORM_SECONDS``: how long a form must have been open before it is posted (a script posts at once).
 - ``LIVE_FORM_MINUTES`` / ``LIVE_GRACE_MINUTES``: how long a live-QR form stays valid, and how old a
   live code may be when scanned.
 - ``LINK_CACHE_SECONDS``: how long each worker keeps a link's branch and activities (0: off).
 - ``TRUSTED_PROXIES``: how many reverse proxies in front set ``X-Forwarded-For`` (0: none).
-- ``RATING_JOURNAL``: on SQLite, acknowledge answers once they are in the rating journal and write
-  them in batches (``survey.journal``; default on; never on PostgreSQL).
 """
 
 from __future__ import annotations
 
-import atexit
 import base64
-import functools
 import hashlib
 import logging
 import os
@@ -32,15 +29,16 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from models.db import is_sqlite, make_engine, resolve_url
-from survey import limits, pages, submissions
-from survey.db import GroupCommit, close_session, make_write_lock
-from survey.formdata import SurveyRequest
-from survey.journal import RatingJournal, journal_directory
-from survey.keys import load_secret
+from models.db import make_engine, resolve_url
+from models.secret import load_secret
+from survey import pages
+from survey.db import close_session, make_write_lock
 from survey.tokens import Tokens
 
-MAX_BODY = 8 * 1024 * 1024  # a 5 MB photo with room for the rest; more is refused with a 413 page
+# A body over MAX_BODY cannot hold a photo we take (5 MB): the form comes back with its text kept and
+# the photo refused. Over HARD_MAX_BODY the server refuses the request without reading it.
+MAX_BODY = 8 * 1024 * 1024
+HARD_MAX_BODY = 32 * 1024 * 1024
 
 
 def _env_int(name: str, default: int) -> int:
@@ -95,20 +93,20 @@ class SecurityHeaders:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    app.request_class = SurveyRequest  # a rating's small form body parsed in one pass (survey.formdata)
     app.config.from_mapping(
         DATABASE_URL=None,
         SECRET_FILE=None,
         PUBLIC_URL=os.environ.get("ZHUDIAN_PUBLIC_URL", ""),
-        RATE_LIMIT_POST=_env_int("ZHUDIAN_RATE_LIMIT_POST", 60),
+        RATE_LIMIT_POST=_env_int("ZHUDIAN_RATE_LIMIT_POST", 1200),
+        MIN_FORM_SECONDS=_env_int("ZHUDIAN_MIN_FORM_SECONDS", 3),
         LIVE_FORM_MINUTES=_env_int("ZHUDIAN_LIVE_FORM_MINUTES", 15),
         LIVE_GRACE_MINUTES=_env_int("ZHUDIAN_LIVE_GRACE_MINUTES", 2),
         TRUSTED_PROXIES=_env_int("ZHUDIAN_TRUSTED_PROXIES", 0),
         LINK_CACHE_SECONDS=_env_int("ZHUDIAN_LINK_CACHE_SECONDS", 10),
-        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_CONTENT_LENGTH=HARD_MAX_BODY,
+        PHOTO_BODY_LIMIT=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=64 * 1024,  # text fields: a suggestion is at most 500 characters
         MAX_FORM_PARTS=50,
-        RATING_JOURNAL=os.environ.get("ZHUDIAN_RATING_JOURNAL", "1").lower() not in ("0", "off", "no", "false"),
     )
     if test_config:
         app.config.update(test_config)
@@ -116,19 +114,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"] or resolve_url())
     app.extensions["zhudian.engine"] = engine
     app.extensions["zhudian.write_lock"] = make_write_lock(engine)
-    app.extensions["zhudian.group_commit"] = GroupCommit(
-        engine, app.extensions["zhudian.write_lock"],
-        functools.partial(submissions.write, limit=int(app.config["RATE_LIMIT_POST"])))
-    over = app.extensions.setdefault("zhudian.over_limit", {})
-    directory = journal_directory(engine.url.database) if is_sqlite(engine) else None
-    if app.config["RATING_JOURNAL"] and directory is not None:
-        journal = RatingJournal(directory, engine, app.extensions["zhudian.group_commit"],
-                                limit=int(app.config["RATE_LIMIT_POST"]),
-                                on_over=functools.partial(limits.remember_over, over)).start()
-        app.extensions["zhudian.journal"] = journal
-        atexit.register(journal.close)  # a worker stopping (SIGTERM, SIGINT) writes what it journaled
     secret_file = app.config["SECRET_FILE"]
-    secret = load_secret(Path(secret_file) if secret_file else None, engine)
+    secret = load_secret(Path(secret_file) if secret_file else None)
     app.extensions["zhudian.secret"] = secret
     app.extensions["zhudian.tokens"] = Tokens(secret)
 
@@ -145,7 +132,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
            f"style-src 'sha256-{css_hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     app.jinja_env.globals["css"] = Markup(css)  # our own file, inlined byte for byte
 
-    from survey.views import bp
+    from survey.views import bp, form_path
 
     app.register_blueprint(bp)
     app.teardown_appcontext(close_session)
@@ -174,7 +161,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 answer = pages.keep_answer(request.form, any(f.filename for f in request.files.getlist("photo")))
             except Exception:  # noqa: BLE001 (a body that cannot be read again: the plain page)
                 answer = None
-            return pages.busy_page(answer, request.path)
+            return pages.busy_page(answer, form_path((request.view_args or {}).get("token", "")))
         return pages.busy_page()
 
     @app.errorhandler(Exception)

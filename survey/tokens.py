@@ -1,22 +1,22 @@
-"""Signed tokens of the form: the per-form token (CSRF, live-form expiry) and the device cookie.
+"""Signed tokens of the form: the per-form token (CSRF, form age, live-form expiry) and the device cookies.
 
 The form token binds one rendered form to its link, its submission id and the browser's client-id
-cookie (double-submit), so another site cannot post a rating in a member's name. For a live-QR form
-it also carries the moment the form stops being valid.
+cookie (double-submit), so another site cannot post a rating in a member's name; it carries when the
+form was issued (a form posted within seconds of being shown came from a script) and, for a live-QR
+form, the moment it stops being valid. Plain HMAC-SHA256 over dot-separated fields: no field can hold a dot.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
-import os
 import re
-import threading
+import secrets
 import time
 from dataclasses import dataclass
 
-from survey.keys import mac
-from survey.memo import remember
+from models.secret import derive
 
 FORM_MAX_AGE = 12 * 3600  # a form left open half a day still submits; older ones are re-issued
 CLIENT_COOKIE = "zd_cid"
@@ -35,50 +35,20 @@ class FormTokenExpired(FormTokenError):
 class FormToken:
     link_id: int
     submission_id: str
-    client_id: str
     live_until: float  # epoch seconds; 0 for links that are not live
-
-
-class _RandomPool:
-    """Bytes from the operating system's CSPRNG, fetched 4 KB at a time, per thread.
-
-    Every form shown needs fresh random ids; one ``os.urandom`` call each would be a system call
-    that also hands the interpreter lock to another thread. Each byte is handed out once; each
-    thread has its own buffer (no lock), and a forked process starts with none of its parent's.
-    """
-
-    def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._local = threading.local()
-        if hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=self._forget)
-
-    def _forget(self) -> None:
-        self._local = threading.local()
-
-    def take(self, n: int) -> bytes:
-        local = self._local
-        buffer: bytes = getattr(local, "buffer", b"")
-        pos: int = getattr(local, "pos", 0)
-        if pos + n > len(buffer):
-            buffer, pos = os.urandom(max(self._size, n)), 0
-            local.buffer = buffer
-        local.pos = pos + n
-        return buffer[pos:pos + n]
-
-
-_random = _RandomPool()
+    issued: float  # epoch seconds
 
 
 def new_submission_id() -> str:
-    return _random.take(16).hex()
+    return secrets.token_hex(16)
 
 
 def new_client_id() -> str:
-    return base64.urlsafe_b64encode(_random.take(16)).rstrip(b"=").decode("ascii")
+    return secrets.token_urlsafe(16)
 
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,40}")
+_SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def is_client_id(value: str) -> bool:
@@ -87,44 +57,44 @@ def is_client_id(value: str) -> bool:
 
 
 def is_submission_id(value: str) -> bool:
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+    return _SUBMISSION_ID.fullmatch(value) is not None
+
+
+def _b64(digest: bytes) -> str:
+    return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
 class Tokens:
     def __init__(self, secret: bytes) -> None:
-        self._form_mac = mac(secret, "form-token")
-        self._done_mac = mac(secret, "device-cookie")
-        self._done_values: dict[int, str] = {}  # link id -> its (device-independent) cookie value
+        # Keyed once; each signature copies the keyed state (hmac's own way to reuse a key).
+        self._form = hmac.new(derive(secret, "form-token"), digestmod=hashlib.sha256)
+        self._done = hmac.new(derive(secret, "device-cookie"), digestmod=hashlib.sha256)
 
-    # --- the form token: "link.submission.client.live_until.issued.mac" ----------------------------
-    # A plain HMAC-SHA256 over dot-separated fields (no field can hold a dot): it is made for every
-    # form shown and checked for every answer, and costs a fraction of a serializer's round trip.
-
-    def _mac(self, payload: str) -> str:
-        digest = self._form_mac.digest(payload.encode())[:18]  # 144 bits
-        return base64.urlsafe_b64encode(digest).decode("ascii")
+    def _sign(self, payload: str, client_id: str) -> str:
+        mac = self._form.copy()
+        mac.update(f"{payload}|{client_id}".encode())
+        return _b64(mac.digest()[:18])  # 144 bits
 
     def form_token(self, link_id: int, submission_id: str, client_id: str, live_until: float = 0,
                    issued: float | None = None) -> str:
-        payload = f"{link_id}.{submission_id}.{client_id}.{int(live_until)}.{int(issued or time.time())}"
-        return f"{payload}.{self._mac(payload)}"
+        payload = f"{link_id}.{submission_id}.{int(live_until)}.{int(time.time() if issued is None else issued)}"
+        return f"{payload}.{self._sign(payload, client_id)}"
 
-    def read_form_token(self, token: str, max_age: int = FORM_MAX_AGE) -> FormToken:
-        if not token or len(token) > 300:
+    def read_form_token(self, token: str, client_id: str, max_age: int = FORM_MAX_AGE) -> FormToken:
+        """The token's fields if it was made by us for this browser (``client_id``: its cookie)."""
+        if not token or len(token) > 200:
             raise FormTokenError("missing")
         payload, _, signature = token.rpartition(".")
-        if not hmac.compare_digest(signature.encode(), self._mac(payload).encode()):
+        if not hmac.compare_digest(signature.encode(), self._sign(payload, client_id).encode()):
             raise FormTokenError("invalid")
         fields = payload.split(".")
-        if len(fields) != 5:
+        if len(fields) != 4:
             raise FormTokenError("invalid")
-        link_id, sid, cid, live_until, issued = fields
         try:
-            age = time.time() - int(issued)
-            parsed = FormToken(int(link_id), sid, cid, float(int(live_until)))
+            parsed = FormToken(int(fields[0]), fields[1], float(int(fields[2])), float(int(fields[3])))
         except ValueError as exc:
             raise FormTokenError("invalid") from exc
-        if age > max_age:
+        if time.time() - parsed.issued > max_age:
             raise FormTokenExpired("expired")
         return parsed
 
@@ -136,13 +106,9 @@ class Tokens:
 
     def done_cookie_value(self, link_id: int) -> str:
         """"This device answered link N", signed; the same for every device, so it names no one."""
-        value = self._done_values.get(link_id)
-        if value is None:
-            payload = str(link_id)
-            digest = self._done_mac.digest(payload.encode())[:18]
-            value = f"{payload}.{base64.urlsafe_b64encode(digest).decode('ascii')}"
-            remember(self._done_values, link_id, value, 4096)
-        return value
+        mac = self._done.copy()
+        mac.update(str(link_id).encode())
+        return f"{link_id}.{_b64(mac.digest()[:18])}"
 
     def is_done(self, link_id: int, cookie_value: str | None) -> bool:
         if not cookie_value:

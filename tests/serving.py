@@ -2,7 +2,8 @@
 
 Shared by ``tests/e2e`` and ``tests/stress`` (and ``bench/bench_reliability.py``): start the real command
 in its own process group, wait for ``/healthz``, stop it gently (SIGTERM) or kill it outright (SIGKILL
-to the whole group: the gunicorn arbiter and every worker).
+to the whole group). Forms are posted by programs standing in for people, so the servers started here
+take a form the moment it is shown (``ZHUDIAN_MIN_FORM_SECONDS=0``) unless a test asks otherwise.
 """
 
 from __future__ import annotations
@@ -32,11 +33,7 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
 
 
 def stored_ratings(engine, count: int, timeout: float = 10.0) -> list:
-    """The stored ratings, once there are at least ``count``.
-
-    On SQLite a served rating reaches the database from the worker's rating journal within 0.2 s
-    of its thanks page (``survey.journal``); this waits for that, not for a fixed time.
-    """
+    """The stored ratings, once there are at least ``count`` (another process may still be writing)."""
     from sqlmodel import Session, select
 
     from models.tables import Rating
@@ -73,7 +70,7 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def group_pids(self) -> list[int]:
-        """Every live process of the server's process group (arbiter and workers), from /proc."""
+        """Every live process of the server's process group, from /proc."""
         pids = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -87,15 +84,6 @@ class Server:
             if int(pgrp) == self.process.pid and state != "Z":
                 pids.append(int(entry.name))
         return sorted(pids)
-
-
-def wait_processes(server: Server, count: int, timeout: float = 30.0) -> None:
-    """Wait until the server runs ``count`` processes (gunicorn answers /healthz from its first worker,
-    before the others have booted)."""
-    deadline = time.monotonic() + timeout
-    while len(server.group_pids()) < count:
-        assert time.monotonic() < deadline, f"only {len(server.group_pids())} of {count} server processes"
-        time.sleep(0.05)
 
 
 def wait_healthy(server: Server, timeout: float) -> None:
@@ -113,22 +101,23 @@ def wait_healthy(server: Server, timeout: float) -> None:
     raise AssertionError(f"serve did not answer /healthz within {timeout} s:\n{server.output()}")
 
 
-def start_server(db_url: str, home: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None,
+def start_server(db_url: str, home: Path, *, extra_env: dict[str, str] | None = None,
                  timeout: float = 30.0, port: int | None = None, threads: int | None = None,
-                 server: str = "auto") -> Server:
+                 host: str = "127.0.0.1") -> Server:
     port = port or free_port()
     log = home / f"serve-{port}.log"
-    env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT), "ZHUDIAN_MIN_FORM_SECONDS": "0",
+           **(extra_env or {})}
     env.pop("ZHUDIAN_DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "tui", "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--public-url", f"http://127.0.0.1:{port}", "--server", server]
+    cmd = [sys.executable, "-m", "tui", "--db", db_url, "serve", "--host", host, "--port", str(port),
+           "--public-url", f"http://127.0.0.1:{port}"]
     if threads:
         cmd += ["--threads", str(threads)]
     with log.open("ab") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     started = Server(f"http://127.0.0.1:{port}", process, log, port, db_url, home,
-                     {"workers": workers, "extra_env": extra_env, "threads": threads, "server": server})
+                     {"extra_env": extra_env, "threads": threads, "host": host})
     wait_healthy(started, timeout)
     return started
 
@@ -141,7 +130,7 @@ def restart_server(server: Server, timeout: float = 30.0) -> Server:
 
 def stop_server(server: Server) -> None:
     if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)  # the process group we started: arbiter and workers
+        os.killpg(server.process.pid, signal.SIGTERM)  # the process group we started
         try:
             server.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -157,7 +146,7 @@ def kill_server(server: Server, timeout: float = 10.0) -> None:
         pass
     server.process.wait(timeout=timeout)
     deadline = time.monotonic() + timeout
-    while server.group_pids() and time.monotonic() < deadline:  # workers are reaped by init
+    while server.group_pids() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not server.group_pids(), "server processes survived SIGKILL"
 

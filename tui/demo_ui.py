@@ -82,7 +82,7 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> bo
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    """Stop the server's whole process group (gunicorn master and workers): TERM, then KILL."""
+    """Stop the server's whole process group (the server and anything it started): TERM, then KILL."""
     if proc.poll() is not None:
         return
     try:
@@ -98,7 +98,7 @@ def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
 @contextmanager
 def survey_server(url: str, port: int, public_url: str, log_path: Path) -> Iterator[subprocess.Popen]:
     cmd = [sys.executable, "-m", "tui", "--db", url, "serve", "--host", "0.0.0.0", "--port", str(port),  # noqa: S104
-           "--workers", "2", "--threads", "4", "--public-url", public_url]
+           "--threads", "8", "--public-url", public_url]
     env = {**os.environ, "ZHUDIAN_PUBLIC_URL": public_url}
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,

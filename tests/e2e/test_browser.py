@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session
+from survey.formdata import parse_multipart
 
 from models.db import make_engine
-from survey.formdata import parse_multipart
 from tests import factories
 from tests.serving import stored_ratings
 

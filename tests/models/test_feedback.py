@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import uuid
 
-import pytest
 from sqlmodel import Session, func, select
 
 from models.feedback import add_rating
@@ -53,11 +52,10 @@ def test_concurrent_duplicates_store_one_row(engine, session):
     assert session.exec(select(RatingStat.count)).one() == 1
 
 
-def test_a_batch_stores_new_ratings_once_and_rolls_them_up_exactly(engine, session):
+def test_store_writes_new_ratings_once_and_rolls_them_up_exactly(engine, session):
     from datetime import UTC, datetime
 
-    from models.feedback import rating_values, rebuild_rating_stats, store_many
-    from models.rawsql import transaction
+    from models.feedback import rating_values, rebuild_rating_stats, store
 
     b1, b2 = factories.branch(session), factories.branch(session)
     act = factories.activity(session, b1)
@@ -76,8 +74,8 @@ def test_a_batch_stores_new_ratings_once_and_rolls_them_up_exactly(engine, sessi
         rating_values(branch_id=b1.id, activity_id=act.id, score=5, submission_id=fresh[1]),  # a double tap
         rating_values(branch_id=b2.id, score=4, submission_id=fresh[3], activity_name="其他活动"),
     ]
-    with transaction(engine) as tx:
-        ids = store_many(tx, batch)
+    with engine.begin() as connection:
+        ids = [store(connection, values) for values in batch]
     assert [i is not None for i in ids] == [True, True, False, True, False, True]
     session.expire_all()
     stored = {r.submission_id: r for r in session.exec(select(Rating))}
@@ -93,30 +91,3 @@ def test_a_batch_stores_new_ratings_once_and_rolls_them_up_exactly(engine, sessi
                      for s in session.exec(select(RatingStat)))
     assert rolled_up == rebuilt
     assert (b1.id, act.id, 201906, 2, 8, 1, 1) in rolled_up  # May 31 17:00 UTC is June 1 in China
-
-
-
-@pytest.mark.parametrize("counted", [True, False], ids=["counted", "rate-limit-off"])
-def test_batches_in_opposite_orders_cannot_deadlock(engine, session, counted):
-    """Two servers' batches rate the same two branches (and count the same two clients) in opposite
-    orders. Rows go in key order, so the second waits for the first instead of deadlocking with it;
-    PostgreSQL would abort one of them after a second, and its members would get the busy page."""
-    from models.feedback import rating_values, store_many
-    from models.ratelimit import count_many
-    from tests.locks import interleave
-
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite lets one writer in at a time")
-    a, b = factories.branch(session).id, factories.branch(session).id
-    session.commit()
-
-    def batch(*branches: int):
-        def write(tx) -> None:
-            if counted:
-                count_many(tx, [f"post:client-{n:09d}" for n in branches], window=1)  # keys sort as ids do
-            store_many(tx, [rating_values(branch_id=n, score=4, submission_id=uuid.uuid4().hex) for n in branches])
-        return write
-
-    interleave(engine, batch(a), batch(b, a), batch(b))
-    session.expire_all()
-    assert sorted(session.exec(select(RatingStat.branch_id, RatingStat.count)).all()) == [(a, 2), (b, 2)]

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from survey.keys import SECRET_NAME, secret_path
+from models.secret import SECRET_NAME, secret_path
 from tests.serving import ROOT
 
 KEY_LIKE = [
@@ -48,7 +48,7 @@ def test_no_secret_file_tracked():
 
 
 def test_serve_keeps_the_secret_in_the_data_dir_with_mode_0600(serve, db_url, tmp_path):
-    server = serve(db_url, workers=1)
+    server = serve(db_url)
     key = server.home / SECRET_NAME
     assert key.is_file() and key.stat().st_mode & 0o777 == 0o600
     assert not list(ROOT.glob(f"**/{SECRET_NAME}"))  # never written into the code tree

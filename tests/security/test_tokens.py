@@ -7,7 +7,7 @@ import math
 from collections import Counter
 
 from models.links import new_token
-from survey.keys import SECRET_BYTES, load_secret
+from models.secret import SECRET_BYTES, load_secret
 from survey.tokens import new_client_id, new_submission_id
 
 MIN_BITS = 128

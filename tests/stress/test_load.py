@@ -1,4 +1,4 @@
-"""Load: many phones rating at once against the real ``zhudian serve --workers 4``, while a second
+"""Load: many phones rating at once against the real ``zhudian serve``, while a second
 process refreshes the dashboard's figures; every acknowledged rating is stored exactly once."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from tests.stress.conftest import (
     CLIENTS,
     SERVER_ENV,
     SUBMISSIONS,
-    WORKERS,
     assert_acknowledged_stored_once,
     no_lock_errors,
 )
@@ -20,7 +19,7 @@ pytestmark = [pytest.mark.stress, pytest.mark.e2e]
 
 def test_concurrent_ratings_each_stored_once_while_dashboard_refreshes(serve, db_url, engine, load_scene,
                                                                        refresher):
-    server = serve(db_url, workers=WORKERS, extra_env=SERVER_ENV)
+    server = serve(db_url, extra_env=SERVER_ENV)
     dashboard = refresher()
     result = run_load(server.url, load_scene.token, load_scene.activity_id, SUBMISSIONS, CLIENTS)
     summary = dashboard.stop()

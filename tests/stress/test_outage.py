@@ -67,7 +67,7 @@ def test_postgres_stops_and_starts_mid_load(serve, own_postgres):
         session.commit()
         activity_id = act.id
     # Caching off: while the database is down even the form's page needs it, the hardest case.
-    server = serve(pg.url, workers=2, extra_env={**SERVER_ENV, "ZHUDIAN_LINK_CACHE_SECONDS": "0"})
+    server = serve(pg.url, extra_env={**SERVER_ENV, "ZHUDIAN_LINK_CACHE_SECONDS": "0"})
     member, fields = open_form(server.url, token)
 
     progress: list[Submission] = []

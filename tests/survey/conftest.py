@@ -23,38 +23,18 @@ def secret_file(tmp_path: Path) -> Path:
     return tmp_path / "secret" / "survey_secret.key"
 
 
-class SettledClient(FlaskClient):
-    """A test client whose requests return once the rating journal (SQLite) has reached the database.
-
-    The journal's writer thread does this within 0.2 s in production; tests wait for exactly that
-    write instead of for time to pass.
-    """
-
-    def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
-        journal = self.application.extensions.get("zhudian.journal")
-        if journal is not None:
-            journal.flush()
-        return response
-
-
 @pytest.fixture
 def make_app(db_url: str, secret_file: Path) -> Iterator:
     apps: list[Flask] = []
 
     def make(**config) -> Flask:
         app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_FILE": str(secret_file),
-                          "RATE_LIMIT_POST": 1000, "LINK_CACHE_SECONDS": 0, **config})
-        app.test_client_class = SettledClient
+                          "RATE_LIMIT_POST": 1000, "MIN_FORM_SECONDS": 0, "LINK_CACHE_SECONDS": 0, **config})
         apps.append(app)
         return app
 
     yield make
     for app in apps:
-        journal = app.extensions.get("zhudian.journal")
-        if journal is not None:
-            journal.close()
-        app.extensions["zhudian.group_commit"].close()
         app.extensions["zhudian.engine"].dispose()
 
 

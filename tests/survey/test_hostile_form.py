@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from models.live_codes import current_url, make_code
 from models.tables import Photo, Rating, RatingStat
-from survey.live import current_url, make_code
 from tests.survey.conftest import hidden_fields
 
 FIELDS = ["sid", "ft", "activity", "activity_other", "score", "suggestion", "website", "photo", "zzz", ""]

@@ -9,9 +9,7 @@ import time
 import pytest
 from sqlmodel import select
 
-from models.tables import SurveyLink
-from survey.keys import load_secret
-from survey.live import (
+from models.live_codes import (
     LiveCodeExpired,
     LiveCodeInvalid,
     current_url,
@@ -19,6 +17,8 @@ from survey.live import (
     read_code,
     seconds_left,
 )
+from models.secret import load_secret
+from models.tables import SurveyLink
 from tests.survey.conftest import hidden_fields, rating_count, ratings
 
 SECRET = b"0123456789abcdef0123456789abcdef"
@@ -131,7 +131,7 @@ def test_secret_is_generated_once_with_mode_0600(tmp_path):
 
 
 def test_secret_lives_in_the_data_directory(home):
-    from survey.keys import secret_path
+    from models.secret import secret_path
 
     load_secret()
     assert secret_path() == home / "survey_secret.key" and secret_path().exists()

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from PIL import Image
 from sqlmodel import Session, select
 
+from models import qr
+from models.live_codes import read_code
+from models.secret import load_secret
 from models.tables import SurveyLink
-from survey import qr
-from survey.keys import load_secret
-from survey.live import read_code
 from tests import factories
 from tui.cli import cli
 
@@ -126,11 +126,11 @@ def test_live_unknown_branch(run):
 
 def test_serve_help_is_chinese(run):
     result = run("serve", "--help")
-    assert result.exit_code == 0 and "--workers" in result.output and "问卷服务器" in result.output
+    assert result.exit_code == 0 and "--threads" in result.output and "问卷服务器" in result.output
 
 
 def test_sheet_as_pdf(run, branch_id, tmp_path):
-    from survey.qr import find_browser
+    from models.qr import find_browser
 
     if find_browser() is None:
         pytest.skip("no Chromium to print with")
@@ -141,6 +141,6 @@ def test_sheet_as_pdf(run, branch_id, tmp_path):
 
 
 def test_sheet_as_pdf_without_a_browser_says_what_to_do(run, branch_id, tmp_path, monkeypatch):
-    monkeypatch.setattr("survey.qr.find_browser", lambda: None)
+    monkeypatch.setattr("models.qr.find_browser", lambda: None)
     result = run("link", "sheet", "--county", "梅江区", "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and "改用 .html" in result.output

@@ -72,8 +72,8 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
            max_responses: int | None, png: Path | None, svg: Path | None, public_url: str | None,
            as_json: bool) -> None:
     """为团支部生成问卷链接，并在终端显示二维码。"""
+    from models import qr
     from models.links import LinkError, branch_info, create_link
-    from survey import qr
 
     base = _public_url(public_url)
     opens_at, closes_at = _parse_time(opens, "开始时间"), _parse_time(closes, "截止时间")
@@ -121,9 +121,9 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
 def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path | None,
           public_url: str | None) -> None:
     """生成某县区各团支部二维码的 A4 打印页（HTML 用浏览器打印，或直接生成 PDF）。"""
+    from models import qr
     from models.links import branch_info, county_branches, printed_link
     from models.reference import find_city, find_county
-    from survey import qr
 
     base = _public_url(public_url)
     with session_scope(app.engine()) as session:
@@ -162,11 +162,11 @@ def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path
 @pass_app
 def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str | None, once: bool) -> None:
     """实地抽查用的现场二维码：每分钟更换一次，只有在场团员能扫码评价。按 Ctrl+C 退出。"""
+    from models import live_codes as live_qr
+    from models import qr
     from models.links import branch_info
+    from models.secret import load_secret
     from models.tables import Visit
-    from survey import live as live_qr
-    from survey import qr
-    from survey.keys import load_secret
 
     base = _public_url(public_url)
     with session_scope(app.engine()) as session:
@@ -175,7 +175,7 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
             fail(f"找不到编号为 {branch_id} 的团支部", 2)
         if visit_id is not None and session.get(Visit, visit_id) is None:
             fail(f"找不到编号为 {visit_id} 的驻点记录", 2)
-    secret = load_secret(engine=app.engine())
+    secret = load_secret()
     title = f"{info.city} · {info.county} · {info.name}"
     colour = _colour()
 

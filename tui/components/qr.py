@@ -6,11 +6,15 @@ two modules is kept so phone cameras lock on.
 
 from __future__ import annotations
 
-import qrcode
+from pathlib import Path
+
+from qrcode.constants import ERROR_CORRECT_L
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
+
+from models import qr
 
 _DARK = Style(color="black", bgcolor="white")
 QUIET = 2
@@ -19,10 +23,7 @@ QUIET = 2
 def matrix(data: str) -> list[list[bool]]:
     # Level L keeps a live URL (~70 characters) at version 4: 37 modules with the quiet zone, 19 rows,
     # so it fits an 80x24 terminal. A screen is not a worn sticker; L's 7 % recovery is enough there.
-    qr = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_L)
-    qr.add_data(data)
-    qr.make(fit=True)
-    return [list(row) for row in qr.get_matrix()]
+    return qr.matrix(data, border=QUIET, level=ERROR_CORRECT_L)
 
 
 def half_block_lines(modules: list[list[bool]]) -> list[str]:
@@ -38,10 +39,8 @@ def half_block_lines(modules: list[list[bool]]) -> list[str]:
     return lines
 
 
-def save_png(data: str, path: str, box_size: int = 12) -> None:
-    img = qrcode.make(data, border=4, box_size=box_size,
-                      error_correction=qrcode.constants.ERROR_CORRECT_M)
-    img.save(path)
+def save_png(data: str, path: str) -> None:
+    qr.write_png(data, Path(path))
 
 
 class QrView(Widget):

@@ -1,4 +1,6 @@
-"""QR codes of survey links: in the terminal, as SVG and PNG files, and on a printable A4 sheet."""
+"""QR codes of survey links: module matrices, terminal text, SVG and PNG files, a printable A4 sheet.
+
+Shared by the dashboard and CLI (``tui``) and the web pages (``survey``)."""
 
 from __future__ import annotations
 
@@ -11,17 +13,17 @@ import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
 
 
-def _qr(data: str, border: int) -> qrcode.QRCode:
+def _qr(data: str, border: int, level: int = ERROR_CORRECT_M) -> qrcode.QRCode:
     # Level M survives a smudged print or a glare on a laptop screen at a modest size.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, box_size=10)
+    code = qrcode.QRCode(error_correction=level, border=border, box_size=10)
     code.add_data(data)
     code.make(fit=True)
     return code
 
 
-def matrix(data: str, border: int = 2) -> list[list[bool]]:
+def matrix(data: str, border: int = 2, level: int = ERROR_CORRECT_M) -> list[list[bool]]:
     """Dark modules as ``True``, quiet zone included."""
-    return _qr(data, border).get_matrix()
+    return _qr(data, border, level).get_matrix()
 
 
 def terminal(data: str, *, color: bool = True) -> str:

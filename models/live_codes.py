@@ -3,7 +3,7 @@
 The code names the branch (and optionally the visit) and the minute it was shown, signed with a key
 derived from the survey secret. A scan within ``GRACE_MINUTES`` of the code's minute opens a form that
 stays valid for ``FORM_MINUTES`` (15 by default); a forwarded photo of an older code is refused with
-"二维码已过期，请扫描现场二维码". Importable without a server: the dashboard calls :func:`current_url`.
+"二维码已过期，请扫描现场二维码". Shared by the survey server (which reads codes) and the dashboard and field pages (which show them).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, Signer
 
-from survey.keys import derive
+from models.secret import derive
 
 ROTATE_SECONDS = 60
 GRACE_MINUTES = 2  # a code stays scannable for its own minute and the two after (walking up, weak network)
