@@ -2,9 +2,8 @@
 
 Only JPEG, PNG and WebP are accepted, judged by decoding the bytes (never by the file name or the
 browser's claimed type). A few kilobytes can claim a huge picture (a decompression bomb), so the
-pixel count is read from the header and capped before any decoding: JPEG is decoded straight at a
-reduced scale (at most 1/8 of its pixels come out), so it may claim more; PNG and WebP decode in
-full, so they are held lower. One photo is decoded at a time per server process, so a burst of
+pixel count is read from the header and capped before any decoding; JPEG is decoded straight at a
+reduced scale, so a large camera photo passes the cap, while PNG and WebP decode in full. One photo is decoded at a time per server process, so a burst of
 uploads cannot multiply the memory. The re-encoded image has its long side at most ``MAX_SIDE``
 pixels and carries no EXIF, XMP or ICC data; it is stored in the database so servers can share it.
 """
@@ -20,9 +19,10 @@ from PIL import Image, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 1600
-# Pixels a header may claim: phone cameras write 12-50 megapixels (200 in rare modes) as JPEG.
-MAX_PIXELS = {"JPEG": 200_000_000, "PNG": 25_000_000, "WEBP": 25_000_000}
-FORMATS = tuple(MAX_PIXELS)
+FORMATS = ("JPEG", "PNG", "WEBP")
+# Pixels decoded at most (100 MB as RGBA). JPEG decodes straight at 1/2 to 1/8 scale, so a phone's
+# 12-200 megapixel photo comes out below it; PNG and WebP decode in full and so are held to it.
+MAX_DECODED_PIXELS = 25_000_000
 TOO_LARGE = "照片尺寸过大，无法处理，请换一张"
 
 _decoding = threading.BoundedSemaphore(1)
@@ -45,11 +45,9 @@ def _decode(raw: bytes) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(raw), formats=FORMATS)  # reads the header only
-            if image.width * image.height > MAX_PIXELS[image.format or ""]:
-                raise PhotoError(TOO_LARGE)
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale
-            if image.width * image.height > MAX_PIXELS["PNG"]:
-                raise PhotoError(TOO_LARGE)  # a JPEG the reduced scale could not bring down far enough
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale (the size shrinks)
+            if image.width * image.height > MAX_DECODED_PIXELS:
+                raise PhotoError(TOO_LARGE)  # checked on the header's size, before a pixel is decoded
             image.load()
             return ImageOps.exif_transpose(image)  # keep the picture upright once EXIF is gone
         except PhotoError:

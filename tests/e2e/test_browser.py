@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session
-from survey.formdata import parse_multipart
 
 from models.db import make_engine
 from tests import factories
@@ -93,12 +92,16 @@ def test_member_fills_the_form_on_a_phone(page, serve, sqlite_url):
     with page.expect_request(lambda r: r.method == "POST") as posted:
         page.get_by_role("button", name="提交评价").tap()
     expect(page.get_by_role("heading", name="感谢您的评价！")).to_be_visible()
-    # What the phone sent is the plain multipart shape the server parses in one pass (survey.formdata).
+    # What the phone sent: multipart with the (empty) photo part, as the bench posts it.
+    import io
+
+    from werkzeug.formparser import MultiPartParser
+
     content_type = posted.value.headers["content-type"]
     assert content_type.startswith("multipart/form-data; boundary=")
-    parsed = parse_multipart(posted.value.post_data_buffer, content_type.split("boundary=")[1].encode())
-    assert parsed is not None
-    assert dict(parsed[0])["suggestion"] == suggestion and [n for n, _ in parsed[1]] == ["photo"]
+    body = posted.value.post_data_buffer
+    fields, files = MultiPartParser().parse(io.BytesIO(body), content_type.split("boundary=")[1].encode(), len(body))
+    assert fields["suggestion"] == suggestion and list(files) == ["photo"]
     assert page.url.endswith(f"/s/{token}/thanks")
     page.screenshot(path=str(ARTIFACTS / "survey-thanks.png"), full_page=True)
 

@@ -123,3 +123,72 @@ def test_good_photo_with_an_error_elsewhere_asks_to_choose_it_again(client, scen
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "请重新选择" in html and 'id="e-score"' in html
     assert session.exec(select(Photo)).first() is None
+
+
+def webp_bomb(tmp_path) -> bytes:
+    """A real lossless WebP of ~60 megapixels: a few kilobytes that would decode to about 180 MB."""
+    path = tmp_path / "bomb.webp"
+    Image.new("L", (7800, 7800), 255).save(path, "WEBP", lossless=True, method=0)
+    return path.read_bytes()
+
+
+def test_a_webp_bomb_is_refused_in_bounded_time_and_memory(tmp_path):
+    import subprocess
+    import sys
+
+    raw = webp_bomb(tmp_path)
+    assert len(raw) < 100_000
+    (tmp_path / "bomb.bin").write_bytes(raw)
+    probe = (
+        "import resource, sys, time\n"
+        "from survey.photos import PhotoError, reencode\n"
+        f"raw = open({str(tmp_path / 'bomb.bin')!r}, 'rb').read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "started = time.perf_counter()\n"
+        "try:\n    reencode(raw)\nexcept PhotoError as exc:\n    print('refused', exc)\n"
+        "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    from tests.serving import ROOT
+
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("refused 照片尺寸过大"), result.stdout + result.stderr
+    seconds, grown_kb = lines[1].split()
+    assert float(seconds) < 0.5 and int(grown_kb) < 50_000  # decoding it would take ~180 MB and seconds
+
+
+def test_photos_are_decoded_one_at_a_time(monkeypatch):
+    import threading
+
+    from survey import photos
+
+    inside, most = 0, 0
+    lock = threading.Lock()
+    real = photos._decode
+
+    def counting(raw: bytes):
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        try:
+            return real(raw)
+        finally:
+            with lock:
+                inside -= 1
+
+    monkeypatch.setattr(photos, "_decode", counting)
+    raw = image_bytes("PNG", size=(2000, 1500))
+    threads = [threading.Thread(target=reencode, args=(raw,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == 1
+
+
+def test_a_camera_jpeg_larger_than_the_decode_cap_is_taken_at_a_reduced_scale():
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 4500), (90, 160, 60)).save(out, "JPEG", quality=70)  # 36 megapixels
+    clean = reencode(out.getvalue())
+    assert (clean.width, clean.height) == (MAX_SIDE, 900)
