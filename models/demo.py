@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from sqlmodel import Session, SQLModel
 
 from models import demo_names as names
+from models import demo_provenance as prov
 from models.clock import LOCAL_TZ
 from models.db import DatabaseError, is_sqlite
 from models.feedback import SCORE_COLUMNS, stat_values
@@ -43,9 +44,11 @@ from models.tables import (
     Cadre,
     Campaign,
     City,
+    CityPlan,
     County,
     CountyKind,
     Department,
+    Experience,
     Lecture,
     MonthlyReport,
     Photo,
@@ -66,7 +69,7 @@ MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finishe
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
 # Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -264,8 +267,11 @@ class _Generator:
                 while name in taken:
                     name = names.person(self.rng)
                 taken.append(name)
-                rows.append({"id": len(rows) + 1, "name": name, "department_id": dept_id, "active": True})
+                rows.append({"id": len(rows) + 1, "name": name, "department_id": dept_id, "active": True,
+                             "exempt_approved_by": "", "exempt_approved_on": None})
                 self.dept_cadres.setdefault(dept_id, []).append(len(rows))
+        for row in self.rng.sample(rows, 2):  # 经党组批准可不参加
+            row["exempt_approved_by"], row["exempt_approved_on"] = "团省委党组", date(self.p.year, 4, 15)
         self._insert(Cadre.__table__, rows)
 
     def _branches(self) -> None:
@@ -370,9 +376,15 @@ class _Generator:
             self.summary.big_meetings.append((v["id"], size))
         self._insert(Visit.__table__, visits)
         self._insert(VisitCadre.__table__, vcadres)
+        # (visit, cadre) pairs per department and county unit: who could check a figure on site.
+        county_of = {v["id"]: (v["department_id"], v["county_id"]) for v in visits}
+        self.checks_at: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for vc in vcadres:
+            self.checks_at.setdefault(county_of[vc["visit_id"]], []).append((vc["visit_id"], vc["cadre_id"]))
 
     def _spot_checks(self) -> None:
         rng, rows = self.rng, []
+        self.check_links: list[tuple[int, int, date]] = []  # (branch, live link, day) of each spot check
         for v in self.visit_rows:
             if v["county_id"] is None:
                 continue
@@ -395,6 +407,7 @@ class _Generator:
                 self.links.append({"id": len(self.links) + 1, "token": self._token(), "branch_id": b["id"],
                                    "visit_id": v["id"], "opens_at": opens, "closes_at": opens + timedelta(days=7),
                                    "max_responses": b["member_count"], "live": True, "created_at": opens})
+                self.check_links.append((b["id"], len(self.links), day))
         self._insert(SurveyLink.__table__, self.links)
         self._insert(SpotCheck.__table__, rows)
 
@@ -425,6 +438,7 @@ class _Generator:
                                  "held_on": date(self.p.year, month, rng.randint(1, self._month_days(month))),
                                  "audience": rng.randint(20, 120), "title": rng.choice(names.LECTURE_TITLES),
                                  "materials": "课件、签到表已存档" if rng.random() < 0.8 else ""})
+                    rows[-1]["materials_submitted_on"] = prov.materials_date(rng, self.p.year, rows[-1]["materials"])
         self._insert(Lecture.__table__, rows)
 
     def _projects(self) -> None:
@@ -436,6 +450,7 @@ class _Generator:
             submitted = None if dept_id == late[0] else date(self.p.year, 12, 18 if dept_id == late[1]
                                                                else rng.randint(1, 10))
             rows.append({"department_id": dept_id, "year": self.p.year, "submitted_on": submitted,
+                         "reviewed_by": "" if dept_id == late[1] else rng.choice(prov.REVIEWERS),
                          "title": f"关于在{city}推动{project}落地见效的工作报告",
                          "summary": f"{project}在{city}的推进情况、存在问题及下一步打算。"})
         self._insert(ServiceProject.__table__, rows)
@@ -451,8 +466,11 @@ class _Generator:
             for month in self.months:
                 if (dept_id, month) in missing:
                     self.summary.missing_forms.append((dept_name, month))
+        reliability = prov.department_reliability(rng, [d for d, _ in self.departments])
+        experiences = []
         for dept_id, _ in self.departments:
             for county in [c for c in self.counties if c.city_id in self.dept_cities[dept_id]]:
+                checks = self.checks_at.get((dept_id, county.id), [])
                 members = rng.randint(1500, 30000)
                 without_cadre = rng.randint(2, 25)
                 np_base, so_base = rng.randint(8, 90), rng.randint(3, 30)
@@ -483,8 +501,16 @@ class _Generator:
                         "service_times_per_capita": round(times, 1),
                         "branch_experience": rng.choice(names.EXPERIENCES) if rng.random() < 0.3 else "",
                         "experience_promoted": rng.random() < 0.05,
+                        **prov.report_source(rng, reliability[dept_id], county.name, month, month_end, checks),
                     })
+                    text_ = rows[-1]["branch_experience"]
+                    if text_ and (exp := prov.experience(rng, dept_id, county.id, county.name, self.p.year, month,
+                                                         text_, checks)):
+                        experiences.append(exp)
         self._insert(MonthlyReport.__table__, rows)
+        self._insert(Experience.__table__, experiences)
+        self._insert(CityPlan.__table__, [prov.city_plan(rng, cid, c.name, self.p.year)
+                                          for cid, c in self.cities.items()])
 
     def _photos(self) -> list[int]:
         """A few small generated pictures (an activity scene in flat shapes) for ratings to carry."""
@@ -511,7 +537,10 @@ class _Generator:
     # -- ratings: the bulk of the rows --
 
     def _ratings(self) -> None:
-        rng, n = self.rng, self.p.ratings
+        rng, total = self.rng, self.p.ratings
+        # Members present at a spot check rate through the live code (verified); the rest through sheets.
+        n_live = round(total * prov.LIVE_SHARE) if self.check_links else 0
+        n = total - n_live
         acts = self.activities
         members = {b["id"]: b["member_count"] for b in self.branches}
         weights = [members[a["branch_id"]] * rng.uniform(0.3, 1.7) for a in acts]
@@ -581,12 +610,50 @@ class _Generator:
                         photo_id, f"demo-{i + 1:08d}", "", created))
                 skey = (branch_id, activity_id or 0, day_month[day], score, suggestion != "", photo_id is not None)
                 stats[skey] = stats.get(skey, 0) + 1
-            if sqlite_raw:
-                self.conn.connection.driver_connection.executemany(raw_sql, rows)
-            else:
-                self.conn.execute(insert(Rating.__table__), [dict(zip(columns, r, strict=True)) for r in rows])
-        self.summary.counts["rating"] = n
+            self._write_ratings(rows, sqlite_raw, raw_sql, columns)
+        live = self._live_ratings(n_live, branch_profile, day_prefix, day_utc, sec_text, day_month, stats)
+        self._write_ratings(live, sqlite_raw, raw_sql, columns)
+        self.summary.counts["rating"] = total
+        self.summary.counts["verified_rating"] = len(live)
         self._rating_stats(stats)
+
+    def _write_ratings(self, rows: list[tuple], sqlite_raw: bool, raw_sql: str, columns: tuple[str, ...]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            if sqlite_raw:
+                self.conn.connection.driver_connection.executemany(raw_sql, chunk)
+            else:
+                self.conn.execute(insert(Rating.__table__), [dict(zip(columns, r, strict=True)) for r in chunk])
+
+    def _live_ratings(self, n: int, profiles: dict, day_prefix: list[str], day_utc: list[datetime],
+                      sec_text: list[str], day_month: list[int], stats: dict[tuple, int]) -> list[tuple]:
+        """Ratings through the live codes of the spot checks, on the check's day, 10:00–17:00 China time,
+        each live link up to its cap (the branch's members)."""
+        rng, rows = self.rng, []
+        left = {link: cap for link, cap in ((row["id"], row["max_responses"]) for row in self.links if row["live"])}
+        by_branch: dict[int, list[dict]] = {}
+        for a in self.activities:
+            by_branch.setdefault(a["branch_id"], []).append(a)
+        checks = [c for c in self.check_links]
+        while len(rows) < n and checks:
+            i = int(rng.random() * len(checks))
+            branch_id, link, day = checks[i]
+            if left[link] <= 0:
+                checks[i] = checks[-1]
+                checks.pop()
+                continue
+            left[link] -= 1
+            d = (day - self.first_day).days
+            sec = rng.randrange(2 * 3600, 9 * 3600)
+            done = [a for a in by_branch.get(branch_id, []) if a["held_on"] <= day]
+            activity = done[-1]["id"] if done else None
+            score = bisect.bisect_left(profiles[branch_id], rng.random()) + 1
+            created = (day_prefix[d] + sec_text[sec]) if sec_text else day_utc[d] + timedelta(seconds=sec)
+            rows.append((link, branch_id, activity, "" if activity else OTHER_ACTIVITY_NAMES[0], score, "", None,
+                         f"demo-live-{len(rows) + 1:08d}", "", created))
+            skey = (branch_id, activity or 0, day_month[d], score, False, False)
+            stats[skey] = stats.get(skey, 0) + 1
+        return rows
 
     def _rating_stats(self, stats: dict[tuple, int]) -> None:
         """Fold the counts into RatingStat rows with the same rules as ``add_rating`` (stat_values)."""

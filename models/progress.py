@@ -11,12 +11,14 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models import deadlines
 from models.clock import today as clock_today
+from models.deadlines import form_due
 from models.tables import (
     Assignment,
     Branch,
@@ -32,6 +34,7 @@ from models.tables import (
     VisitCadre,
 )
 from models.targets import Targets, targets_for
+from models.visits import days_by_month
 
 LEVELS = ("province", "city", "county", "department", "cadre")
 LEVEL_LABELS = {"province": "全省", "city": "地市", "county": "县（市、区）", "department": "部门", "cadre": "专职干部"}
@@ -86,12 +89,6 @@ class Period:
         options: list[int | None] = [None, *targets.months]
         idx = options.index(self.month) if self.month in options else 0
         return Period(self.year, options[(idx + step) % len(options)])
-
-
-def form_due(year: int, month: int, targets: Targets) -> date:
-    """The monthly form (附件2) is due at the month's end, plus any grace days."""
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    return last + timedelta(days=int(targets.monthly_form_grace_days))
 
 
 @dataclass
@@ -263,16 +260,24 @@ def progress(
     first, last = period.bounds(targets)
     ytd_first, _ = period.year_to_date(targets)
 
-    # Visits of the year to date (cumulative days), with their cadres for the cadre level.
-    visit_rows = session.exec(
-        select(Visit.id, Visit.department_id, Visit.city_id, Visit.county_id, Visit.start_date, Visit.full_days)
-        .where(Visit.start_date >= ytd_first, Visit.start_date <= last)
-    ).all()
+    # Visits of the year to date (cumulative days), with their cadres for the cadre level. A visit's
+    # days count in the months its dates fall in.
+    month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
+    visit_rows = []
+    for vid, dept, city, county, start, end, days in session.exec(
+        select(Visit.id, Visit.department_id, Visit.city_id, Visit.county_id, Visit.start_date, Visit.end_date,
+               Visit.full_days)
+        .where(Visit.end_date >= ytd_first, Visit.start_date <= last)
+    ).all():
+        split = days_by_month(start, end, days)
+        period_days = sum(d for m, d in split.items() if month_lo <= m <= month_hi)
+        to_date = sum(d for m, d in split.items() if m <= month_hi)
+        visit_rows.append((vid, dept, city, county, end >= first, period_days, to_date))
     visit_cadres: dict[int, set[int]] = defaultdict(set)
     if level == "cadre":
         for vid, cad in session.exec(
             select(VisitCadre.visit_id, VisitCadre.cadre_id).join(Visit, Visit.id == VisitCadre.visit_id)
-            .where(Visit.start_date >= ytd_first, Visit.start_date <= last)
+            .where(Visit.end_date >= ytd_first, Visit.start_date <= last)
         ):
             visit_cadres[vid].add(cad)
 
@@ -284,7 +289,6 @@ def progress(
     for branch_id, wechat_ok, operates in checks:
         checked[branch_id] = checked.get(branch_id, False) or not (wechat_ok and operates)
 
-    month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
     stat_cols = [func.sum(getattr(RatingStat, c)) for c in ("count", "score_sum", "suggestions", "photos",
                                                             "n1", "n2", "n3", "n4", "n5")]
     # Summed per county in the database: one row per county comes back however many ratings (and
@@ -317,8 +321,12 @@ def progress(
     ).all()
     report_by_key = {(r.department_id, r.county_id, r.month): r for r in reports}
 
+    # A lecture counts on any day of the campaign year (the seed: 每年……至少1次).
+    lecture_first, lecture_last = (first, last) if period.month else (date(period.year, 1, 1),
+                                                                      date(period.year, 12, 31))
     lectures = session.exec(
-        select(Lecture.cadre_id, Lecture.county_id).where(Lecture.held_on >= first, Lecture.held_on <= last)
+        select(Lecture.cadre_id, Lecture.county_id)
+        .where(Lecture.held_on >= lecture_first, Lecture.held_on <= lecture_last)
     ).all()
     cadre_dept = {cid: c.department_id for cid, c in tree.cadres.items()}
     period_months = set(period.months(targets))
@@ -329,7 +337,7 @@ def progress(
         fig.branches_total = sum(tree.county_branches.get(k, 0) for k in subj.counties)
 
         covered: set[int] = set()
-        for vid, dept, city, county, start, days in visit_rows:
+        for vid, dept, city, county, overlaps, days, days_to_date in visit_rows:
             if subj.cadres is not None:
                 if not (visit_cadres.get(vid, set()) & subj.cadres):
                     continue
@@ -341,8 +349,8 @@ def progress(
                     continue
             elif city not in subj.cities:
                 continue
-            fig.visit_days_year += days
-            if start >= first:
+            fig.visit_days_year += days_to_date
+            if overlaps:
                 fig.visits += 1
                 fig.visit_days += days
                 if county is not None:
@@ -425,16 +433,9 @@ def _report_figures(fig: Figures, subj: _Subject, tree: _Tree, reports: dict, pe
                 continue
             for month in period_months:
                 report = reports.get((dept, county, month))
-                due = form_due(period.year, month, targets)
-                if report is not None and report.submitted_on is not None:
-                    if report.submitted_on <= due:
-                        fig.forms_on_time += 1
-                    else:
-                        fig.forms_late += 1
-                elif today > due:
-                    fig.forms_missing += 1
-                else:
-                    fig.forms_pending += 1
+                state = deadlines.state(report.submitted_on if report else None,
+                                        form_due(period.year, month, targets), today)
+                setattr(fig, f"forms_{state}", getattr(fig, f"forms_{state}") + 1)
                 if report is not None and (county not in latest or latest[county].month < month):
                     latest[county] = report
         for month in period_months:
@@ -499,10 +500,13 @@ def visit_days_grid(session: Session, year: int) -> dict[int, dict[int, float]]:
     grid: dict[int, dict[int, float]] = {d: {m: 0.0 for m in targets.months}
                                           for d in session.exec(select(Department.id)).all()}
     rows = session.exec(
-        select(Visit.department_id, Visit.start_date, Visit.full_days)
-        .where(Visit.start_date >= date(year, targets.start_month, 1),
+        select(Visit.department_id, Visit.start_date, Visit.end_date, Visit.full_days)
+        .where(Visit.end_date >= date(year, targets.start_month, 1),
                Visit.start_date <= date(year, targets.end_month, calendar.monthrange(year, targets.end_month)[1]))
     ).all()
-    for dept, start, days in rows:
-        grid.setdefault(dept, {})[start.month] = grid.get(dept, {}).get(start.month, 0.0) + days
+    for dept, start, end, days in rows:
+        for key, share in days_by_month(start, end, days).items():
+            if key // 100 == year:
+                row = grid.setdefault(dept, {})
+                row[key % 100] = row.get(key % 100, 0.0) + share
     return grid

@@ -13,6 +13,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from models.progress import Period
+from models.provenance import UNVERIFIED, VERIFIED, report_provenance, verified_rating_ids
 from models.tables import (
     BRANCH_KIND_LABELS,
     Activity,
@@ -29,6 +30,8 @@ from models.tables import (
     VisitCadre,
 )
 from models.targets import targets_for
+
+RATING_IDS_SHOWN = 1000  # ratings listed behind a figure on screen (the report lists every id)
 
 
 def _period_bounds(session: Session, period: Period | None) -> tuple[date, date] | None:
@@ -200,6 +203,7 @@ class RatingRow:
     suggestion: str
     has_photo: bool
     photo_id: int | None
+    provenance: str = ""  # 已核实 (a live code of a spot check) or 未核实
 
 
 def ratings(
@@ -215,6 +219,7 @@ def ratings(
     period: Period | None = None,
     with_suggestion: bool = False,
     limit: int | None = 200,
+    ids: list[int] | None = None,
 ) -> list[RatingRow]:
     """Ratings in the scope, newest first (``after_id`` for the live feed: only newer ones)."""
     query = (
@@ -242,6 +247,8 @@ def ratings(
         query = query.where(Rating.suggestion != "")
     if after_id is not None:
         query = query.where(Rating.id > after_id)
+    if ids is not None:
+        query = query.where(col(Rating.id).in_(ids[-RATING_IDS_SHOWN:]))
     if period is not None:
         from models.clock import LOCAL_TZ
 
@@ -252,10 +259,13 @@ def ratings(
     query = query.order_by(col(Rating.id).desc())
     if limit is not None:
         query = query.limit(limit)
+    rows = session.exec(query).all()
+    verified = verified_rating_ids(session, [r.id for r, *_ in rows])
     return [
         RatingRow(r.id, r.created_at, city, county, r.branch_id, branch, activity or r.activity_name or "其他",
-                  r.score, r.suggestion, r.photo_id is not None, r.photo_id)
-        for r, branch, county, city, activity in session.exec(query).all()
+                  r.score, r.suggestion, r.photo_id is not None, r.photo_id,
+                  VERIFIED if r.id in verified else UNVERIFIED)
+        for r, branch, county, city, activity in rows
     ]
 
 
@@ -318,6 +328,8 @@ def lectures(session: Session, period: Period | None = None, *, department_id: i
         .join(Department, Department.id == Cadre.department_id)
     )
     bounds = _period_bounds(session, period)
+    if bounds and period is not None and period.month is None:
+        bounds = (date(period.year, 1, 1), date(period.year, 12, 31))  # a lecture counts on any day of the year
     if bounds:
         query = query.where(Lecture.held_on >= bounds[0], Lecture.held_on <= bounds[1])
     if department_id is not None:
@@ -344,6 +356,7 @@ class ReportRow:
     year: int
     month: int
     submitted_on: date | None
+    provenance: str = ""  # where its figures came from, or 未核实
 
 
 def monthly_reports(session: Session, period: Period | None = None, *, city_id: int | None = None,
@@ -368,8 +381,9 @@ def monthly_reports(session: Session, period: Period | None = None, *, city_id: 
     if ids is not None:
         query = query.where(col(MonthlyReport.id).in_(ids))
     rows = session.exec(query.order_by(MonthlyReport.year, MonthlyReport.month, County.code)).all()
+    sources = report_provenance(session, [r for r, *_ in rows])
     return [
-        ReportRow(r.id, dept, city, county, r.county_id, r.year, r.month, r.submitted_on)
+        ReportRow(r.id, dept, city, county, r.county_id, r.year, r.month, r.submitted_on, sources[r.id].text)
         for r, dept, city, county in rows
     ]
 

@@ -13,15 +13,19 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from models import deadlines
 from models.clock import today as clock_today
-from models.progress import Period, form_due, progress
+from models.deadlines import form_due
+from models.progress import Period, progress
 from models.tables import (
     Assignment,
     Branch,
     Cadre,
     City,
+    CityPlan,
     County,
     Department,
+    Lecture,
     MonthlyReport,
     ServiceProject,
     SpotCheck,
@@ -29,6 +33,7 @@ from models.tables import (
     VisitCadre,
 )
 from models.targets import Targets, targets_for
+from models.visits import days_by_month, is_exempt
 
 RULE_LABELS = {
     "dept_days": "部门每月驻点天数",
@@ -43,6 +48,8 @@ RULE_LABELS = {
     "form_missing": "月报表未报",
     "spot_check": "实地抽查发现问题",
     "project_report": "服务青年工作项目报告",
+    "lecture_materials": "党团课材料报送",
+    "city_plan": "地市实施方案报送",
 }
 SEVERITY_LABELS = {"breach": "违反规定", "at_risk": "有风险"}
 
@@ -91,6 +98,9 @@ def alerts(session: Session, period: Period, *, today: date | None = None) -> li
     if period.month is None or period.month == targets.end_month:
         found += _cadre_year(session, period.year, targets, today)
         found += _projects(session, period.year, targets, today)
+        found += _lecture_materials(session, period.year, targets, today)
+    if period.month is None or period.month == int(targets.city_plan_due_month):
+        found += _city_plans(session, period.year, targets, today)
     order = {"breach": 0, "at_risk": 1}
     found.sort(key=lambda a: (order[a.severity], a.rule, a.month or 0, a.subject_name))
     return found
@@ -102,11 +112,14 @@ def _department_days(session: Session, year: int, months: list[int], targets: Ta
     depts = session.exec(select(Department).order_by(Department.seq)).all()
     visits_by: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     if months:
-        for vid, dept, start, days in session.exec(
-            select(Visit.id, Visit.department_id, Visit.start_date, Visit.full_days)
-            .where(Visit.start_date >= date(year, months[0], 1), Visit.start_date <= _month_end(year, months[-1]))
+        for vid, dept, start, end, days in session.exec(
+            select(Visit.id, Visit.department_id, Visit.start_date, Visit.end_date, Visit.full_days)
+            .where(Visit.end_date >= date(year, months[0], 1), Visit.start_date <= _month_end(year, months[-1]))
         ):
-            visits_by[(dept, start.month)].append((vid, days))
+            # A visit's days count in the months its dates fall in.
+            for key, share in days_by_month(start, end, days).items():
+                if key // 100 == year:
+                    visits_by[(dept, key % 100)].append((vid, share))
     for month in months:
         finished = _month_end(year, month) < today
         for dept in depts:
@@ -167,14 +180,15 @@ def _forms(session: Session, year: int, months: list[int], targets: Targets, tod
         for dept, county in pairs:
             report = reports.get((dept.id, county.id, month))
             submitted = report.submitted_on if report else None
+            state = deadlines.state(submitted, due, today)
             where = {"department": [dept.id], "county": [county.id]}
-            if submitted is None and today > due:
+            if state == deadlines.MISSING:
                 out.append(Alert(
                     "form_missing", "breach", "county", county.id, f"{dept.name}·{county.name}",
                     f"{dept.name} 未报送{county.name} {year}年{month}月的推动情况表（应于{due:%m月%d日}前报送）",
                     where | ({"monthlyreport": [report.id]} if report else {}), month,
                 ))
-            elif submitted is not None and submitted > due:
+            elif state == deadlines.LATE:
                 out.append(Alert(
                     "form_late", "at_risk", "county", county.id, f"{dept.name}·{county.name}",
                     f"{dept.name} 于{submitted:%m月%d日}报送{county.name} {year}年{month}月的推动情况表，"
@@ -239,9 +253,8 @@ def _volunteering(session: Session, period: Period, months: list[int], targets: 
         name = names[county_id]
         where = {"monthlyreport": [report.id], "county": [county_id]}
         if report.volunteer_rate is not None and report.volunteer_rate < targets.volunteer_rate_min:
-            severity = "breach" if report.volunteer_rate < targets.volunteer_rate_min * targets.at_risk_ratio \
-                else "at_risk"
-            out.append(Alert("volunteer_rate", severity, "county", county_id, name,
+            # The seed's 注册率90%以上: anything under it is below target, however close.
+            out.append(Alert("volunteer_rate", "breach", "county", county_id, name,
                              f"{name} 团员注册志愿者比例 {report.volunteer_rate:g}%，低于 {targets.volunteer_rate_min:g}%",
                              where, report.month))
         # The yearly service targets are judged pro rata: by month m, m/12 of the year's target.
@@ -272,8 +285,8 @@ def _cadre_year(session: Session, year: int, targets: Targets, today: date) -> l
     out = []
     for cadre in session.exec(select(Cadre).where(Cadre.active == True).order_by(Cadre.id)):  # noqa: E712
         fig = figures.get(cadre.id)
-        if fig is None:
-            continue
+        if fig is None or is_exempt(cadre, year):
+            continue  # 经党组批准可不参加: out of the yearly rules
         severity = "breach" if ended else "at_risk"
         if fig.visit_days_year < targets.cadre_days_per_year:
             out.append(Alert("cadre_days", severity, "cadre", cadre.id, f"{fig.parent_name}·{cadre.name}",
@@ -288,18 +301,67 @@ def _cadre_year(session: Session, year: int, targets: Targets, today: date) -> l
     return out
 
 
+def _report_alert(rule: str, state: str, dept_or_city: tuple[str, int, str], what: str, due: date,
+                  submitted: date | None, where: dict[str, list[int]]) -> Alert | None:
+    """The alert of a once-a-year report: missing once due (a breach), or late (at risk)."""
+    level, ident, name = dept_or_city
+    if state == deadlines.MISSING:
+        return Alert(rule, "breach", level, ident, name, f"{name} 未报送{what}（应于{due:%m月%d日}前报送）", where)
+    if state == deadlines.LATE:
+        return Alert(rule, "at_risk", level, ident, name,
+                     f"{name} 于{submitted:%m月%d日}报送{what}，晚于{due:%m月%d日}", where)
+    return None
+
+
 def _projects(session: Session, year: int, targets: Targets, today: date) -> list[Alert]:
-    due = date(year, int(targets.project_report_due_month), int(targets.project_report_due_day))
+    """The service-project report, reviewed by the 分管领导, to 组织部 in early December."""
+    due = targets.due("project_report")
     projects = {p.department_id: p for p in session.exec(select(ServiceProject).where(ServiceProject.year == year))}
     out = []
     for dept in session.exec(select(Department).order_by(Department.seq)):
         project = projects.get(dept.id)
-        submitted = project.submitted_on if project else None
+        reviewed = project is not None and bool(project.reviewed_by.strip())
+        submitted = project.submitted_on if reviewed else None
         where = {"department": [dept.id]} | ({"serviceproject": [project.id]} if project else {})
-        if submitted is None and today > due:
-            out.append(Alert("project_report", "breach", "department", dept.id, dept.name,
-                             f"{dept.name} 未报送{year}年服务青年工作项目报告（应于{due:%m月%d日}前报送组织部）", where))
-        elif submitted is not None and submitted > due:
-            out.append(Alert("project_report", "at_risk", "department", dept.id, dept.name,
-                             f"{dept.name} 于{submitted:%m月%d日}报送项目报告，晚于{due:%m月%d日}", where))
+        what = f"{year}年服务青年工作项目报告（经分管领导审阅后报组织部）"
+        if project is not None and project.submitted_on and not reviewed:
+            what += "：已报送但未记录分管领导审阅"
+        alert = _report_alert("project_report", deadlines.state(submitted, due, today),
+                              ("department", dept.id, dept.name), what, due, submitted, where)
+        out += [alert] if alert else []
+    return out
+
+
+def _lecture_materials(session: Session, year: int, targets: Targets, today: date) -> list[Alert]:
+    """Each lecture's materials (课件、时间、地点、授课人数) to 宣传部 by the end of December."""
+    due = targets.due("lecture_materials")
+    rows = session.exec(
+        select(Lecture, Cadre.name, Department.id, Department.name).join(Cadre, Cadre.id == Lecture.cadre_id)
+        .join(Department, Department.id == Cadre.department_id)
+        .where(Lecture.held_on >= date(year, 1, 1), Lecture.held_on <= date(year, 12, 31))
+        .order_by(Department.seq, Lecture.held_on, Lecture.id)
+    ).all()
+    out = []
+    for lecture, cadre, dept_id, dept in rows:
+        submitted = lecture.materials_submitted_on if lecture.materials.strip() else None
+        alert = _report_alert("lecture_materials", deadlines.state(submitted, due, today),
+                              ("department", dept_id, dept),
+                              f"{cadre} {lecture.held_on:%m月%d日}党团课的材料（课件、时间、地点、授课人数）给宣传部",
+                              due, submitted, {"lecture": [lecture.id], "department": [dept_id]})
+        out += [alert] if alert else []
+    return out
+
+
+def _city_plans(session: Session, year: int, targets: Targets, today: date) -> list[Alert]:
+    """Each city's own implementation plan to 基层组织建设部 before 5月10日."""
+    due = targets.due("city_plan")
+    plans = {p.city_id: p for p in session.exec(select(CityPlan).where(CityPlan.year == year))}
+    out = []
+    for city in session.exec(select(City).order_by(City.code)):
+        plan = plans.get(city.id)
+        submitted = plan.submitted_on if plan else None
+        alert = _report_alert("city_plan", deadlines.state(submitted, due, today), ("city", city.id, city.name),
+                              f"{year}年本地实施方案给基层组织建设部", due, submitted,
+                              {"cityplan": [plan.id]} if plan else {})
+        out += [alert] if alert else []
     return out

@@ -99,6 +99,10 @@ class Cadre(SQLModel, table=True):
     name: str = Field(max_length=40)
     department_id: int = Field(foreign_key="department.id", index=True)
     active: bool = True
+    # 经党组批准可不参加: who approved the exemption and when; both set takes the cadre out of the
+    # yearly rules (10 full days, one lecture).
+    exempt_approved_by: str = Field(default="", max_length=40)
+    exempt_approved_on: date | None = None
 
     __table_args__ = (UniqueConstraint("department_id", "name", name="uq_cadre_dept_name"),)
 
@@ -181,6 +185,7 @@ class Lecture(SQLModel, table=True):
     title: str = Field(max_length=200)
     county_id: int | None = Field(default=None, foreign_key="county.id")
     materials: str = Field(default="", max_length=500)  # where the slides/materials are kept
+    materials_submitted_on: date | None = None  # handed to 宣传部 (due at the end of December)
 
 
 class ServiceProject(SQLModel, table=True):
@@ -192,6 +197,7 @@ class ServiceProject(SQLModel, table=True):
     title: str = Field(max_length=200)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     submitted_on: date | None = None
+    reviewed_by: str = Field(default="", max_length=40)  # 分管领导 who reviewed it before it was sent
 
     __table_args__ = (UniqueConstraint("department_id", "year", name="uq_project_dept_year"),)
 
@@ -222,12 +228,53 @@ class MonthlyReport(SQLModel, table=True):
     service_hours_per_capita: float | None = None
     service_times_per_capita: float | None = None
     branch_experience: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    experience_promoted: bool = False  # 典型经验在全省推广
+    experience_promoted: bool = False  # as typed on the form; only an Experience row can count
+    # Where the figures came from (models/provenance.py decides what is verified): a system export
+    # (source 智慧团建 / i志愿 / 青年之声 with its file and date) or 实地核实 by a cadre on a visit.
+    source: str = Field(default="", max_length=20)
+    source_file: str = Field(default="", max_length=200)
+    source_date: date | None = None
+    checked_by_id: int | None = Field(default=None, foreign_key="cadre.id")
+    checked_visit_id: int | None = Field(default=None, foreign_key="visit.id")
 
     __table_args__ = (
         UniqueConstraint("department_id", "county_id", "year", "month", name="uq_monthly_report"),
         Index("ix_monthly_report_period", "year", "month"),
     )
+
+
+class Experience(SQLModel, table=True):
+    """A typical experience (典型经验) of a county unit: checked on a recorded visit, then promoted.
+
+    Verified when ``checked_by_id`` took part in ``checked_visit_id`` in this county unit; promoted when
+    where, when and by whom it was promoted province-wide are recorded.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    year: int
+    title: str = Field(max_length=200)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    checked_visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    checked_by_id: int | None = Field(default=None, foreign_key="cadre.id")
+    promoted_on: date | None = None
+    promoted_where: str = Field(default="", max_length=200)  # e.g. 全省团的基层建设现场会
+    promoted_by: str = Field(default="", max_length=100)  # who promoted it (a department or person)
+
+    __table_args__ = (UniqueConstraint("department_id", "county_id", "year", "title", name="uq_experience"),)
+
+
+class CityPlan(SQLModel, table=True):
+    """A city's own implementation plan (本地实施方案), due to 基层组织建设部 before 5月10日."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    city_id: int = Field(foreign_key="city.id", index=True)
+    year: int
+    title: str = Field(default="", max_length=200)
+    submitted_on: date | None = None
+
+    __table_args__ = (UniqueConstraint("city_id", "year", name="uq_cityplan_city_year"),)
 
 
 # --- feedback -----------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ writes these numbers as literals.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, fields
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -27,10 +29,17 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "project_report_due_day": (10, "服务青年工作项目报告截止（日，12月初）"),
     "lecture_materials_due_month": (12, "党团课材料截止（月）"),
     "lecture_materials_due_day": (31, "党团课材料截止（日）"),
+    "city_plan_due_month": (5, "地市实施方案报送截止（月）"),
+    "city_plan_due_day": (10, "地市实施方案报送截止（日，5月10日前）"),
+    "deadline_score_on_time": (100, "按时报送的得分（月报表、项目报告、党团课材料、实施方案）"),
+    "deadline_score_late": (50, "迟报的得分"),
+    "deadline_score_missing": (0, "未报的得分"),
     "at_risk_ratio": (0.8, "低于目标但达到该比例视为“有风险”"),
     "weight_objective": (0.5, "评价权重：系统客观数据"),
     "weight_ratings": (0.3, "评价权重：团员青年评价"),
     "weight_experience": (0.2, "评价权重：典型经验推广"),
+    "experience_full_marks": (2, "典型经验推广：在全省推广几条经核实的经验得满分（条）"),
+    "unverified_rating_weight": (0, "未经抽查核实的团员评价计入评价的权重（0 = 不计入）"),
 }
 
 DEFAULT_YEAR = 2019  # the seed's campaign year
@@ -56,14 +65,27 @@ class Targets:
     project_report_due_day: float
     lecture_materials_due_month: float
     lecture_materials_due_day: float
+    city_plan_due_month: float
+    city_plan_due_day: float
+    deadline_score_on_time: float
+    deadline_score_late: float
+    deadline_score_missing: float
     at_risk_ratio: float
     weight_objective: float
     weight_ratings: float
     weight_experience: float
+    experience_full_marks: float
+    unverified_rating_weight: float
 
     @property
     def months(self) -> list[int]:
         return list(range(self.start_month, self.end_month + 1))
+
+    def due(self, what: str) -> date:
+        """The campaign year's deadline ``what``: project_report, lecture_materials or city_plan."""
+        month = int(getattr(self, f"{what}_due_month"))
+        day = min(int(getattr(self, f"{what}_due_day")), calendar.monthrange(self.year, month)[1])
+        return date(self.year, month, day)
 
 
 assert [f.name for f in fields(Targets)][3:] == list(DEFAULTS), "Targets fields must follow DEFAULTS"

@@ -8,7 +8,7 @@ confirmation and leave the breach visible to the rules (e.g. a meeting of more t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -55,6 +55,32 @@ class VisitRejected(ValueError):
         super().__init__("；".join([*check.errors.values(), *check.warnings.values()]))
 
 
+def days_by_month(start: date, end: date, full_days: float) -> dict[int, float]:
+    """A visit's full days per month (yyyymm) its dates fall in: whole days, shared in proportion to
+    its calendar days in each month (largest remainder first, the earlier month on a tie)."""
+    span: dict[int, int] = {}
+    day = start
+    while day <= end:
+        key = day.year * 100 + day.month
+        span[key] = span.get(key, 0) + 1
+        day += timedelta(days=1)
+    if len(span) <= 1:
+        return {start.year * 100 + start.month: full_days}
+    total = sum(span.values())
+    exact = {k: full_days * n / total for k, n in span.items()}
+    shares = {k: float(int(v)) for k, v in exact.items()}
+    left = round(full_days - sum(shares.values()))
+    for k in sorted(exact, key=lambda k: (-(exact[k] - shares[k]), k))[:max(0, left)]:
+        shares[k] += 1
+    return {k: v for k, v in shares.items() if v}
+
+
+def is_exempt(cadre: Cadre, year: int) -> bool:
+    """经党组批准可不参加: who approved it and when (by the year's end) are both recorded."""
+    return bool(cadre.exempt_approved_by.strip()) and cadre.exempt_approved_on is not None \
+        and cadre.exempt_approved_on <= date(year, 12, 31)
+
+
 def validate_visit(session: Session, data: VisitInput) -> VisitCheck:
     check = VisitCheck()
     err, warn = check.errors, check.warnings
@@ -87,6 +113,8 @@ def validate_visit(session: Session, data: VisitInput) -> VisitCheck:
         span = (end - data.start_date).days + 1
         if data.full_days is None or data.full_days <= 0:
             err["full_days"] = "整天数应大于 0"
+        elif data.full_days != int(data.full_days):
+            err["full_days"] = f"整天数应为整数：方案要求驻点按整天计算，{data.full_days:g} 天不是整天"
         elif data.full_days > span:
             err["full_days"] = f"整天数不能超过驻点日期跨度（{span} 天）"
         if data.max_meeting_size is not None:

@@ -81,9 +81,11 @@ def activity(session: Session, b: Branch, name: str = "主题团日活动", held
 
 
 def rating(session: Session, b: Branch, score: int = 5, *, a: Activity | None = None, suggestion: str = "",
-           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC), photo_id: int | None = None) -> Rating:
+           at: datetime = datetime(2019, 5, 10, 4, 0, tzinfo=UTC), photo_id: int | None = None,
+           link_id: int | None = None) -> Rating:
     row = add_rating(session, branch_id=b.id, score=score, submission_id=uuid.uuid4().hex,
-                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at, photo_id=photo_id)
+                     activity_id=a.id if a else None, suggestion=suggestion, created_at=at, photo_id=photo_id,
+                     link_id=link_id)
     assert row is not None
     session.flush()
     return row
@@ -131,6 +133,42 @@ def survey_link(session: Session, b: Branch, **options) -> SurveyLink:
     from models.links import create_link
 
     return create_link(session, b.id, **options)
+
+
+def live_rating(session: Session, v: Visit, b: Branch, score: int = 5, *, at: datetime | None = None) -> Rating:
+    """A rating through the branch's live code of visit ``v`` (verified when ``v`` spot-checked ``b``);
+    by default at 10:00 China time on the visit's first day."""
+    from models.links import live_link
+
+    link = live_link(session, b.id, v.id)
+    when = at or datetime(v.start_date.year, v.start_date.month, v.start_date.day, 2, 0, tzinfo=UTC)
+    return rating(session, b, score, at=when, link_id=link.id)
+
+
+def experience(session: Session, department: str, county_name: str, title: str = "支部建设经验", *,
+               checked: Visit | None = None, by: Cadre | None = None, promoted_on: date | None = None,
+               where: str = "全省团的基层建设现场推进会", promoter: str = "基层组织建设部", year: int = 2019):
+    """A typical experience, checked on visit ``checked`` by ``by`` and promoted on ``promoted_on``."""
+    from models.tables import Experience
+
+    row = Experience(department_id=find_department(session, department).id,
+                     county_id=county(session, county_name).id, year=year, title=title, text="经验做法",
+                     checked_visit_id=checked.id if checked else None, checked_by_id=by.id if by else None,
+                     promoted_on=promoted_on, promoted_where=where if promoted_on else "",
+                     promoted_by=promoter if promoted_on else "")
+    session.add(row)
+    session.flush()
+    return row
+
+
+def city_plan(session: Session, city: str, submitted_on: date | None, year: int = 2019):
+    from models.tables import CityPlan
+
+    row = CityPlan(city_id=find_city(session, city).id, year=year, title=f"{city}市驻点工作实施方案",
+                   submitted_on=submitted_on)
+    session.add(row)
+    session.flush()
+    return row
 
 
 # --- spreadsheet files for import tests -------------------------------------------------------------

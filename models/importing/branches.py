@@ -17,7 +17,8 @@ COLUMNS = [
     Column("有团干（书记）", "has_secretary", core.yes_no, example="是", choices="yesno"),
     Column("团建指导员部门", "cadre_department", core.department, required=False, example="组织部",
            choices="departments"),
-    Column("团建指导员", "cadre", core.text(40), required=False, example="张三"),
+    Column("团建指导员", "cadre", core.cadre_of("cadre_department"), required=False, example="张三",
+           note="须是干部名册中该部门的干部"),
 ]
 
 
@@ -37,7 +38,7 @@ def natural_key(row: dict[str, Any]) -> tuple:
 def apply(ctx: Context, row: dict[str, Any]) -> str:
     cadre_id = None
     if row["cadre"]:
-        cadre_id = core.ensure_cadre(ctx, row["cadre_department"], row["cadre"])[0].id
+        cadre_id = row["cadre"].id
     _obj, outcome = core.upsert(ctx, Branch, {"county_id": row["county"].id, "name": row["name"]}, {
         "kind": row["kind"] or str(BranchKind.OTHER), "member_count": row["members"],
         "has_secretary": row["has_secretary"], "cadre_id": cadre_id,

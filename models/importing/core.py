@@ -118,6 +118,15 @@ class Context:
     def remember_cadre(self, cadre: Cadre) -> None:
         self._cadres[(cadre.department_id, cadre.name)] = cadre
 
+    def known_cadre(self, department: Department, name: str) -> Cadre:
+        """A cadre of the department's roster; an unknown name is refused with the close ones."""
+        found = self.cadre(department, name)
+        if found is not None:
+            return found
+        roster = list(self.session.exec(select(Cadre.name).where(Cadre.department_id == department.id)).all())
+        raise Invalid(_unknown(f"{department.name}的专职干部", name, roster)
+                      + "（干部名册请先用 zhudian import cadres 导入）")
+
     # the campaign
     def campaign_text(self) -> str:
         return "、".join(f"{c.year}年{c.start_month}月至{c.end_month}月" for c in
@@ -216,6 +225,14 @@ def any_date(_ctx: Context, value: str, _row: dict) -> date:
     return parse_date(value)
 
 
+def year_date(ctx: Context, value: str, _row: dict) -> date:
+    """A date on any day of a campaign year (lectures: the seed's 每年)."""
+    day = parse_date(value)
+    if day.year not in ctx.campaigns:
+        raise Invalid(f"日期不在驻点工作年度（{'、'.join(f'{y}年' for y in sorted(ctx.campaigns))}）内")
+    return day
+
+
 DATE_PARSERS: tuple = ()  # filled below: parsers that take an XLSX date cell as it is
 
 
@@ -230,7 +247,7 @@ def campaign_month(ctx: Context, value: str, _row: dict) -> tuple[int, int]:
     return year, month
 
 
-DATE_PARSERS = (campaign_date, any_date)
+DATE_PARSERS = (campaign_date, any_date, year_date)
 
 
 def campaign_year(ctx: Context, value: str, _row: dict) -> int:
@@ -277,6 +294,28 @@ def names(_ctx: Context, value: str, _row: dict) -> list[str]:
         if len(p) > 40:
             raise Invalid(f"姓名“{p[:10]}…”过长")
     return parts
+
+
+def cadres_of(department_key: str) -> Parser:
+    """Cadres' names (顿号-separated) of the department parsed into ``department_key``: each must be
+    on the roster (:mod:`models.importing.cadres`), never created by a typo."""
+    def parse(ctx: Context, value: str, row: dict) -> list[Cadre]:
+        department = row.get(department_key)
+        found = names(ctx, value, row)
+        if department is None:
+            raise Invalid("请先填写该干部所在的部门")
+        return [ctx.known_cadre(department, name) for name in found]
+    return parse
+
+
+def cadre_of(department_key: str) -> Parser:
+    """One cadre of the department parsed into ``department_key``, from the roster."""
+    def parse(ctx: Context, value: str, row: dict) -> Cadre:
+        found = cadres_of(department_key)(ctx, value, row)
+        if len(found) != 1:
+            raise Invalid("只能填写一名干部")
+        return found[0]
+    return parse
 
 
 # --- the spec of one kind ------------------------------------------------------------------------------
@@ -442,16 +481,3 @@ def upsert(ctx: Context, model: type[SQLModel], key: dict[str, Any], values: dic
         session.flush()
         return obj, "updated"
     return obj, "unchanged"
-
-
-def ensure_cadre(ctx: Context, department: Department, name: str) -> tuple[Cadre, bool]:
-    """The department's cadre of this name, created (and audited) when first seen."""
-    existing = ctx.cadre(department, name)
-    if existing is not None:
-        return existing, False
-    cadre = Cadre(name=name, department_id=department.id)
-    audit.tag(cadre, ctx.source)
-    ctx.session.add(cadre)
-    ctx.session.flush()
-    ctx.remember_cadre(cadre)
-    return cadre, True

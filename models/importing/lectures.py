@@ -10,8 +10,8 @@ from models.tables import Lecture
 
 COLUMNS = [
     Column("部门", "department", core.department, example="组织部", choices="departments"),
-    Column("授课干部", "cadre", core.text(40), example="张三"),
-    Column("授课日期", "held_on", core.campaign_date, example="2019-06-01"),
+    Column("授课干部", "cadre", core.cadre_of("department"), example="张三", note="须是干部名册中本部门的干部"),
+    Column("授课日期", "held_on", core.year_date, example="2019-06-01", note="驻点工作年度内任何一天（方案：每年至少1次）"),
     Column("地点", "place", core.text(100), example="梅州市委党校"),
     Column("授课人数", "audience", core.integer(0, 100_000), example="60"),
     Column("题目", "title", core.text(200), example="青年大学习：新时代团员的使命"),
@@ -19,6 +19,8 @@ COLUMNS = [
     Column("县（市、区）", "county", core.county, required=False, example="梅江区", choices="counties"),
     Column("课件材料", "materials", core.text(500), required=False, example="共享盘/宣传部/2019党团课/张三.pptx",
            note="课件存放位置"),
+    Column("材料报送日期", "materials_submitted_on", core.any_date, required=False, example="2019-12-20",
+           note="课件、时间、地点、授课人数于12月底前报宣传部"),
 ]
 
 
@@ -29,15 +31,15 @@ def check(_ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def natural_key(row: dict[str, Any]) -> tuple:
-    return (row["department"].id, row["cadre"], row["held_on"], row["title"])
+    return (row["department"].id, row["cadre"].id, row["held_on"], row["title"])
 
 
 def apply(ctx: Context, row: dict[str, Any]) -> str:
-    cadre, _new = core.ensure_cadre(ctx, row["department"], row["cadre"])
-    _obj, outcome = core.upsert(ctx, Lecture, {"cadre_id": cadre.id, "held_on": row["held_on"],
+    _obj, outcome = core.upsert(ctx, Lecture, {"cadre_id": row["cadre"].id, "held_on": row["held_on"],
                                                "title": row["title"]}, {
         "place": row["place"], "audience": row["audience"],
         "county_id": row["county"].id if row["county"] else None, "materials": row["materials"],
+        "materials_submitted_on": row["materials_submitted_on"],
     })
     return outcome
 

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from models.importing import core
+from models.importing import provenance as sources
 from models.importing.core import Column, Context, Kind
 from models.tables import Branch, MonthlyReport
 
@@ -43,13 +44,14 @@ COLUMNS = [
     Column("县（市、区）", "county", core.county, example="梅江区", choices="counties"),
     Column("月份", "period", core.campaign_month, example="2019-05"),
     *FIGURES,
+    *sources.COLUMNS,
 ]
 
 
 def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
     if row["county"].city_id != row["city"].id:
         return [("县（市、区）", "该县（市、区）不属于所填地市")]
-    problems = []
+    problems = sources.check(ctx, row)
     without = row["branches_without_cadre"]
     if without:
         known = ctx.session.exec(select(func.count()).select_from(Branch)
@@ -69,8 +71,8 @@ def natural_key(row: dict[str, Any]) -> tuple:
 
 def apply(ctx: Context, row: dict[str, Any]) -> str:
     year, month = row["period"]
-    values = {c.key: row[c.key] for c in FIGURES}
-    for key in ("typical_org_name", "typical_org_experience", "branch_experience"):
+    values = {c.key: row[c.key] for c in FIGURES} | sources.values(row)
+    for key in ("typical_org_name", "typical_org_experience", "branch_experience", "source", "source_file"):
         if values[key] == "":
             values[key] = None
     _obj, outcome = core.upsert(ctx, MonthlyReport, {"department_id": row["department"].id,

@@ -13,7 +13,10 @@ COLUMNS = [
     Column("年度", "year", core.campaign_year, example="2019"),
     Column("项目名称", "title", core.text(200), example="梅州“青年之声”乡村振兴服务项目"),
     Column("报告摘要", "summary", core.text(20_000), required=False, example=""),
-    Column("报送日期", "submitted_on", core.any_date, required=False, example="2019-12-05"),
+    Column("报送日期", "submitted_on", core.any_date, required=False, example="2019-12-05",
+           note="12月初报组织部"),
+    Column("分管领导审阅", "reviewed_by", core.text(40), required=False, example="王副书记",
+           note="呈分管领导审阅后报送：填写审阅的分管领导"),
 ]
 
 
@@ -24,7 +27,7 @@ def natural_key(row: dict[str, Any]) -> tuple:
 def apply(ctx: Context, row: dict[str, Any]) -> str:
     _obj, outcome = core.upsert(ctx, ServiceProject, {"department_id": row["department"].id, "year": row["year"]},
                                 {"title": row["title"], "summary": row["summary"],
-                                 "submitted_on": row["submitted_on"]})
+                                 "submitted_on": row["submitted_on"], "reviewed_by": row["reviewed_by"]})
     return outcome
 
 

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, select
 
 from models.importing.core import Kind
+from models.provenance import SOURCES
 from models.tables import BRANCH_KIND_LABELS, City, County, Department
 
 DATA_SHEET = "数据"
@@ -31,11 +32,12 @@ def _lists(session: Session) -> dict[str, list[str]]:
         "counties": list(dict.fromkeys(counties)),
         "yesno": ["是", "否"],
         "branch_kinds": list(BRANCH_KIND_LABELS.values()),
+        "sources": list(SOURCES),
     }
 
 
 LIST_TITLES = {"departments": "部门", "cities": "地市", "counties": "县（市、区）/镇街", "yesno": "是否",
-               "branch_kinds": "团支部类型"}
+               "branch_kinds": "团支部类型", "sources": "数据来源"}
 
 
 def write_template(session: Session, kind: Kind, path: str | Path) -> Path:

@@ -22,7 +22,8 @@ COLUMNS = [
     Column("结束日期", "end", core.campaign_date, required=False, example="2019-05-07"),
     Column("整天数", "days", core.number(0, 31), example="2"),
     Column("座谈会最多人数", "meeting", core.integer(0, 10_000), required=False, example="8"),
-    Column("参加干部", "cadres", core.names, example="张三、李四", note="多名干部用顿号分隔"),
+    Column("参加干部", "cadres", core.cadres_of("department"), example="张三、李四",
+           note="多名干部用顿号分隔；须是干部名册中本部门的干部"),
     Column("备注", "notes", core.text(2000), required=False, example=""),
 ]
 
@@ -43,8 +44,6 @@ def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
     result = validate_visit(ctx.session, data)
     problems = []
     for key, reason in result.errors.items():
-        if key == "cadre_ids" and row["cadres"]:
-            continue  # cadres named in the file are the department's own; new ones are created
         problems.append((FIELD_COLUMNS.get(key, ""), reason))
     row["warnings"] = [f"{FIELD_COLUMNS.get(k) or k}：{w}" for k, w in result.warnings.items()]
     return problems
@@ -52,7 +51,7 @@ def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _input(ctx: Context, row: dict[str, Any]) -> VisitInput:
     dept = row["department"]
-    cadre_ids = [c.id for name in row["cadres"] if (c := ctx.cadre(dept, name)) is not None]
+    cadre_ids = [c.id for c in row["cadres"]]
     return VisitInput(
         department_id=dept.id, city_id=row["city"].id, county_id=row["county"].id if row["county"] else None,
         start_date=row["start"], end_date=row["end"] or row["start"], full_days=row["days"],
@@ -72,7 +71,7 @@ def apply(ctx: Context, row: dict[str, Any]) -> str:
         "end_date": row["end"] or row["start"], "full_days": row["days"], "town": row["town"],
         "max_meeting_size": row["meeting"], "notes": row["notes"],
     })
-    wanted = {core.ensure_cadre(ctx, row["department"], name)[0].id for name in row["cadres"]}
+    wanted = {c.id for c in row["cadres"]}
     links = {vc.cadre_id: vc for vc in ctx.session.exec(select(VisitCadre).where(VisitCadre.visit_id == visit.id))}
     for cadre_id in wanted - set(links):
         ctx.session.add(audit.tag(VisitCadre(visit_id=visit.id, cadre_id=cadre_id), ctx.source))

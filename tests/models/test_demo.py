@@ -271,3 +271,29 @@ def test_new_records_after_the_demo_get_fresh_ids(engine):
     s.commit()
     assert branch.id == s.exec(select(func.max(Branch.id))).one()
     s.close()
+
+
+def test_demo_shows_what_verification_changes(demo):
+    """Spot-check live ratings beside many static ones, sourced and unsourced figures, checked and
+    unchecked experiences, late and missing forms — and a ranking that differs once unverified data counts."""
+    from models.evaluation import evaluate
+    from models.provenance import report_provenance, verified_rating_ids
+    from models.tables import CityPlan, Experience
+
+    session, summary = demo
+    ratings = session.exec(select(Rating.id)).all()
+    verified = verified_rating_ids(session, ratings)
+    assert summary.counts["verified_rating"] == len(verified) > 0
+    assert len(ratings) - len(verified) > 5 * len(verified)  # plenty of static-link ratings
+    sources = report_provenance(session, session.exec(select(MonthlyReport)).all())
+    assert 0 < sum(p.verified for p in sources.values()) < len(sources)
+    assert {p.text.split("：")[0] for p in sources.values() if p.text.startswith("实地核实")} == {"实地核实"}
+    experiences = session.exec(select(Experience)).all()
+    assert any(e.checked_visit_id for e in experiences) and any(not e.checked_visit_id for e in experiences)
+    assert session.exec(select(func.count()).select_from(CityPlan)).one() == 21
+    ev = evaluate(session, SMALL.year, today=datetime(2020, 2, 1).date())
+    forms = [x for d in ev.departments for x in d.figures if x.key == "forms"]
+    assert any("迟报 0" not in x.detail for x in forms) and any("未报 0" not in x.detail for x in forms)
+    assert [c.id for c in sorted(ev.cities, key=lambda s: s.rank)] != \
+        [c.id for c in sorted(ev.cities, key=lambda s: (s.rank_all, s.name))]
+    assert any(c.exempt for c in ev.cadres)

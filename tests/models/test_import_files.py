@@ -9,6 +9,8 @@ from models.importing import KINDS, ImportRejected, run_import
 from models.tables import AuditEntry, Branch
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("roster")
+
 HEADERS = ["地市", "县（市、区）", "团支部名称", "类型", "团员数", "有团干（书记）", "团建指导员部门", "团建指导员"]
 ROWS = [["梅州", "梅江区", "西郊街道团支部", "社区", 25, "是", "组织部", "张三"],
         ["梅州", "梅县区", "丙村镇团支部", "农村", 12, "否", None, None]]

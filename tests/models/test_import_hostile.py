@@ -13,6 +13,7 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -22,6 +23,8 @@ from sqlmodel import SQLModel
 from models.importing import KINDS, ImportRejected, run_import
 from models.importing.template import write_template
 from tests import factories
+
+pytestmark = pytest.mark.usefixtures("roster")
 
 KIND_NAMES = sorted(KINDS)
 TABLES = [t for t in SQLModel.metadata.sorted_tables if t.name != "alembic_version"]

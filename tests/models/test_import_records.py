@@ -10,6 +10,8 @@ from models.importing.monthly import COLUMNS as MONTHLY_COLUMNS
 from models.tables import Lecture, MonthlyReport, ServiceProject
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("roster")
+
 L_HEADERS = ["部门", "授课干部", "授课日期", "地点", "授课人数", "题目", "地市", "县（市、区）", "课件材料"]
 M_HEADERS = [c.header for c in MONTHLY_COLUMNS]
 P_HEADERS = ["部门", "年度", "项目名称", "报告摘要", "报送日期"]
@@ -39,7 +41,7 @@ def test_bad_lectures(session, tmp_path):
     with pytest.raises(ImportRejected) as info:
         run_import(session, KINDS["lectures"], f.write_xlsx(tmp_path / "l.xlsx", L_HEADERS, rows))
     got = {(e.row, e.column): e.reason for e in info.value.errors}
-    assert "驻点工作期间" in got[(2, "授课日期")]
+    assert got[(2, "授课日期")] == "日期不在驻点工作年度（2019年）内"
     assert got[(3, "授课人数")] == "应为整数"
 
 

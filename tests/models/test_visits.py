@@ -7,7 +7,14 @@ from models.progress import Period
 from models.reference import find_city, find_county, find_department
 from models.rules import alerts
 from models.tables import SpotCheck, Visit
-from models.visits import SpotCheckInput, VisitInput, VisitRejected, record_visit, validate_visit
+from models.visits import (
+    SpotCheckInput,
+    VisitInput,
+    VisitRejected,
+    days_by_month,
+    record_visit,
+    validate_visit,
+)
 from tests import factories as f
 
 
@@ -59,6 +66,7 @@ def test_big_meeting_needs_confirmation_and_is_flagged(session, base):
     ({"end_date": date(2019, 6, 1)}, "end_date", "早于"),
     ({"full_days": 3}, "full_days", "跨度"),
     ({"full_days": 0}, "full_days", "大于 0"),
+    ({"full_days": 0.5}, "full_days", "0.5 天不是整天"),
     ({"cadre_ids": []}, "cadre_ids", "至少选择"),
     ({"max_meeting_size": -1}, "max_meeting_size", "负数"),
 ])
@@ -72,3 +80,24 @@ def test_county_of_another_city_and_foreign_cadre(session, base):
     check = validate_visit(session, base(county_id=find_county(session, "天河区").id, cadre_ids=[other.id]))
     assert "不属于该地市" in check.errors["county_id"]
     assert "本部门" in check.errors["cadre_ids"]
+
+
+@pytest.mark.parametrize("start, end, days, expected", [
+    (date(2019, 5, 6), date(2019, 5, 7), 2, {201905: 2}),
+    (date(2019, 4, 29), date(2019, 5, 2), 4, {201904: 2, 201905: 2}),
+    (date(2019, 4, 30), date(2019, 5, 2), 3, {201904: 1, 201905: 2}),
+    (date(2019, 4, 30), date(2019, 5, 1), 1, {201904: 1}),  # a tie goes to the earlier month
+    (date(2019, 4, 28), date(2019, 5, 2), 2, {201904: 1, 201905: 1}),  # 3 calendar days of 5 in April
+])
+def test_a_visits_days_go_to_the_months_its_dates_fall_in(start, end, days, expected):
+    assert days_by_month(start, end, days) == expected
+
+
+def test_department_progress_splits_a_visit_across_months(session, base):
+    from models.progress import progress
+
+    record_visit(session, base(start_date=date(2019, 4, 29), end_date=date(2019, 5, 2), full_days=4))
+    session.commit()
+    may = next(x for x in progress(session, "department", Period(2019, 5), today=date(2020, 1, 1))
+               if x.name == "组织部")
+    assert (may.visits, may.visit_days, may.visit_days_year) == (1, 2, 4)

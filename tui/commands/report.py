@@ -20,19 +20,27 @@ def report() -> None:
 
 @report.command()
 @click.option("--year", type=int, default=DEFAULT_YEAR, show_default=True, help="年度")
-@OUTPUT
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出的 .xlsx 文件")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出评价树（名次、各项公式、指标及其依据记录编号）")
 @pass_app
-def evaluation(app: AppContext, year: int, output: Path) -> None:
-    """地市和部门评价排名，含各项得分及其依据的数据。"""
+def evaluation(app: AppContext, year: int, output: Path | None, as_json: bool) -> None:
+    """地市和部门评价排名：只计已核实的数据，含各项公式、指标及其依据的记录。"""
     from sqlmodel import Session
 
     from models.evaluation import evaluate
+    from tui.cli import echo_json
     from tui.exports.evaluation import write_evaluation
 
+    if output is None and not as_json:
+        fail("请用 -o 指定输出的 .xlsx 文件，或加 --json 输出评价树", 2)
     with Session(app.engine()) as session:
         ev = evaluate(session, year)
-    _save(lambda: write_evaluation(ev, output), output)
-    click.echo(f"已生成{year}年评价表：{output}")
+    if output is not None:
+        _save(lambda: write_evaluation(ev, output), output)
+    if as_json:
+        echo_json(ev.as_dict())
+    else:
+        click.echo(f"已生成{year}年评价表：{output}")
 
 
 @report.command()

@@ -9,7 +9,7 @@ import click
 from models.db import session_scope
 from tui.cli import AppContext, pass_app
 
-KIND_NAMES = ("visits", "spotchecks", "lectures", "branches", "monthly", "projects")
+KIND_NAMES = ("cadres", "visits", "spotchecks", "lectures", "branches", "monthly", "projects", "experiences", "plans")
 
 
 @click.command()

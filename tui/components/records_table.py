@@ -31,14 +31,20 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
     "lecture": [("held_on", "日期", 10), ("cadre", "授课人", 8), ("department", "部门", 10), ("title", "题目", 24),
                 ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12)],
     "monthly_report": [("month", "月份", 4), ("department", "部门", 10), ("city", "地市", 4),
-                       ("county", "县区", 8), ("submitted_on", "报送日期", 10)],
+                       ("county", "县区", 8), ("submitted_on", "报送日期", 10), ("provenance", "数据来源", 30)],
+    "experience": [("title", "典型经验", 24), ("department", "部门", 10), ("county", "县区", 8),
+                   ("provenance", "核实与推广", 40)],
+    "city_plan": [("city", "地市", 4), ("title", "实施方案", 24), ("submitted_on", "报送日期", 10)],
+    "project": [("department", "部门", 10), ("title", "项目报告", 30), ("submitted_on", "报送日期", 10),
+                ("reviewed_by", "分管领导审阅", 8)],
     "activity": [("held_on", "日期", 10), ("name", "活动", 24), ("kind", "类型", 8)],
     "photo": [("created_at", "时间", 16), ("photo_id", "照片编号", 8), ("score", "评分", 5),
               ("activity", "活动", 14), ("suggestion", "意见建议", 40)],
 }
 
 TITLES = {"visit": "驻点记录", "spot_check": "实地抽查", "branch": "团支部", "rating": "团员评价",
-          "lecture": "党团课", "monthly_report": "月报表（附件2）", "activity": "活动", "photo": "照片"}
+          "lecture": "党团课", "monthly_report": "月报表（附件2）", "activity": "活动", "photo": "照片",
+          "experience": "典型经验", "city_plan": "实施方案", "project": "项目报告"}
 
 
 def show_value(value: Any) -> str:

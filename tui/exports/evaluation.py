@@ -1,4 +1,5 @@
-"""``zhudian report evaluation``: cities and departments ranked, every component with its figures."""
+"""``zhudian report evaluation``: cities and departments ranked, every component with its formula and
+figures (verified or not), and per figure the ids of the records it rests on."""
 
 from __future__ import annotations
 
@@ -6,35 +7,49 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from models.evaluation import COMPONENT_LABELS, Evaluation, Score
-from tui.exports.style import table, title
+from models.evaluation import COMPONENT_LABELS, RECORD_LABELS, Evaluation, Score
+from tui.exports.style import WRAP, table, title
+
+IDS_PER_CELL = 1000  # ids per "依据记录" row: far below a cell's 32,767 characters
 
 
 def _ranking(ws, ev: Evaluation, scores: list[Score], what: str) -> None:
-    t = ev.targets
-    title(ws, f"{ev.year}年驻点工作评价：{what}排名", 8)
-    ws.cell(row=2, column=1, value=(
-        f"权重：{COMPONENT_LABELS['objective']} {t.weight_objective:g}、{COMPONENT_LABELS['ratings']} "
-        f"{t.weight_ratings:g}、{COMPONENT_LABELS['experience']} {t.weight_experience:g}；各项 0–100 分，"
-        "无记录的数据按 0 分计（未录入）"))
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=8)
-    rows = [[s.rank, s.name, s.total, s.objective, s.ratings, s.experience,
-             s.rating_count, s.rating_mean if s.rating_mean is not None else "未录入"] for s in scores]
-    table(ws, ["排名", what, "总分", "系统客观数据", "团员青年评价", "典型经验推广", "评价数", "平均分"], rows,
-          start_row=3, widths=(6, 28, 8, 12, 12, 12, 8, 8))
+    title(ws, f"{ev.year}年驻点工作评价：{what}排名（只计已核实的数据）", 9)
+    formulas = ev.formulas
+    ws.cell(row=2, column=1, value="\n".join(formulas[k] for k in ("total", "objective", "ratings", "experience")))
+    ws.cell(row=2, column=1).alignment = WRAP
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=9)
+    ws.row_dimensions[2].height = 64
+    rows = [[s.rank, s.name, s.total, s.objective, s.ratings, s.experience, s.worked, s.total_all, s.rank_all]
+            for s in scores]
+    table(ws, ["排名", what, "总分", COMPONENT_LABELS["objective"], COMPONENT_LABELS["ratings"],
+               COMPONENT_LABELS["experience"], "计算", "若计入未核实数据：总分", "名次"], rows,
+          start_row=3, widths=(6, 28, 8, 12, 12, 12, 36, 12, 8))
 
 
 def _figures(ws, scores: list[Score], what: str) -> None:
     rows = []
     for s in scores:
+        for c in s.components:
+            rows.append([s.name, c.label, f"小计：{c.worked}", "", "", c.score, "", "", "", "", ""])
+            for f in c.figures:
+                rows.append([s.name, c.label, f.label, f.actual_text, f.target_text, f.score,
+                             "是" if f.counted else "否（未到期）", f.verified_text, f.detail, f.unverified,
+                             sum(len(v) for v in f.records.values())])
+    table(ws, [what, "分项", "指标", "实际", "目标", "得分", "计分", "核实", "说明", "未核实数据（不计分）",
+               "依据记录数"], rows, widths=(14, 12, 40, 12, 10, 8, 10, 8, 30, 30, 10))
+
+
+def _records(ws, scores: list[Score]) -> None:
+    """Per figure, the ids of its records (one row per table, long lists over several rows)."""
+    rows = []
+    for s in scores:
         for f in s.figures:
-            rows.append([s.name, f"系统客观数据：{f.label}", f.actual_text,
-                         "" if f.target is None else f"{f.target:g}{f.unit}", f.score])
-        rows.append([s.name, "团员青年评价：评价数 / 平均分",
-                     f"{s.rating_count} 条 / " + (f"{s.rating_mean:g}" if s.rating_mean is not None else "未录入"),
-                     "5 分制（1 星 = 0 分，5 星 = 100 分）", s.ratings])
-        rows.append([s.name, "典型经验推广：在全省推广的经验数", f"{s.experiences} 条", "", s.experience])
-    table(ws, [what, "指标", "实际", "目标", "得分"], rows, widths=(28, 44, 18, 30, 8))
+            for table_name, ids in f.records.items():
+                for start in range(0, len(ids), IDS_PER_CELL):
+                    rows.append([s.name, f.label, RECORD_LABELS.get(table_name, table_name),
+                                 "、".join(str(i) for i in ids[start:start + IDS_PER_CELL])])
+    table(ws, ["名称", "指标", "记录类型", "记录编号"], rows, widths=(14, 40, 12, 80))
 
 
 def write_evaluation(ev: Evaluation, out: Path) -> None:
@@ -45,9 +60,11 @@ def write_evaluation(ev: Evaluation, out: Path) -> None:
     _ranking(wb.create_sheet("部门排名"), ev, ev.departments, "部门")
     _figures(wb.create_sheet("地市指标明细"), ev.cities, "地市")
     _figures(wb.create_sheet("部门指标明细"), ev.departments, "部门")
-    rows = [[c.department, c.name, c.days, c.days_target, c.lectures, c.lectures_target, "是" if c.met else "否"]
-            for c in ev.cadres]
-    table(wb.create_sheet("专职干部"), ["部门", "干部", "年累计驻点（整天）", "目标", "党团课（次）", "目标", "达标"],
-          rows, widths=(28, 12, 18, 8, 14, 8, 8))
+    _records(wb.create_sheet("依据记录"), [*ev.cities, *ev.departments])
+    rows = [[c.department, c.name, c.days, c.days_target, c.lectures, c.lectures_target, c.exempt,
+             "是" if c.met else "否"] for c in ev.cadres]
+    table(wb.create_sheet("专职干部"), ["部门", "干部", "年累计驻点（整天）", "目标", "党团课（次）", "目标",
+                                     "经党组批准不参加", "达标"],
+          rows, widths=(28, 12, 18, 8, 14, 8, 30, 8))
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

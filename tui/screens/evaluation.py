@@ -1,5 +1,5 @@
-"""评价: cities and departments ranked, each component of the score visible (objective data,
-members' ratings, promoted experience) with the campaign's weights."""
+"""评价: cities and departments ranked by verified data, the formula of every score printed; Enter
+opens a city's or department's figures (:mod:`tui.screens.figures`)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.widgets import Static, TabPane
 
 from tui.components import fmt
+from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
 from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
 COLUMNS = [("rank", "名次"), ("name", "名称"), ("total", "总分"), ("objective", "客观数据"),
-           ("ratings", "团员评价"), ("experience", "经验推广"), ("detail", "依据")]
+           ("ratings", "团员评价"), ("experience", "经验推广"), ("all", "含未核实"), ("worked", "计算")]
 
 
 def score_rows(kind: str, scores: list[Any]) -> list[tuple[str, list[Any]]]:
@@ -24,19 +25,24 @@ def score_rows(kind: str, scores: list[Any]) -> list[tuple[str, list[Any]]]:
         (f"{kind}:{s.id}", [
             fmt.cell(str(s.rank)), literal(s.name, 14, "bold" if s.rank <= 3 else ""),
             fmt.cell(f"{s.total:.1f}", "bold"), fmt.cell(f"{s.objective:.1f}"), fmt.cell(f"{s.ratings:.1f}"),
-            fmt.cell(f"{s.experience:.1f}"), literal(s.detail, 48),
+            fmt.cell(f"{s.experience:.1f}"),
+            # What unverified data would make of it: shown beside, never ranked.
+            fmt.cell(f"{s.total_all:.1f}·第{s.rank_all}", "dim" if s.rank_all == s.rank else "yellow"),
+            literal(s.worked, 40),
         ])
         for s in scores
     ]
 
 
-class EvaluationScreen(LiveScreen):
+class EvaluationScreen(DrillDown, LiveScreen):
     MODE = "evaluation"
     REFRESH_SECONDS = 15.0
+    BINDINGS = [DrillDown.drill_binding("各项指标")]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
+        yield Static("", id="formula", markup=False)
         with Tabs(id="tabs"):
             with TabPane("地市", id="tab-cities"):
                 yield KeyedTable(COLUMNS, id="eval-cities", fixed_columns=2)
@@ -48,12 +54,23 @@ class EvaluationScreen(LiveScreen):
         from models.evaluation import evaluate
 
         # The seed evaluates the campaign year as a whole, whichever month is selected.
-        return evaluate(session, period.year)
+        return evaluate(session, period.year, today=self.app.today())
 
     def show(self, result: Any, period: Any) -> None:
         self.query_one("#eval-cities", KeyedTable).sync(score_rows("city", result.cities))
         self.query_one("#eval-departments", KeyedTable).sync(score_rows("department", result.departments))
-        w = result.weights
-        self.query_one("#title", Static).update(
-            f"{period.year}年 · 总分 = 客观数据×{w[0]:g} + 团员评价×{w[1]:g} + 经验推广×{w[2]:g}（各项满分 100）"
-        )
+        formulas = result.formulas
+        self.query_one("#title", Static).update(f"{period.year}年 · 只计已核实的数据 · {formulas['total']}")
+        self.query_one("#formula", Static).update(
+            "\n".join(formulas[k] for k in ("objective", "ratings", "experience")))
+
+    def open_current(self) -> None:
+        active = self.query_one(Tabs).active
+        key = self.query_one("#eval-departments" if active == "tab-departments" else "#eval-cities",
+                             KeyedTable).current_key
+        if not key:
+            return
+        kind, _, ident = key.partition(":")
+        from tui.screens.figures import FiguresScreen
+
+        self.app.push_screen(FiguresScreen(kind, int(ident)))

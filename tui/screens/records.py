@@ -16,7 +16,7 @@ from tui.screens.base import LiveScreen
 # table name (as in Alert.records) -> record kind of the tables
 KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot_check", "lecture": "lecture",
          "monthlyreport": "monthly_report", "monthly_report": "monthly_report", "rating": "rating",
-         "branch": "branch"}
+         "branch": "branch", "experience": "experience", "cityplan": "city_plan", "serviceproject": "project"}
 
 
 def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> list[Any]:
@@ -32,6 +32,14 @@ def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> li
         return list(records.monthly_reports(session, period, ids=ids))
     if kind == "branch":
         return list(records.branches(session, ids=ids))
+    if kind == "rating":
+        return list(records.ratings(session, ids=ids, limit=None))
+    if kind in ("experience", "city_plan", "project"):
+        from models import evaluation_records
+
+        load = {"experience": evaluation_records.experiences, "city_plan": evaluation_records.city_plans,
+                "project": evaluation_records.projects}[kind]
+        return list(load(session, ids))
     return []
 
 

@@ -1,0 +1,79 @@
+"""The figures behind one city's or department's evaluation: each with actual, target, score and
+whether it is verified; Enter opens the records a figure rests on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tui.components import fmt
+from tui.components.drill import DrillDown
+from tui.components.keyed_table import KeyedTable
+from tui.components.safe import literal
+from tui.screens.base import LiveScreen
+
+COLUMNS = [("component", "分项"), ("label", "指标"), ("actual", "实际"), ("target", "目标"), ("score", "得分"),
+           ("verified", "核实"), ("unverified", "未核实数据（不计分）"), ("detail", "说明"), ("records", "记录")]
+
+
+def figure_rows(score: Any) -> list[tuple[str, list[Any]]]:
+    rows = []
+    for c in score.components:
+        for i, f in enumerate(c.figures):
+            rows.append((f"{c.key}:{i}", [
+                literal(c.label, 6), literal(f.label, 22), fmt.cell(f.actual_text), fmt.cell(f.target_text),
+                fmt.cell(f"{f.score:g}" if f.counted else "不计", "" if f.counted else "dim"),
+                fmt.cell(f.verified_text, "yellow" if f.verified is False else "", "left"),
+                literal(f.unverified, 40, "yellow"), literal(f.detail, 26),
+                fmt.cell(str(sum(len(v) for v in f.records.values()))),
+            ]))
+    return rows
+
+
+class FiguresScreen(DrillDown, LiveScreen):
+    REFRESH_SECONDS = 15.0
+    BINDINGS = [DrillDown.drill_binding("依据记录")]
+
+    def __init__(self, kind: str, ident: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind, self.ident = kind, ident
+        self.score: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("", id="title", classes="screen-title", markup=False)
+        yield Static("", id="worked", markup=False)
+        yield KeyedTable(COLUMNS, id="figures", fixed_columns=2)
+        yield from self.compose_bottom()
+
+    def params(self) -> Any:
+        return self.app.period.year
+
+    def fetch(self, session: Session, year: int) -> Any:
+        from models.evaluation import evaluate
+
+        ev = evaluate(session, year, today=self.app.today())
+        return next(s for s in (ev.cities if self.kind == "city" else ev.departments) if s.id == self.ident)
+
+    def show(self, score: Any, year: int) -> None:
+        self.score = score
+        self.query_one("#title", Static).update(
+            f"{year}年 · {score.name} · 第 {score.rank} 名 · 总分 {score.worked}"
+            f"（计入未核实数据则为 {score.total_all:g}，第 {score.rank_all} 名）")
+        self.query_one("#worked", Static).update(
+            "\n".join(f"{c.label} {c.worked}" for c in score.components))
+        self.query_one("#figures", KeyedTable).sync(figure_rows(score))
+
+    def open_current(self) -> None:
+        key = self.query_one("#figures", KeyedTable).current_key
+        if not key or self.score is None:
+            return
+        component, _, index = key.partition(":")
+        figure = self.score.component(component).figures[int(index)]
+        from tui.screens.records import RecordsScreen
+
+        self.app.push_screen(RecordsScreen(f"{self.score.name} · {figure.label}：{figure.actual_text}",
+                                           figure.records))
