@@ -7,6 +7,7 @@ is chosen by a URL (``--db`` or ``ZHUDIAN_DATABASE_URL``).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,19 +66,11 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.startswith("sqlite")
 
 
-def _create_private(path: Path) -> None:
-    """Create a new SQLite file (and its directory) readable by the service account only.
-
-    SQLite gives its -wal and -shm files the database file's permissions, so they follow.
-    """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass  # an existing database keeps the permissions its owner gave it
-
-
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(path: str | None, dbapi_conn, _record) -> None:
+    if path and os.path.getsize(path) == 0:
+        # A file SQLite has just created: members' answers are readable by the service account only.
+        # SQLite gives the -wal and -shm files (made by the pragma below) the database file's permissions.
+        os.chmod(path, 0o600)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -93,14 +86,16 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     try:
         if is_sqlite(full):
             path = make_url(full).database
-            if path and path != ":memory:" and not path.startswith("file:"):
-                _create_private(Path(path))
+            if not path or path == ":memory:" or path.startswith("file:"):
+                path = None
+            else:
+                Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             engine = create_engine(
                 full,
                 echo=echo,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             )
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", functools.partial(_sqlite_pragmas, path))
         else:
             # A bounded connect: a server that went away shows up as an error in seconds, not minutes.
             engine = create_engine(full, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10,

@@ -37,6 +37,7 @@ class LiveCode:
     branch_id: int
     visit_id: int | None
     minute: int
+    session_id: int | None = None  # a cadre's spot-check session (models.field), whose ratings it ties
 
 
 def _signer(secret: bytes | str) -> Signer:
@@ -54,15 +55,17 @@ def seconds_left(at: float | None = None) -> int:
     return ROTATE_SECONDS - int(at % ROTATE_SECONDS)
 
 
-def make_code(branch_id: int, secret: bytes | str, *, visit_id: int | None = None, at: float | None = None) -> str:
-    payload = f"{branch_id}-{visit_id or 0}-{minute_of(at):x}"
+def make_code(branch_id: int, secret: bytes | str, *, visit_id: int | None = None, at: float | None = None,
+              session_id: int | None = None) -> str:
+    payload = f"{branch_id}-{visit_id or 0}-{minute_of(at):x}" + (f"-{session_id}" if session_id else "")
     return _signer(secret).sign(payload).decode("ascii")
 
 
 def current_url(branch_id: int, public_url: str, secret: bytes | str, *, visit_id: int | None = None,
-                at: float | None = None) -> str:
+                at: float | None = None, session_id: int | None = None) -> str:
     """The URL the live QR shows right now for a branch; it changes at each full minute."""
-    return f"{public_url.rstrip('/')}/l/{make_code(branch_id, secret, visit_id=visit_id, at=at)}"
+    code = make_code(branch_id, secret, visit_id=visit_id, at=at, session_id=session_id)
+    return f"{public_url.rstrip('/')}/l/{code}"
 
 
 def read_code(code: str, secret: bytes | str, *, at: float | None = None,
@@ -72,8 +75,10 @@ def read_code(code: str, secret: bytes | str, *, at: float | None = None,
         raise LiveCodeInvalid(code[:20])
     try:
         payload = _signer(secret).unsign(code).decode("ascii")
-        branch, visit, minute_hex = payload.split("-")
-        parsed = LiveCode(int(branch), int(visit) or None, int(minute_hex, 16))
+        branch, visit, minute_hex, *rest = payload.split("-")
+        if len(rest) > 1:
+            raise ValueError(payload)
+        parsed = LiveCode(int(branch), int(visit) or None, int(minute_hex, 16), int(rest[0]) if rest else None)
     except (BadSignature, ValueError, UnicodeDecodeError) as exc:
         raise LiveCodeInvalid(code[:20]) from exc
     age = minute_of(at) - parsed.minute

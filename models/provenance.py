@@ -1,9 +1,11 @@
 """What counts as verified (seed: 一切无法核实的信息和数据……一律不计入工作成效) — the one place that says so.
 
 - **A member's rating** is verified when it came through a live (rotating) code of a branch shown
-  during a recorded visit that spot-checked that branch: :func:`verified_ratings`. Every other rating
-  (printed sheets, static links, a live code with no spot check behind it, or used outside the
-  visit's dates) is unverified.
+  during a recorded visit that spot-checked that branch, on a day of the visit: :func:`verified_ratings`.
+  A cadre's spot-check session on the field pages (``models.field``) has a live link of its own; its
+  ratings count once the session's spot check is recorded, the first as many as members were present
+  (those beyond are kept and flagged). Every other rating (printed sheets, static links, a live code
+  with no spot check behind it, or used outside the visit's dates) is unverified.
 - **A monthly figure** (附件2) is verified when its row names a system export (智慧团建, i志愿 or
   青年之声) with the file and the export date, or was checked on site (实地核实) by a cadre who took part
   in a recorded visit to that county unit: :func:`report_provenance`.
@@ -19,12 +21,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, cast, func
+from sqlalchemy import Date, and_, cast, func, or_
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from models.clock import LOCAL_TZ
-from models.tables import Cadre, Experience, MonthlyReport, Rating, SpotCheck, SurveyLink, Visit, VisitCadre
+from models.tables import (
+    Cadre,
+    Experience,
+    MonthlyReport,
+    Rating,
+    SpotCheck,
+    SpotSession,
+    SurveyLink,
+    Visit,
+    VisitCadre,
+)
 
 SYSTEMS = ("智慧团建", "i志愿", "青年之声")
 ON_SITE = "实地核实"
@@ -51,18 +64,26 @@ def verified_ratings(session: Session, *columns) -> Select:
     """``select(*columns)`` over verified ratings only — THE rule of a verified rating.
 
     A verified rating came through the live link of a branch and a recorded visit (the link's
-    ``visit_id``) that spot-checked that branch, on a day of that visit. Callers may join further
-    tables (Branch, County) and group. The query starts from the live links, so its cost follows the
-    verified ratings (found through ``ix_rating_link_id``), not all ratings.
+    ``visit_id``) that spot-checked that branch, on a day of that visit; a spot-check session's link
+    counts once the session is tied to that spot check, for its first ``present`` ratings. Callers may
+    join further tables (Branch, County) and group. The query starts from the live links, so its cost
+    follows the verified ratings (found through ``ix_rating_link_id``), not all ratings.
     """
     day = _local_day(session, Rating.created_at)
+    earlier = aliased(Rating)
+    rank = (select(func.count()).select_from(earlier)
+            .where(earlier.link_id == Rating.link_id, earlier.id < Rating.id).scalar_subquery())
     return (
         select(*columns).select_from(SurveyLink)
         .join(SpotCheck, and_(SpotCheck.visit_id == SurveyLink.visit_id, SpotCheck.branch_id == SurveyLink.branch_id))
         .join(Visit, Visit.id == SurveyLink.visit_id)
         .join(Rating, Rating.link_id == SurveyLink.id)
+        .outerjoin(SpotSession, SpotSession.link_id == SurveyLink.id)
         .where(col(SurveyLink.live).is_(True), Rating.branch_id == SurveyLink.branch_id,
-               day >= Visit.start_date, day <= Visit.end_date)
+               day >= Visit.start_date, day <= Visit.end_date,
+               or_(col(SpotSession.id).is_(None),
+                   and_(SpotSession.spotcheck_id == SpotCheck.id,
+                        or_(col(SpotSession.present).is_(None), rank < SpotSession.present))))
     )
 
 

@@ -160,8 +160,49 @@ class SpotCheck(SQLModel, table=True):
     wechat_ok: bool  # has a WeChat group holding at least 3/4 of members
     secretary_operates: bool  # the secretary can operate 智慧团建 themselves
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Counted on the spot (the field pages): wechat_ok is then computed from them, not typed.
+    group_members: int | None = None
+    branch_members: int | None = None
+    photo_id: int | None = Field(default=None, foreign_key="photo.id")
 
     __table_args__ = (UniqueConstraint("visit_id", "branch_id", name="uq_spotcheck_visit_branch"),)
+
+
+class CadreLink(SQLModel, table=True):
+    """A cadre's personal link to the field pages; only the hash of its secret is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class SpotSession(SQLModel, table=True):
+    """A cadre showing a branch's live QR to the members present during a visit (抽查团员青年评价).
+
+    Ratings through its own live link are tied to it; once the spot check is recorded they are the
+    verified ratings the evaluation counts (the first ``present`` of them: those beyond are kept, flagged).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    link_id: int = Field(foreign_key="surveylink.id", unique=True)
+    present: int | None = None  # members present, entered by the cadre
+    started_at: datetime = Field(default_factory=utcnow)
+    spotcheck_id: int | None = Field(default=None, foreign_key="spotcheck.id", index=True)
+
+
+class FieldSubmission(SQLModel, table=True):
+    """A form of the field pages already stored: its retry (bad network, double tap) stores nothing."""
+
+    submission_id: str = Field(max_length=32, primary_key=True)
+    kind: str = Field(max_length=20)
+    record_id: int
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Activity(SQLModel, table=True):

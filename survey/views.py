@@ -16,6 +16,7 @@ from models.db import DatabaseError, check_connection
 from models.feedback import rating_values
 from models.links import LinkState, branch_info, link_state, live_link, submission_stored
 from models.live_codes import LiveCodeExpired, LiveCodeInvalid, read_code
+from models.tables import SpotSession, SurveyLink
 from survey import limits, pages
 from survey.cache import LinkView, link_view
 from survey.db import get_engine, get_session
@@ -146,9 +147,15 @@ def live(code: str) -> Response:
     session = get_session()
     if branch_info(session, parsed.branch_id) is None:
         abort(404)
-    with current_app.extensions["zhudian.write_lock"]:
-        token = live_link(session, parsed.branch_id, parsed.visit_id).token
-        session.commit()
+    if parsed.session_id is not None:  # a cadre's spot-check session: its own link ties the ratings to it
+        spot = session.get(SpotSession, parsed.session_id)
+        if spot is None or spot.branch_id != parsed.branch_id:
+            abort(404)
+        token = session.get(SurveyLink, spot.link_id).token
+    else:
+        with current_app.extensions["zhudian.write_lock"]:
+            token = live_link(session, parsed.branch_id, parsed.visit_id).token
+            session.commit()
     link = _load(token)
     return _gate(link) or render_form(link, live_until=time.time() + 60 * float(cfg["LIVE_FORM_MINUTES"]))
 

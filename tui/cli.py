@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "audit": "tui.commands.audit:audit",
     "export": "tui.commands.export:export",
     "report": "tui.commands.report:report",
+    "cadre": "tui.commands.cadre:cadre",
 }
 
 

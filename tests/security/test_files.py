@@ -149,3 +149,19 @@ def test_csv_and_json_exports_have_no_live_formula(db_url, hostile_ratings, tmp_
                               catch_exceptions=False).exit_code == 0
     texts = {json.loads(line)["suggestion"] for line in out.read_text(encoding="utf-8").splitlines()}
     assert set(DANGEROUS) <= texts
+
+
+def test_a_new_database_and_its_directory_are_private(tmp_path):
+    from sqlalchemy import text
+
+    from models.db import make_engine
+
+    path = tmp_path / "data" / "zhudian.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+        modes = {p.name: p.stat().st_mode & 0o777 for p in path.parent.iterdir()}
+    engine.dispose()
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert modes["zhudian.db"] == 0o600 and modes.get("zhudian.db-wal", 0o600) == 0o600

@@ -21,7 +21,7 @@ public_url_option = click.option(
     help="团员访问问卷服务器的公开地址（二维码中的地址），也可设置 ZHUDIAN_PUBLIC_URL")
 
 
-def _public_url(value: str | None) -> str:
+def resolve_public_url(value: str | None) -> str:
     if not value:
         click.echo(f"提示：未设置 --public-url 或 ZHUDIAN_PUBLIC_URL，二维码使用 {DEFAULT_PUBLIC_URL}，"
                    "手机可能无法访问。", err=True)
@@ -75,7 +75,7 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
     from models import qr
     from models.links import LinkError, branch_info, create_link
 
-    base = _public_url(public_url)
+    base = resolve_public_url(public_url)
     opens_at, closes_at = _parse_time(opens, "开始时间"), _parse_time(closes, "截止时间")
     try:
         with session_scope(app.engine()) as session:
@@ -125,7 +125,7 @@ def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path
     from models.links import branch_info, county_branches, printed_link
     from models.reference import find_city, find_county
 
-    base = _public_url(public_url)
+    base = resolve_public_url(public_url)
     with session_scope(app.engine()) as session:
         city = find_city(session, city_name) if city_name else None
         county = find_county(session, county_name, city)
@@ -168,7 +168,7 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
     from models.secret import load_secret
     from models.tables import Visit
 
-    base = _public_url(public_url)
+    base = resolve_public_url(public_url)
     with session_scope(app.engine()) as session:
         info = branch_info(session, branch_id)
         if info is None:

@@ -1,7 +1,7 @@
 """provenance of scored figures, experiences, city plans, deadlines
 
 Revision ID: 0006_provenance
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 09:07:57
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0006_provenance'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,238 @@
+"""The cadres' side of the field: personal links, spot-check sessions and their tie to members' ratings.
+
+Pure database work, shared by the field pages (``survey``) and the ``zhudian cadre`` commands (``tui``).
+
+- **Personal links** (ODK Central's app users as the model): a secret of 192 random bits, of which only
+  the SHA-256 is stored; revocable; expiring at the end of the campaign by default.
+- **Spot-check sessions**: a cadre on a recorded visit shows a branch's live QR; each session has its
+  own live survey link, so the ratings made through it are tied to the session, its visit and time.
+  Once the spot check is recorded they are verified (``models.provenance``).
+- **Field submissions**: each field form carries a submission id; a retry finds the stored record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from models.clock import LOCAL_TZ, now
+from models.links import create_link
+from models.progress import visit_days_grid
+from models.tables import (
+    Branch,
+    Cadre,
+    CadreLink,
+    Department,
+    FieldSubmission,
+    Lecture,
+    Rating,
+    SpotCheck,
+    SpotSession,
+    Visit,
+    VisitCadre,
+)
+from models.targets import targets_for
+from models.visits import days_by_month
+
+TOKEN_BYTES = 24
+SOURCE = "驻点干部手机页面"  # the audit source of every field-page write
+
+
+class FieldError(ValueError):
+    """A field request that cannot be done as asked; the message is Chinese."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def campaign_end(session: Session, year: int) -> datetime:
+    """The end of the campaign's last day (Beijing time), as an aware UTC moment."""
+    targets = targets_for(session, year)
+    last = date(year, targets.end_month + 1, 1) - timedelta(days=1) if targets.end_month < 12 else date(year, 12, 31)
+    return datetime.combine(last, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
+
+
+def find_cadre(session: Session, ref: str) -> Cadre:
+    """A cadre by id or by exact name (a name two departments share must be given by id)."""
+    if ref.isdigit():
+        cadre = session.get(Cadre, int(ref))
+        if cadre is None:
+            raise FieldError(f"找不到编号为 {ref} 的专职干部")
+        return cadre
+    found = list(session.exec(select(Cadre).where(Cadre.name == ref.strip())))
+    if not found:
+        raise FieldError(f"找不到名为“{ref}”的专职干部（可用 zhudian cadre list 查看）")
+    if len(found) > 1:
+        ids = "、".join(str(c.id) for c in found)
+        raise FieldError(f"有 {len(found)} 名专职干部叫“{ref}”，请改用编号：{ids}")
+    return found[0]
+
+
+def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = None) -> tuple[CadreLink, str]:
+    """A new personal link for ``cadre``: the row and the secret token (shown once, never stored). Flushes."""
+    if expires_at is None:
+        expires_at = campaign_end(session, now().astimezone(LOCAL_TZ).year)
+    if expires_at <= now():
+        raise FieldError("链接的有效期已过，请指定今后的日期")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = CadreLink(cadre_id=cadre.id, token_hash=_hash(token), expires_at=expires_at)
+    session.add(link)
+    session.flush()
+    return link, token
+
+
+class LinkRefused(FieldError):
+    """The link is unknown, revoked or expired (the message says which)."""
+
+
+def link_state(link: CadreLink | None, at: datetime | None = None) -> str:
+    """``"ok"``, ``"unknown"``, ``"revoked"`` or ``"expired"``."""
+    at = at or now()
+    if link is None:
+        return "unknown"
+    if link.revoked_at is not None:
+        return "revoked"
+    expires = link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=UTC)
+    return "expired" if expires <= at else "ok"
+
+
+def link_by_token(session: Session, token: str) -> CadreLink | None:
+    if not token or len(token) > 64:
+        return None
+    return session.exec(select(CadreLink).where(CadreLink.token_hash == _hash(token))).first()
+
+
+def revoke(session: Session, cadre: Cadre) -> int:
+    """Revoke every live link of ``cadre`` at once; how many were revoked. Flushes."""
+    links = list(session.exec(select(CadreLink).where(CadreLink.cadre_id == cadre.id,
+                                                      col(CadreLink.revoked_at).is_(None))))
+    for link in links:
+        link.revoked_at = now()
+        session.add(link)
+    session.flush()
+    return len(links)
+
+
+@dataclass(frozen=True)
+class CadreSummary:
+    cadre: Cadre
+    department: Department
+    year_days: float
+    lectures: int
+    department_month_days: float
+    targets_days: float
+    targets_lectures: int
+    targets_month_days: float
+    visits: list[Visit]
+
+
+def summary(session: Session, cadre: Cadre, today: date) -> CadreSummary:
+    """我的驻点: the cadre's days this year against the target, lectures, the department's days this month."""
+    targets = targets_for(session, today.year)
+    visits = list(session.exec(
+        select(Visit).join(VisitCadre, VisitCadre.visit_id == Visit.id)
+        .where(VisitCadre.cadre_id == cadre.id, Visit.start_date >= date(today.year, 1, 1),
+               Visit.start_date <= date(today.year, 12, 31))
+        .order_by(col(Visit.start_date).desc(), col(Visit.id).desc())))
+    days = sum(share for v in visits for key, share in days_by_month(v.start_date, v.end_date, v.full_days).items()
+               if key // 100 == today.year)
+    lectures = session.exec(select(func.count()).select_from(Lecture).where(
+        Lecture.cadre_id == cadre.id, Lecture.held_on >= date(today.year, 1, 1),
+        Lecture.held_on <= date(today.year, 12, 31))).one()
+    month_days = visit_days_grid(session, today.year).get(cadre.department_id, {}).get(today.month, 0.0)
+    return CadreSummary(cadre, session.get(Department, cadre.department_id), days, lectures, month_days,
+                        targets.cadre_days_per_year, int(targets.lectures_per_cadre), targets.dept_days_per_month,
+                        visits)
+
+
+def own_visit(session: Session, cadre: Cadre, visit_id: int) -> Visit:
+    """A visit of the cadre's department (a cadre records spot checks for his department's visits)."""
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.department_id != cadre.department_id:
+        raise FieldError("找不到这次驻点，或它不属于本部门")
+    return visit
+
+
+def start_session(session: Session, cadre: Cadre, visit: Visit, branch_id: int, present: int | None) -> SpotSession:
+    """Begin showing a branch's live QR during ``visit``; a new live link of its own. Flushes."""
+    branch = session.get(Branch, branch_id)
+    if branch is None or branch.county_id != visit.county_id:
+        raise FieldError("所选团支部不在本次驻点的县（市、区）内")
+    if present is not None and not 1 <= present <= 10_000:
+        raise FieldError("在场团员人数应为 1 至 10000 的整数")
+    link = create_link(session, branch_id, visit_id=visit.id, live=True)
+    spot = SpotSession(visit_id=visit.id, branch_id=branch_id, cadre_id=cadre.id, link_id=link.id, present=present)
+    session.add(spot)
+    session.flush()
+    return spot
+
+
+def session_ratings(session: Session, spot: SpotSession) -> tuple[int, int]:
+    """(ratings through the session's codes, of them beyond the members present: kept, flagged)."""
+    count = session.exec(select(func.count()).select_from(Rating).where(Rating.link_id == spot.link_id)).one()
+    beyond = max(0, count - spot.present) if spot.present is not None else 0
+    return count, beyond
+
+
+def wechat_rule(group_members: int, branch_members: int) -> bool:
+    """附件2: a branch's WeChat group must hold at least 3/4 of its members."""
+    return branch_members > 0 and group_members * 4 >= branch_members * 3
+
+
+def record_check(session: Session, spot: SpotSession, *, has_group: bool, group_members: int, branch_members: int,
+                 secretary_operates: bool, notes: str, checked_on: date, photo_id: int | None = None) -> SpotCheck:
+    """Record (or correct) the spot check of a session's branch on its visit, and tie the session to it."""
+    if branch_members < 1:
+        raise FieldError("团支部团员数应至少为 1")
+    if group_members < 0 or (not has_group and group_members):
+        raise FieldError("没有微信群时群内团员数应为 0")
+    if group_members > branch_members:
+        raise FieldError(f"群内团员数（{group_members}）不能多于团支部团员数（{branch_members}）")
+    visit = session.get(Visit, spot.visit_id)
+    if not visit.start_date <= checked_on <= visit.end_date:
+        raise FieldError(f"抽查日期应在本次驻点的日期内（{visit.start_date:%Y-%m-%d} 至 {visit.end_date:%Y-%m-%d}）")
+    check = session.exec(select(SpotCheck).where(SpotCheck.visit_id == spot.visit_id,
+                                                 SpotCheck.branch_id == spot.branch_id)).first()
+    values = {"checked_on": checked_on, "wechat_ok": has_group and wechat_rule(group_members, branch_members),
+              "secretary_operates": secretary_operates, "notes": notes, "group_members": group_members,
+              "branch_members": branch_members}
+    if photo_id is not None:
+        values["photo_id"] = photo_id
+    if check is None:
+        check = SpotCheck(visit_id=spot.visit_id, branch_id=spot.branch_id, **values)
+    else:
+        for key, value in values.items():
+            setattr(check, key, value)
+    session.add(check)
+    session.flush()
+    spot.spotcheck_id = check.id
+    session.add(spot)
+    session.flush()
+    return check
+
+
+def stored_submission(session: Session, submission_id: str) -> FieldSubmission | None:
+    return session.get(FieldSubmission, submission_id) if submission_id else None
+
+
+def remember_submission(session: Session, submission_id: str, kind: str, record_id: int) -> None:
+    """Mark a field form as stored, in the same transaction as its record."""
+    session.add(FieldSubmission(submission_id=submission_id, kind=kind, record_id=record_id))
+
+
+def sessions_of_branch(session: Session, branch_id: int) -> list[tuple[SpotSession, str, int, int]]:
+    """A branch's spot-check sessions, newest first: (session, cadre name, ratings, ratings beyond present)."""
+    rows = session.exec(
+        select(SpotSession, Cadre.name, func.count(Rating.id))
+        .join(Cadre, Cadre.id == SpotSession.cadre_id)
+        .outerjoin(Rating, Rating.link_id == SpotSession.link_id)
+        .where(SpotSession.branch_id == branch_id)
+        .group_by(SpotSession.id, Cadre.name)
+        .order_by(col(SpotSession.started_at).desc())).all()
+    return [(spot, name, count, max(0, count - spot.present) if spot.present is not None else 0)
+            for spot, name, count in rows]

@@ -1,0 +1,326 @@
+"""The cadres' field pages (``/c/...``): 我的驻点, recording a visit, a branch's live QR for the members
+present, the spot check, and a lecture. Server-rendered, no JavaScript; every write is audited with the
+cadre as actor and the field pages as source; a retry of a stored form stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request
+from sqlmodel import col, select
+
+from models import audit, qr
+from models.clock import today
+from models.field import (
+    SOURCE,
+    FieldError,
+    link_by_token,
+    link_state,
+    own_visit,
+    record_check,
+    remember_submission,
+    session_ratings,
+    start_session,
+    stored_submission,
+    summary,
+)
+from models.live_codes import current_url, seconds_left
+from models.tables import Assignment, Branch, Cadre, City, County, Lecture, SpotSession
+from models.visits import VisitInput, VisitRejected, record_visit
+from survey import cadres
+from survey.db import get_session
+from survey.photos import MAX_BYTES, PhotoError, reencode
+from survey.views import base_path
+
+bp = Blueprint("field", __name__, url_prefix="/c")
+
+REFUSED = {
+    "unknown": ("🔒", "链接无效", ["这个驻点干部链接不存在或不完整，请向统筹人员重新索取。"]),
+    "revoked": ("🔒", "链接已停用", ["这个驻点干部链接已被统筹人员停用，请联系统筹人员重新发放。"]),
+    "expired": ("⌛", "链接已过期", ["这个驻点干部链接已超过有效期，请联系统筹人员重新发放。"]),
+}
+
+
+def url(path: str) -> str:
+    return f"{base_path()}/c{path}"
+
+
+def page(template: str, status: int = 200, **values: Any) -> Response:
+    response = make_response(render_template(f"field/{template}", url=url, **values), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def refused(state: str) -> Response:
+    icon, title, lines = REFUSED[state]
+    response = make_response(render_template("message.html", icon=icon, title=title, lines=lines, info=None), 403)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def signed_in(view: Callable[..., Response]) -> Callable[..., Response]:
+    """The view with the cadre of this phone's link, or the page saying why there is none."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        link, state = cadres.current_link()
+        if state != "ok":
+            return refused(state)
+        return view(get_session().get(Cadre, link.cadre_id), *args, **kwargs)
+    return wrapper
+
+
+def back_home() -> Response:
+    return redirect(url("/"), code=303)
+
+
+@bp.get("/k/<token>")
+def sign_in(token: str) -> Response:
+    link = link_by_token(get_session(), token)
+    state = link_state(link)
+    if state != "ok":
+        return refused(state)
+    # The cookie names the link; the address bar no longer holds the secret once redirected.
+    response = back_home()
+    response.set_cookie(cadres.COOKIE, cadres.cookie_value(link.id), max_age=cadres.MAX_AGE, path="/c",
+                        httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@bp.get("/")
+@signed_in
+def home(cadre: Cadre) -> Response:
+    session = get_session()
+    mine = summary(session, cadre, today())
+    counties = {c.id: c for c in session.exec(select(County))}
+    cities = {c.id: c.name for c in session.exec(select(City))}
+    return page("home.html", s=mine, counties=counties, cities=cities)
+
+
+# --- recording a visit ------------------------------------------------------------------------------
+
+
+def _places(cadre: Cadre) -> list[tuple[City, list[County]]]:
+    """The department's 附件1 cities with their county units (what a cadre of it may record)."""
+    session = get_session()
+    cities = list(session.exec(select(City).join(Assignment, Assignment.city_id == City.id)
+                               .where(Assignment.department_id == cadre.department_id).order_by(City.id)))
+    return [(c, list(session.exec(select(County).where(County.city_id == c.id).order_by(County.id))))
+            for c in cities]
+
+
+def _int(name: str) -> int | None:
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.form.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+def _visit_form(cadre: Cadre, errors: dict[str, str] | None = None, warnings: dict[str, str] | None = None,
+                status: int = 200) -> Response:
+    session = get_session()
+    colleagues = list(session.exec(select(Cadre).where(Cadre.department_id == cadre.department_id,
+                                                       col(Cadre.active).is_(True)).order_by(Cadre.id)))
+    sid, ft = (request.form["sid"], request.form["ft"]) if request.method == "POST" else cadres.new_form()
+    chosen = request.form.getlist("cadres") if request.method == "POST" else [str(cadre.id)]
+    return page("visit.html", status, cadre=cadre, places=_places(cadre), colleagues=colleagues, chosen=chosen,
+                form=request.form, errors=errors or {}, warnings=warnings or {}, sid=sid, ft=ft,
+                today=today().isoformat())
+
+
+@bp.route("/visit", methods=["GET", "POST"])
+@signed_in
+def new_visit(cadre: Cadre) -> Response:
+    if request.method == "GET":
+        return _visit_form(cadre)
+    session = get_session()
+    if not cadres.form_ok():
+        return _visit_form(cadre, {"form": "页面已过期，请检查内容后再次提交"}, status=422)
+    if (done := stored_submission(session, request.form["sid"])) is not None:
+        return redirect(url(f"/visit/{done.record_id}"), code=303)
+    county_id = _int("county_id")
+    county = session.get(County, county_id) if county_id else None
+    allowed = {c.id for c, _ in _places(cadre)}
+    errors: dict[str, str] = {}
+    if county is not None and county.city_id not in allowed:
+        errors["county_id"] = "只能登记本部门按附件1对接地市的驻点"
+    chosen = [int(v) for v in request.form.getlist("cadres") if v.isdigit()]
+    data = VisitInput(department_id=cadre.department_id, city_id=county.city_id if county else None,
+                      county_id=county.id if county else None, start_date=_date("start_date"),
+                      end_date=_date("end_date") or _date("start_date"),
+                      full_days=float(_int("full_days")) if _int("full_days") else None,
+                      town=request.form.get("town", "").strip()[:60], max_meeting_size=_int("max_meeting_size"),
+                      cadre_ids=chosen)
+    if data.start_date is not None and (data.start_date.year != today().year or data.start_date > today()):
+        errors["start_date"] = f"驻点日期应在{today().year}年的驻点工作期间内，且不晚于今天"
+    if cadre.id not in data.cadre_ids:
+        errors["cadre_ids"] = "请把自己也勾选为参加驻点的干部"
+    if request.form.get("full_days", "").strip() and data.full_days is None:
+        errors["full_days"] = "整天数应为正整数：方案要求驻点按整天计算"
+    if errors:
+        return _visit_form(cadre, errors, status=422)
+    try:
+        with audit.tracking(session, SOURCE, actor=cadre.name):
+            visit = record_visit(session, data, confirmed=request.form.get("confirm") == "1")
+            remember_submission(session, request.form["sid"], "visit", visit.id)
+        session.commit()
+    except VisitRejected as exc:
+        session.rollback()
+        return _visit_form(cadre, exc.check.errors, exc.check.warnings, status=422)
+    return redirect(url(f"/visit/{visit.id}"), code=303)
+
+
+@bp.get("/visit/<int:visit_id>")
+@signed_in
+def visit_page(cadre: Cadre, visit_id: int) -> Response:
+    session = get_session()
+    try:
+        visit = own_visit(session, cadre, visit_id)
+    except FieldError:
+        abort(404)
+    q = request.args.get("q", "").strip()[:40]
+    query = select(Branch).where(Branch.county_id == visit.county_id)
+    if q:
+        query = query.where(col(Branch.name).contains(q))
+    branches = list(session.exec(query.order_by(Branch.name).limit(50)))
+    sid, ft = cadres.new_form()
+    return page("visit_page.html", visit=visit, county=session.get(County, visit.county_id),
+                city=session.get(City, visit.city_id), branches=branches, q=q, sid=sid, ft=ft, errors={})
+
+
+@bp.post("/visit/<int:visit_id>/session")
+@signed_in
+def begin(cadre: Cadre, visit_id: int) -> Response:
+    session = get_session()
+    try:
+        visit = own_visit(session, cadre, visit_id)
+    except FieldError:
+        abort(404)
+    if not cadres.form_ok():
+        abort(400)
+    if (done := stored_submission(session, request.form["sid"])) is not None:
+        return redirect(url(f"/session/{done.record_id}"), code=303)
+    try:
+        with audit.tracking(session, SOURCE, actor=cadre.name):
+            spot = start_session(session, cadre, visit, _int("branch_id") or 0, _int("present"))
+            remember_submission(session, request.form["sid"], "session", spot.id)
+        session.commit()
+    except FieldError as exc:
+        session.rollback()
+        branches = list(session.exec(select(Branch).where(Branch.county_id == visit.county_id)
+                                     .order_by(Branch.name).limit(50)))
+        return page("visit_page.html", 422, visit=visit, county=session.get(County, visit.county_id),
+                    city=session.get(City, visit.city_id), branches=branches, q="", sid=request.form["sid"],
+                    ft=request.form["ft"], errors={"session": str(exc)}, form=request.form)
+    return redirect(url(f"/session/{spot.id}"), code=303)
+
+
+def _own_session(cadre: Cadre, session_id: int) -> SpotSession:
+    spot = get_session().get(SpotSession, session_id)
+    if spot is None or get_session().get(Cadre, spot.cadre_id).department_id != cadre.department_id:
+        abort(404)
+    return spot
+
+
+@bp.get("/session/<int:session_id>")
+@signed_in
+def live_qr(cadre: Cadre, session_id: int) -> Response:
+    spot = _own_session(cadre, session_id)
+    public = current_app.config["PUBLIC_URL"] or request.host_url
+    code_url = current_url(spot.branch_id, public, current_app.extensions["zhudian.secret"],
+                           visit_id=spot.visit_id, session_id=spot.id)
+    count, beyond = session_ratings(get_session(), spot)
+    left = seconds_left()
+    return page("live.html", spot=spot, branch=get_session().get(Branch, spot.branch_id), svg=qr.svg_inline(code_url),
+                code_url=code_url, count=count, beyond=beyond, refresh=min(left + 1, 60), left=left)
+
+
+@bp.route("/session/<int:session_id>/check", methods=["GET", "POST"])
+@signed_in
+def check(cadre: Cadre, session_id: int) -> Response:
+    session = get_session()
+    spot = _own_session(cadre, session_id)
+    branch = session.get(Branch, spot.branch_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not cadres.form_ok():
+            errors["form"] = "页面已过期，请检查内容后再次提交"
+        elif stored_submission(session, request.form["sid"]) is not None:
+            return back_home()
+        else:
+            photo_id = None
+            upload = request.files.get("photo")
+            try:
+                with audit.tracking(session, SOURCE, actor=cadre.name):
+                    if upload is not None and upload.filename:
+                        clean = reencode(upload.stream.read(MAX_BYTES + 1))
+                        from models.tables import Photo
+
+                        photo = Photo(mime=clean.mime, width=clean.width, height=clean.height, data=clean.data)
+                        session.add(photo)
+                        session.flush()
+                        photo_id = photo.id
+                    group, members = _int("group_members"), _int("branch_members")
+                    if members is None:
+                        raise FieldError("请填写团支部团员数")
+                    record_check(session, spot, has_group=request.form.get("has_group") == "1",
+                                 group_members=group or 0, branch_members=members,
+                                 secretary_operates=request.form.get("secretary_operates") == "1",
+                                 notes=request.form.get("notes", "").strip()[:2000], checked_on=today(),
+                                 photo_id=photo_id)
+                    remember_submission(session, request.form["sid"], "spotcheck", spot.id)
+                session.commit()
+                return back_home()
+            except (FieldError, PhotoError) as exc:
+                session.rollback()
+                errors["form"] = str(exc)
+    sid, ft = (request.form["sid"], request.form["ft"]) if request.method == "POST" and "sid" in request.form \
+        else cadres.new_form()
+    count, beyond = session_ratings(session, spot)
+    return page("check.html", 422 if errors else 200, spot=spot, branch=branch, form=request.form, errors=errors,
+                sid=sid, ft=ft, count=count, beyond=beyond)
+
+
+@bp.route("/lecture", methods=["GET", "POST"])
+@signed_in
+def lecture(cadre: Cadre) -> Response:
+    session = get_session()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        held_on, audience = _date("held_on"), _int("audience")
+        title, place = request.form.get("title", "").strip()[:200], request.form.get("place", "").strip()[:100]
+        materials = request.form.get("materials", "").strip()[:500]
+        if not cadres.form_ok():
+            errors["form"] = "页面已过期，请检查内容后再次提交"
+        elif stored_submission(session, request.form["sid"]) is not None:
+            return back_home()
+        if not title:
+            errors["title"] = "请填写党团课题目"
+        if held_on is None or held_on.year != today().year:
+            errors["held_on"] = f"请填写{today().year}年内的授课日期"
+        if not place:
+            errors["place"] = "请填写授课地点"
+        if audience is None or audience < 1:
+            errors["audience"] = "请填写听课人数（正整数）"
+        if not errors:
+            with audit.tracking(session, SOURCE, actor=cadre.name):
+                row = Lecture(cadre_id=cadre.id, held_on=held_on, place=place, audience=audience, title=title,
+                              materials=materials)
+                session.add(row)
+                session.flush()
+                remember_submission(session, request.form["sid"], "lecture", row.id)
+            session.commit()
+            return back_home()
+    sid, ft = (request.form["sid"], request.form["ft"]) if request.method == "POST" and "sid" in request.form \
+        else cadres.new_form()
+    return page("lecture.html", 422 if errors else 200, form=request.form, errors=errors, sid=sid, ft=ft,
+                today=today().isoformat(), now=time.time())

@@ -1,0 +1,241 @@
+"""The cadres' field pages through the Flask test client: personal links, visits, live QR sessions,
+spot checks and lectures, each bad input refused with the typed values kept and nothing written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session, func, select
+
+from models.clock import today
+from models.field import issue_link, revoke
+from models.live_codes import read_code
+from models.provenance import verified_rating_ids
+from models.tables import AuditEntry, Campaign, Lecture, Rating, SpotCheck, SpotSession, Visit, VisitCadre
+from tests import factories
+from tests.survey.conftest import hidden_fields
+
+
+@dataclass
+class Field:
+    cadre_id: int
+    colleague_id: int
+    branch_id: int
+    other_county_branch_id: int
+    activity_id: int
+    token: str
+    county_id: int
+    other_city_county_id: int
+
+
+@pytest.fixture
+def field(session: Session) -> Field:
+    # The campaign of this year spans the whole year here, so "today" is a day a visit may be recorded.
+    year = today().year
+    if session.get(Campaign, year) is None:
+        session.add(Campaign(year=year, start_month=1, end_month=12, title="测试"))
+    cadre = factories.cadre(session, "组织部", "李驻点")
+    colleague = factories.cadre(session, "组织部", "王同行")
+    branch = factories.branch(session, "梅江区", "江南社区团支部")
+    act = factories.activity(session, branch, "五四主题团日", today())
+    other = factories.branch(session, "蕉岭县", "蕉岭团支部")
+    _, token = issue_link(session, cadre, datetime.now(UTC) + timedelta(days=30))
+    session.commit()
+    yield Field(cadre.id, colleague.id, branch.id, other.id, act.id, token, branch.county_id,
+                factories.county(session, "荔湾区").id)
+    campaign = session.get(Campaign, year)
+    if campaign is not None and campaign.title == "测试":
+        session.delete(campaign)
+        session.commit()
+
+
+def sign_in(client: FlaskClient, token: str):
+    return client.get(f"/c/k/{token}")
+
+
+@pytest.fixture
+def phone(app, field) -> FlaskClient:
+    client = app.test_client()
+    response = sign_in(client, field.token)
+    assert response.status_code == 303 and response.headers["Location"] == "/c/"
+    return client
+
+
+def form_of(client: FlaskClient, path: str) -> dict[str, str]:
+    page = client.get(path)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return hidden_fields(page.get_data(as_text=True))
+
+
+def count(session: Session, table) -> int:
+    session.expire_all()
+    return session.exec(select(func.count()).select_from(table)).one()
+
+
+def visit_answer(field: Field, **changes) -> dict[str, str]:
+    return {"start_date": today().isoformat(), "full_days": "1", "county_id": str(field.county_id),
+            "town": "江南街道", "cadres": [str(field.cadre_id), str(field.colleague_id)], **changes}
+
+
+def test_the_link_sets_a_private_cookie_and_leaves_the_address_bar(app, field):
+    client = app.test_client()
+    response = sign_in(client, field.token)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and field.token not in cookie
+    home = client.get("/c/").get_data(as_text=True)
+    assert "李驻点 的驻点" in home and "0</b> / 10 个整天" in home and "0</b> / 1 次" in home
+
+
+@pytest.mark.parametrize("how", ["unknown", "revoked", "expired"])
+def test_unknown_revoked_or_expired_links_get_a_clear_page_and_write_nothing(app, session, field, how):
+    client = app.test_client()
+    token = field.token
+    if how == "unknown":
+        token = "x" * 32
+    elif how == "revoked":
+        assert sign_in(client, token).status_code == 303
+        revoke(session, session.get(factories.Cadre, field.cadre_id))
+        session.commit()
+    else:
+        _, token = issue_link(session, session.get(factories.Cadre, field.cadre_id), datetime.now(UTC) + timedelta(seconds=1))
+        session.commit()
+        import time
+
+        time.sleep(1.1)  # the link's own expiry passing
+    before = count(session, Visit)
+    page = sign_in(client, token) if how != "revoked" else client.get("/c/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 403
+    assert {"unknown": "链接无效", "revoked": "链接已停用", "expired": "链接已过期"}[how] in text
+    assert client.post("/c/visit", data=visit_answer(field)).status_code == 403
+    assert count(session, Visit) == before
+
+
+def test_a_cadre_records_a_visit_and_a_retry_stores_it_once(phone, session, field):
+    fields = form_of(phone, "/c/visit")
+    first = phone.post("/c/visit", data={**fields, **visit_answer(field)})
+    again = phone.post("/c/visit", data={**fields, **visit_answer(field)})  # the network retried it
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    [visit] = session.exec(select(Visit)).all()
+    assert (visit.county_id, visit.town, visit.full_days) == (field.county_id, "江南街道", 1)
+    assert sorted(session.exec(select(VisitCadre.cadre_id)).all()) == sorted([field.cadre_id, field.colleague_id])
+    entry = session.exec(select(AuditEntry).where(AuditEntry.table_name == "visit")).first()
+    assert entry.actor == "李驻点" and entry.source == "驻点干部手机页面"
+    assert "1</b> / 10 个整天" in phone.get("/c/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"county_id": ""}, "只到市级的驻点不予登记"),
+    ({"full_days": "0.5"}, "整天数应为正整数"),
+    ({"start_date": "2001-05-06"}, "驻点日期应在"),
+    ({"cadres": []}, "请把自己也勾选"),
+])
+def test_bad_visits_are_refused_with_the_typed_values_kept(phone, session, field, changes, message):
+    fields = form_of(phone, "/c/visit")
+    response = phone.post("/c/visit", data={**fields, **visit_answer(field, **changes)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page and 'value="江南街道"' in page
+    assert count(session, Visit) == 0
+
+
+def test_another_departments_city_is_refused(phone, session, field):
+    fields = form_of(phone, "/c/visit")
+    response = phone.post("/c/visit", data={**fields, **visit_answer(field, county_id=str(field.other_city_county_id))})
+    assert response.status_code == 422 and "本部门按附件1对接地市" in response.get_data(as_text=True)
+    assert count(session, Visit) == 0
+
+
+def test_a_meeting_over_ten_is_confirmed_then_recorded(phone, session, field):
+    fields = form_of(phone, "/c/visit")
+    answer = visit_answer(field, max_meeting_size="15")
+    asked = phone.post("/c/visit", data={**fields, **answer})
+    assert asked.status_code == 422 and "超过不得超过 10 人的规定" in asked.get_data(as_text=True)
+    assert count(session, Visit) == 0
+    confirmed = phone.post("/c/visit", data={**fields, **answer, "confirm": "1"})
+    assert confirmed.status_code == 303 and session.exec(select(Visit.max_meeting_size)).one() == 15
+
+
+def start_visit(phone: FlaskClient, field: Field) -> int:
+    fields = form_of(phone, "/c/visit")
+    response = phone.post("/c/visit", data={**fields, **visit_answer(field)})
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_spot_check_session_ties_the_members_ratings_to_it(app, phone, session, field):
+    visit_id = start_visit(phone, field)
+    page = phone.get(f"/c/visit/{visit_id}?q=江南").get_data(as_text=True)
+    assert "江南社区团支部" in page and "蕉岭团支部" not in page
+    fields = hidden_fields(page)
+    started = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.branch_id),
+                                                               "present": "2"})
+    assert started.status_code == 303
+    live = phone.get(started.headers["Location"]).get_data(as_text=True)
+    assert '<meta http-equiv="refresh"' in live and "<svg" in live and "已收到 <b id=\"count\">0</b>" in live
+    [spot] = session.exec(select(SpotSession)).all()
+    # Three members scan the code the phone shows; two are present, so the third is kept but flagged.
+    code_url = re.search(r"/l/[^\s<\"]+", live).group(0)
+    assert read_code(code_url[3:], app.extensions["zhudian.secret"]).session_id == spot.id
+    for score in ("5", "4", "3"):
+        member = app.test_client()
+        form = member.get(code_url)
+        hidden = hidden_fields(form.get_data(as_text=True))
+        action = re.search(r'action="([^"]+)"', form.get_data(as_text=True)).group(1)
+        done = member.post(action, data={**hidden, "activity": str(field.activity_id), "score": score},
+                           content_type="multipart/form-data")
+        assert done.status_code == 303
+    live = phone.get(started.headers["Location"]).get_data(as_text=True)
+    assert "已收到 <b id=\"count\">3</b>" in live and "超出 1 份已标记" in live
+    ratings = session.exec(select(Rating).order_by(Rating.id)).all()
+    assert {r.link_id for r in ratings} == {spot.link_id}
+    assert verified_rating_ids(session, [r.id for r in ratings]) == set()  # no spot check recorded yet
+
+    fields = form_of(phone, f"/c/session/{spot.id}/check")
+    bad = phone.post(f"/c/session/{spot.id}/check", data={**fields, "has_group": "1", "group_members": "30",
+                                                          "branch_members": "20", "secretary_operates": "1",
+                                                          "notes": "现场看了群"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "不能多于团支部团员数" in text and "现场看了群" in text
+    assert count(session, SpotCheck) == 0
+    ok = phone.post(f"/c/session/{spot.id}/check", data={**fields, "has_group": "1", "group_members": "14",
+                                                         "branch_members": "20", "secretary_operates": "0",
+                                                         "notes": "现场看了群"})
+    assert ok.status_code == 303
+    session.expire_all()
+    [check] = session.exec(select(SpotCheck)).all()
+    assert (check.wechat_ok, check.secretary_operates, check.group_members) == (False, False, 14)  # 14 < 3/4 × 20
+    assert session.get(SpotSession, spot.id).spotcheck_id == check.id
+    # Verified: the first two, as many as were present; the third is kept, flagged, not counted.
+    assert verified_rating_ids(session, [r.id for r in ratings]) == {ratings[0].id, ratings[1].id}
+
+
+def test_a_branch_outside_the_visits_county_is_refused(phone, session, field):
+    visit_id = start_visit(phone, field)
+    fields = form_of(phone, f"/c/visit/{visit_id}")
+    response = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.other_county_branch_id),
+                                                                "present": "12"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "不在本次驻点的县" in page and 'value="12"' in page
+    assert count(session, SpotSession) == 0
+
+
+def test_a_lecture_is_recorded_once(phone, session, field):
+    fields = form_of(phone, "/c/lecture")
+    answer = {"title": "青年大学习", "held_on": today().isoformat(), "place": "江南社区", "audience": "35",
+              "materials": "网盘/课件.pptx"}
+    bad = phone.post("/c/lecture", data={**fields, **answer, "audience": "0"})
+    assert bad.status_code == 422 and "听课人数" in bad.get_data(as_text=True) and 'value="青年大学习"' in bad.get_data(
+        as_text=True)
+    assert phone.post("/c/lecture", data={**fields, **answer}).status_code == 303
+    assert phone.post("/c/lecture", data={**fields, **answer}).status_code == 303  # a retry
+    [lecture] = session.exec(select(Lecture)).all()
+    assert (lecture.cadre_id, lecture.audience, lecture.materials) == (field.cadre_id, 35, "网盘/课件.pptx")
+
+
+def test_a_form_from_elsewhere_is_refused(phone, session, field):
+    response = phone.post("/c/visit", data={"sid": "a" * 32, "ft": "forged", **visit_answer(field)})
+    assert response.status_code == 422 and count(session, Visit) == 0
