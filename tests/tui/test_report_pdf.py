@@ -239,6 +239,19 @@ def test_feedback_charts_print_each_on_one_page(pdf, province):
     assert 0 < float(axis_from) < low  # the axis starts under the lowest mean, not at 0
 
 
+def test_import_template_prints_on_a4(db_url, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "t.xlsx"
+    assert run(db_url, "template", "visits", "-o", str(out)).exit_code == 0
+    wb = load_workbook(out)
+    for name in ("数据", "填写说明"):
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth == 1, name
+        assert ws.oddHeader.center.text.startswith("驻点记录导入模板") and "&P" in ws.oddFooter.center.text
+    assert wb["数据"].print_title_rows == "$1:$1" and wb["数据"].page_setup.orientation == "landscape"
+
+
 def test_pdf_without_libreoffice_names_the_package(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("ZHUDIAN_SOFFICE", "no-such-office-suite")
     for command in (["report", "evaluation"], ["report", "lectures"], ["export", "feedback"],

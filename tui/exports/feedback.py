@@ -99,6 +99,7 @@ def write_json(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSa
 SUMMARY_HEADERS = ["地市", "评价数", "平均分", "1星", "2星", "3星", "4星", "5星"]
 SUMMARY_WIDTHS = (12, 10, 10, 8, 8, 8, 8, 8)
 DETAIL_WIDTHS = (8, 8, 14, 28, 20, 6, 50, 10, 20)
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 CHART_CM = (25.0, 12.0)  # ≈ 709 × 340 pt: within a landscape page's width and one row's height
 CHART_ROW_PT = 409.0  # each chart has a row of its own, and a row never splits across pages
 # The charts stand this far down their rows: a page that ends early (the next row did not fit) still
@@ -193,6 +194,10 @@ def write_xlsx(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSa
     detail.freeze_panes = "A2"
     print_setup(detail, "团员评价明细", landscape=True, header_rows="1:1")
     detail.append([_bold(detail, h, bold) for h in HEADERS])
+    # A row whose text wraps is written through these cells (styled once, given each row's values):
+    # a styled cell per value would cost more than the rest of the export.
+    wrapped = [_wrapped(detail) for _ in HEADERS]
+    wrapped[-1].number_format = TIME_FORMAT
     count = 0
     for row in feedback_rows(session, flt, neutralise):
         cells = list(_cells(row, _photo_cell(photos, row)))
@@ -202,7 +207,9 @@ def write_xlsx(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSa
                              if isinstance(v, str) and len(v) * WIDE > w - PADDING * 2])
         if height > DEFAULT_ROW_PT:
             detail.row_dimensions[number].height = height
-            cells = [_wrapped(detail, v) for v in cells]
+            for cell, value in zip(wrapped, cells, strict=True):
+                cell.value = value
+            cells = wrapped
         detail.append(cells)
         detail.row_dimensions.pop(number, None)  # written; memory stays flat
         count += 1
@@ -213,10 +220,10 @@ def write_xlsx(session: Session, flt: FeedbackFilter, out: Path, photos: PhotoSa
     return count
 
 
-def _wrapped(ws, value):
+def _wrapped(ws):
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws)
     cell.alignment = WRAP
     return cell
 
