@@ -231,3 +231,11 @@ MIME_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "i
 
 def photo_filename(rating_id: int, mime: str) -> str:
     return f"{rating_id}{MIME_EXT.get(mime, '.bin')}"
+
+
+def summary_total(cities: list[CitySummary], label: str = "全省合计") -> CitySummary:
+    """The total row under :func:`feedback_summary`: all ratings, their mean and distribution."""
+    distribution = tuple(sum(c.distribution[i] for c in cities) for i in range(5))
+    count = sum(c.count for c in cities)
+    mean = round(sum(stars * n for stars, n in enumerate(distribution, 1)) / count, 2) if count else None
+    return CitySummary(label, count, mean, distribution)  # type: ignore[arg-type]

@@ -62,6 +62,19 @@ class MonthlyForm:
     def title(self) -> str:
         return f"{self.city} {self.county}团的基层建设推动情况"
 
+    @property
+    def attachment_title(self) -> str:
+        return f"{self.title}（{self.year}年{self.month}月）附页"
+
+
+def opinion_line(number: int, opinion: Opinion) -> str:
+    """One opinion as the form lists it: "3. 希望多组织志愿服务（江南团支部）"."""
+    return f"{number}. {opinion.text}（{opinion.branch}）"
+
+
+def more_opinions(count: int) -> str:
+    return f"……另有 {count} 条，见附页"
+
 
 def _num(value: float | int | None, unit: str = "") -> str:
     if value is None:
@@ -142,9 +155,9 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
                                          limit=None) if r.suggestion.strip()]
     opinions.reverse()  # oldest first, as they came in
     if opinions:
-        shown = "\n".join(f"{i}. {o.text}（{o.branch}）" for i, o in enumerate(opinions[:MAX_OPINIONS], 1))
+        shown = "\n".join(opinion_line(i, o) for i, o in enumerate(opinions[:MAX_OPINIONS], 1))
         if len(opinions) > MAX_OPINIONS:
-            shown += f"\n……另有 {len(opinions) - MAX_OPINIONS} 条，见附页"
+            shown += "\n" + more_opinions(len(opinions) - MAX_OPINIONS)
     else:
         shown = NOT_RECORDED
 

@@ -13,14 +13,14 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
 from models import audit
-from models.importing.reader import FileProblem, Table, cell_text, read_table
+from models.importing.reader import FileProblem, Table, cell_text, halfwidth, header_key, read_table
 from models.reference import close_matches
 from models.tables import BRANCH_KIND_LABELS, Cadre, Campaign, City, County, Department
 
@@ -138,6 +138,18 @@ class Context:
             raise Invalid(f"日期不在驻点工作期间（{self.campaign_text()}）内")
         return day
 
+    def year_for(self, month: int, *, within: bool = True) -> int:
+        """The campaign year a date written without one (5月13日) means: the one campaign whose months
+        hold ``month`` (any month when not ``within``); with several, the user must write the year."""
+        if not 1 <= month <= 12:
+            raise Invalid("月份不存在")
+        years = sorted(y for y, c in self.campaigns.items() if not within or c.start_month <= month <= c.end_month)
+        if len(years) == 1:
+            return years[0]
+        if not years:
+            raise Invalid(f"日期不在驻点工作期间（{self.campaign_text()}）内")
+        raise Invalid(f"有多个驻点年度（{'、'.join(map(str, years))}），请写明年份，如 {years[-1]}-{month:02d}-01")
+
     def campaign_year(self, year: int) -> int:
         if year not in self.campaigns:
             raise Invalid(f"不是驻点工作年度（{self.campaign_text()}）")
@@ -170,7 +182,7 @@ def text(max_len: int) -> Parser:
 def integer(minimum: int = 0, maximum: int = 10_000_000) -> Parser:
     def parse(_ctx: Context, value: str, _row: dict) -> int:
         try:
-            number = float(value.replace(",", ""))
+            number = float(halfwidth(value).replace(",", ""))
         except ValueError:
             raise Invalid("不是数字") from None
         if not number.is_integer():
@@ -185,7 +197,7 @@ def integer(minimum: int = 0, maximum: int = 10_000_000) -> Parser:
 
 def number(minimum: float = 0, maximum: float = 1e7, percent: bool = False) -> Parser:
     def parse(_ctx: Context, value: str, _row: dict) -> float:
-        raw = value.replace(",", "").strip()
+        raw = halfwidth(value).replace(",", "").strip()
         is_pct = raw.endswith("%") or raw.endswith("％")
         try:
             result = float(raw.rstrip("%％"))
@@ -203,26 +215,50 @@ def number(minimum: float = 0, maximum: float = 1e7, percent: bool = False) -> P
     return parse
 
 
-def parse_date(value: Any) -> date:
+_SERIAL_RE = re.compile(r"^\d{5}(\.\d+)?$")
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_MONTH_ONLY_RE = re.compile(r"^(\d{1,2})\s*月份?$")
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's (and LibreOffice's) date serials
+SERIALS = (20_000, 80_000)  # the serials a date column can mean: 1954 to 2119
+
+
+def _serial(text: str) -> date | None:
+    """An Excel date serial stored as a number (a date cell formatted as 常规, or pasted as values)."""
+    if _SERIAL_RE.match(text) and SERIALS[0] <= float(text) < SERIALS[1]:
+        return EXCEL_EPOCH + timedelta(days=int(float(text)))
+    return None
+
+
+def parse_date(value: Any, year_for: Callable[[int], int] | None = None) -> date:
+    """A date as clerks write it: 2019-05-06, 2019/5/6, 2019年5月6日, 20190506, an Excel date serial
+    (43591), full-width digits (２０１９－０５－０６), or 5月6日 when ``year_for`` knows the year."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    m = _DATE_RE.match(str(value).strip())
-    if not m:
-        raise Invalid("日期格式不正确（应为 2019-05-06）")
+    text = halfwidth(str(value)).strip()
+    if (serial := _serial(text)) is not None:
+        return serial
+    if m := _COMPACT_RE.match(text) or _DATE_RE.match(text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif (m := _MONTH_DAY_RE.match(text)) and year_for is not None:
+        month, day = int(m[1]), int(m[2])
+        year = year_for(month)
+    else:
+        raise Invalid("日期格式不正确（应为 2019-05-06，或驻点年度内的 5月6日）")
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        return date(year, month, day)
     except ValueError:
         raise Invalid("日期不存在") from None
 
 
 def campaign_date(ctx: Context, value: str, _row: dict) -> date:
-    return ctx.in_campaign(parse_date(value))
+    return ctx.in_campaign(parse_date(value, ctx.year_for))
 
 
-def any_date(_ctx: Context, value: str, _row: dict) -> date:
-    return parse_date(value)
+def any_date(ctx: Context, value: str, _row: dict) -> date:
+    return parse_date(value, lambda month: ctx.year_for(month, within=False))
 
 
 def year_date(ctx: Context, value: str, _row: dict) -> date:
@@ -237,10 +273,16 @@ DATE_PARSERS: tuple = ()  # filled below: parsers that take an XLSX date cell as
 
 
 def campaign_month(ctx: Context, value: str, _row: dict) -> tuple[int, int]:
-    m = _MONTH_RE.match(value.strip()) or _DATE_RE.match(value.strip())
-    if not m:
-        raise Invalid("月份格式不正确（应为 2019-05）")
-    year, month = int(m[1]), int(m[2])
+    text = halfwidth(value).strip()
+    if (serial := _serial(text)) is not None:
+        year, month = serial.year, serial.month
+    elif m := _MONTH_RE.match(text) or _DATE_RE.match(text):
+        year, month = int(m[1]), int(m[2])
+    elif m := _MONTH_ONLY_RE.match(text):
+        month = int(m[1])
+        year = ctx.year_for(month) if 1 <= month <= 12 else 0
+    else:
+        raise Invalid("月份格式不正确（应为 2019-05，或驻点年度内的 5月）")
     if not 1 <= month <= 12:
         raise Invalid("月份不存在")
     ctx.in_campaign(date(year, month, 1))
@@ -252,14 +294,14 @@ DATE_PARSERS = (campaign_date, any_date, year_date)
 
 def campaign_year(ctx: Context, value: str, _row: dict) -> int:
     try:
-        year = int(float(value.rstrip("年")))
+        year = int(float(halfwidth(value).strip().rstrip("年")))
     except (ValueError, OverflowError):  # OverflowError: "inf" parses as a float
         raise Invalid("年度应为四位数字，如 2019") from None
     return ctx.campaign_year(year)
 
 
 def yes_no(_ctx: Context, value: str, _row: dict) -> bool:
-    v = value.strip().lower()
+    v = halfwidth(value).strip().lower()
     if v in YES:
         return True
     if v in NO:
@@ -347,23 +389,41 @@ class Kind:
         return [c.example for c in self.columns]
 
 
+def _header_errors(kind: Kind, table: Table) -> list[RowError]:
+    """Merged header cells, and columns with data but no header: either would shift or drop a column
+    silently (a header merged over 开始日期 and 结束日期 leaves 结束日期 without its column)."""
+    from openpyxl.utils import get_column_letter
+
+    errors = [RowError(table.header_row, text, ref, "表头是合并单元格：请取消合并，每列各写一个表头")
+              for ref, text in table.merged_headers]
+    for i, header in enumerate(table.headers):
+        if not header and any(i < len(cells) and cell_text(cells[i]) for _n, cells in table.rows):
+            errors.append(RowError(table.header_row, f"第{get_column_letter(i + 1)}列", "",
+                                   "有数据但没有表头（可能合并了表头单元格）：请填写表头，或删除这一列"))
+    return errors
+
+
 def _parse_rows(ctx: Context, kind: Kind, table: Table) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
-    errors: list[RowError] = []
-    by_header = {c.header: c for c in kind.columns}
+    errors = _header_errors(kind, table)
+    by_header = {header_key(c.header): c for c in kind.columns}
     positions: dict[str, int] = {}
+    h = table.header_row
     for i, header in enumerate(table.headers):
         if not header:
             continue
-        if header in positions:
-            errors.append(RowError(1, header, "", "表头重复"))
-        elif header not in by_header:
-            hint = close_matches(header, list(by_header), n=2)
-            errors.append(RowError(1, header, "", "不是本模板的列" + (f"，您是不是要找：{'、'.join(hint)}" if hint else "")))
+        col = by_header.get(header_key(header))
+        if col is None:
+            hint = close_matches(header, [c.header for c in kind.columns], n=2)
+            errors.append(RowError(h, header, "", "不是本模板的列" + (f"，您是不是要找：{'、'.join(hint)}" if hint else "")))
+        elif col.header in positions:
+            errors.append(RowError(h, header, "", "表头重复"))
         else:
-            positions[header] = i
+            positions[col.header] = i
     for col in kind.columns:
         if col.header not in positions and col.required:
-            errors.append(RowError(1, col.header, "", "缺少此列（请使用 zhudian template 生成的模板）"))
+            errors.append(RowError(h, col.header, "", "缺少此列（请使用 zhudian template 生成的模板）"))
+    if errors and table.title and table.header_row == 1:
+        errors.append(RowError(1, "", table.title, "第1行像是标题，不是表头：请删除标题行，让表头位于第一行"))
     if errors:
         return [], errors, False
 
@@ -376,7 +436,7 @@ def _parse_rows(ctx: Context, kind: Kind, table: Table) -> tuple[list[tuple[int,
                  positions[c.header] < len(cells) else "" for c in kind.columns}
         raw = {c.header: cells[positions[c.header]] if c.header in positions and positions[c.header] < len(cells)
                else None for c in kind.columns}
-        if number == 2 and [texts[c.header] for c in kind.columns] == example:
+        if number == table.header_row + 1 and [texts[c.header] for c in kind.columns] == example:
             skipped_example = True  # the template's example row (row 2), left in place
             continue
         row: dict[str, Any] = {}
@@ -425,7 +485,7 @@ def default_actor() -> str:
 def validate(session: Session, kind: Kind, path: str | Path) -> tuple[Context, list[tuple[int, dict]], bool]:
     """Read and check the whole file; raises :class:`ImportRejected` listing every problem."""
     try:
-        table = read_table(path)
+        table = read_table(path, headers=[c.header for c in kind.columns])
     except FileProblem as exc:
         raise ImportRejected([], str(exc)) from exc
     ctx = Context(session)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,30 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
     sheet: str = ""
+    header_row: int = 1  # the row the headers were found in (title rows above it are skipped)
+    title: str = ""  # the text of a title row above the headers, or of row 1 when no headers were found
+    merged_headers: list[tuple[str, str]] = field(default_factory=list)  # (range such as "E1:F1", its text)
+
+
+HEADER_SEARCH_ROWS = 10  # a title (and a blank line or a note) above the headers, never more
+MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation (２０１９－０７－０８, typed with a Chinese input method)
+    as their ASCII forms; Chinese text is left as it is."""
+    return text.translate(FULL_WIDTH)
+
+
+def header_key(text: str) -> str:
+    """A header as compared: full-width and half-width forms alike (（%）, (%) and (％) are one header)."""
+    return unicodedata.normalize("NFKC", _clean_header(text))
 
 
 def _clean_header(value: Any) -> str:
@@ -40,7 +68,46 @@ def _blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
+def _texts(cells: list[Any]) -> list[str]:
+    return [t for t in (cell_text(c) for c in cells) if t]
+
+
+def _sheet_part(zf: zipfile.ZipFile, title: str) -> str | None:
+    """The path inside the workbook of the sheet named ``title``."""
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rel_id = next((s.get(f"{REL_NS}id") for s in book.iter(f"{MAIN_NS}sheet") if s.get("name") == title), None)
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iter(f"{PKG_REL_NS}Relationship") if r.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _merged_ranges(data: bytes, title: str) -> list[tuple[int, int, int, int]]:
+    """(first column, first row, last column, last row) of every merged range on the sheet.
+
+    Read-only openpyxl does not read merges, so the sheet's XML is scanned for them in pieces
+    (they come after the rows; the sheet is never held in memory whole)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _sheet_part(zf, title)
+            if part is None or part not in zf.namelist():
+                return []
+            found, tail = [], b""
+            with zf.open(part) as xml:
+                while chunk := xml.read(1 << 20):
+                    block = tail + chunk
+                    found += [range_boundaries(f"{a.decode()}:{b.decode()}") for a, b in MERGE_RE.findall(block)]
+                    cut = block.rfind(b"<")  # a tag cut by the chunk's end is read again with the next one
+                    tail = block[cut:] if cut >= 0 and b">" not in block[cut:] else b""
+            return list(dict.fromkeys(found))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError):
+        return []  # the rows were readable; a part we only read for merges is not worth refusing the file
+
+
+def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[tuple[int, list[Any]]], str, list]:
     from openpyxl import load_workbook
 
     try:
@@ -55,20 +122,16 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
         else:
             visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
             ws = visible[0] if visible else wb.worksheets[0]
-        rows_iter = ws.iter_rows(values_only=True)
-        header_row = next(rows_iter, None)
-        if header_row is None:
-            raise FileProblem(f"文件“{name}”的工作表“{ws.title}”是空的")
-        headers = [_clean_header(h) for h in header_row]
         rows: list[tuple[int, list[Any]]] = []
-        for number, cells in enumerate(rows_iter, start=2):
-            cells = list(cells)
-            if _blank(cells):
-                continue
+        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            if _blank(cells := list(cells)):
+                continue  # blank rows (a sheet formatted to its last row has a million) are not kept
             rows.append((number, cells))
             if len(rows) > MAX_ROWS:
                 raise FileProblem(f"文件“{name}”超过 {MAX_ROWS} 行，请分批导入")
-        return Table(headers, rows, ws.title)
+        if not rows:
+            raise FileProblem(f"文件“{name}”的工作表“{ws.title}”是空的")
+        return rows, ws.title, _merged_ranges(data, ws.title)
     except FileProblem:
         raise
     except Exception as exc:  # noqa: BLE001 (zlib.error, XML syntax errors, ... of a damaged part)
@@ -94,7 +157,7 @@ def _decode(data: bytes, name: str) -> str:
         raise FileProblem(f"文件“{name}”的文字编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from exc
 
 
-def _read_csv(data: bytes, name: str) -> Table:
+def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     text = _decode(data, name)
     if "\x00" in text:
         raise FileProblem(f"文件“{name}”不是文本格式的 CSV 文件")
@@ -103,11 +166,8 @@ def _read_csv(data: bytes, name: str) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[tuple[int, list[Any]]] = []
     try:
-        header_row = next(reader, None)
-        if header_row is None:
-            raise FileProblem(f"文件“{name}”是空的")
-        rows = []
         for cells in reader:
             if _blank(cells):
                 continue
@@ -116,11 +176,67 @@ def _read_csv(data: bytes, name: str) -> Table:
                 raise FileProblem(f"文件“{name}”超过 {MAX_ROWS} 行，请分批导入")
     except csv.Error as exc:
         raise FileProblem(f"文件“{name}”不是有效的 CSV 文件：{exc}") from exc
-    return Table([_clean_header(h) for h in header_row], rows)
+    if not rows:
+        raise FileProblem(f"文件“{name}”是空的")
+    return rows
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
-    """The first visible sheet (or ``sheet``) of an XLSX, or a CSV file, as headers and rows."""
+def _header_index(rows: list[tuple[int, list[Any]]], expected: set[str]) -> int:
+    """Which of the first rows holds the headers: the first with the most known headers (at least two,
+    or the only one a kind has); the first row when none does."""
+    need = min(2, len(expected)) or 1
+    best, best_score = 0, 0
+    for i, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = sum(header_key(c) in expected for c in cells if c is not None)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best_score >= need else 0
+
+
+def _fill_merges(rows: list[tuple[int, list[Any]]], merges: list, header_row: int) -> list[tuple[str, str]]:
+    """A merged cell below the headers means its value for every cell it covers (as it looks on screen;
+    rows left blank are not filled); merges that touch the header row are returned, to be refused."""
+    from openpyxl.utils import get_column_letter
+
+    by_number = {number: cells for number, cells in rows}
+    merged_headers = []
+    for min_col, min_row, max_col, max_row in merges:
+        if max_row < header_row:
+            continue  # a title above the headers
+        top = by_number.get(min_row, [])
+        value = top[min_col - 1] if min_col - 1 < len(top) else None
+        if min_row <= header_row:
+            ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+            merged_headers.append((ref, cell_text(value)))
+            continue
+        for number in range(min_row, max_row + 1):
+            cells = by_number.get(number)
+            if cells is None:
+                continue
+            cells.extend([None] * (max_col - len(cells)))
+            for col in range(min_col - 1, max_col):
+                cells[col] = value
+    return merged_headers
+
+
+def _table(rows: list[tuple[int, list[Any]]], expected: set[str], sheet: str = "", merges: list = ()) -> Table:
+    index = _header_index(rows, expected)
+    number, header_cells = rows[index]
+    above = [t for _n, cells in rows[:index] for t in _texts(cells)]
+    title = "".join(above[:1])
+    if index == 0 and len(_texts(header_cells)) == 1 and len(expected) > 1:
+        title = _texts(header_cells)[0]  # one text across row 1 and no headers anywhere: a title row
+    merged = _fill_merges(rows, list(merges), number)
+    data = rows[index + 1:]
+    return Table([_clean_header(h) for h in header_cells], data, sheet, number, title, merged)
+
+
+def read_table(path: str | Path, sheet: str | None = None, headers: Sequence[str] = ()) -> Table:
+    """The first visible sheet (or ``sheet``) of an XLSX, or a CSV file, as headers and rows.
+
+    ``headers`` are the ones the caller knows: the header row is the first of the top rows that holds
+    them (a title row above it is skipped)."""
+    expected = {header_key(h) for h in headers}
     path = Path(path)
     name = path.name
     try:
@@ -149,12 +265,13 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
             raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
         if "xl/workbook.xml" not in names:
             raise FileProblem(f"文件“{name}”不是 Excel 工作簿（可能是 Word 或其他压缩文件）")
-        return _read_xlsx(data, name, sheet)
+        rows, title, merges = _read_xlsx(data, name, sheet)
+        return _table(rows, expected, title, merges)
     if path.suffix.lower() not in (".csv", ".txt", ""):
         raise FileProblem(f"不支持的文件类型“{path.suffix}”：请使用 .xlsx 或 .csv 文件")
     if data[:5] in (b"%PDF-",) or data[:4] == b"\x89PNG":
         raise FileProblem(f"文件“{name}”不是表格文件")
-    return _read_csv(data, name)
+    return _table(_read_csv(data, name), expected)
 
 
 def cell_text(value: Any) -> str:

@@ -6,6 +6,7 @@ drop-downs stay short formulas and a long county list still fits Excel's limits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,7 +41,10 @@ LIST_TITLES = {"departments": "部门", "cities": "地市", "counties": "县（�
                "branch_kinds": "团支部类型", "sources": "数据来源"}
 
 
-def write_template(session: Session, kind: Kind, path: str | Path) -> Path:
+def write_template(session: Session, kind: Kind, path: str | Path,
+                   print_setup: Callable[..., None] | None = None) -> Path:
+    """The template of ``kind``; ``print_setup(sheet, title, landscape=..., header_rows=...)`` (the
+    writers' one print setup, in ``tui/exports/printing.py``) prepares its sheets for printing."""
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -82,7 +86,7 @@ def write_template(session: Session, kind: Kind, path: str | Path) -> Path:
 
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.append([f"{kind.label}导入模板（zhudian import {kind.name} 文件名）"])
-    help_ws.append(["第 2 行是示例，导入时原样保留的示例行会被跳过；标 * 的列必填；日期写作 2019-05-06，月份写作 2019-05。"])
+    help_ws.append(["第 2 行是示例，导入时原样保留的示例行会被跳过；标 * 的列必填；日期写作 2019-05-06（也可写 2019/5/6、2019年5月6日，或驻点年度内的 5月6日），月份写作 2019-05（或 5月）。"])
     help_ws.append(["任何一行有错误时整份文件都不会写入，并列出所有错误；同一文件重复导入不会产生重复记录。"])
     help_ws.append([])
     help_ws.append(["列", "必填", "示例", "说明"])
@@ -90,6 +94,9 @@ def write_template(session: Session, kind: Kind, path: str | Path) -> Path:
         help_ws.append([col.header, "是" if col.required else "否", col.example, col.note])
     help_ws.column_dimensions["A"].width = 24
     help_ws.column_dimensions["D"].width = 60
+    if print_setup is not None:
+        print_setup(ws, f"{kind.label}导入模板", landscape=True, header_rows="1:1")
+        print_setup(help_ws, f"{kind.label}导入模板：填写说明")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -112,16 +112,39 @@ def test_xlsx_summary_chart_and_details(db_url, ratings, tmp_path):
     with zipfile.ZipFile(out) as zf:
         assert any(n.startswith("xl/charts/chart") for n in zf.namelist())  # a native Excel chart
     wb = load_workbook(out)
-    assert wb.sheetnames == ["各地市汇总", "评价明细"]
+    assert wb.sheetnames == ["各地市汇总", "评价明细", "图表"]
     summary = [[c.value for c in row] for row in wb["各地市汇总"].iter_rows()]
     assert summary[0] == ["地市", "评价数", "平均分", "1星", "2星", "3星", "4星", "5星"]
     by_city = {row[0]: row[1:] for row in summary[1:]}
     assert by_city["梅州"] == [3, 4, 0, 0, 1, 1, 1]
     assert by_city["清远"] == [1, 1, 1, 0, 0, 0, 0]
     assert by_city["广州"] == [1, 2, 0, 1, 0, 0, 0]
-    detail = [[c.value for c in row] for row in wb["评价明细"].iter_rows()]
+    assert by_city["全省合计"] == [5, 3, 1, 1, 1, 1, 1]  # the province total, its mean from every rating
+    detail_ws = wb["评价明细"]
+    detail = [[c.value for c in row] for row in detail_ws.iter_rows()]
     assert len(detail) == 6 and detail[2][6] == "'=HYPERLINK(\"http://x\",\"点我\")"
-    assert all(c.data_type != "f" for row in wb["评价明细"].iter_rows() for c in row)
+    assert all(c.data_type != "f" for row in detail_ws.iter_rows() for c in row)
+    # dates are date-time cells; 照片 says 是/否; the header is frozen and filtered
+    assert detail[1][8] == datetime(2019, 5, 10, 12, 0) and detail_ws["I2"].is_date
+    assert [row[7] for row in detail[1:]] == ["否", "是", "否", "否", "否"]
+    assert detail_ws.freeze_panes == "A2" and detail_ws.auto_filter.ref == "A1:I6"
+    assert wb["各地市汇总"].freeze_panes == "A2" and wb["各地市汇总"].auto_filter.ref == "A1:H4"
+    assert {k: detail_ws.column_dimensions[k].width for k in "DGI"} == {"D": 28, "G": 50, "I": 20}
+    # printed: A4, the ratings landscape, header repeated
+    assert detail_ws.page_setup.paperSize == 9 and detail_ws.page_setup.orientation == "landscape"
+    assert detail_ws.print_title_rows == "$1:$1" and wb["各地市汇总"].page_setup.paperSize == 9
+
+
+def test_xlsx_average_chart_axis_shows_the_differences(db_url, ratings, tmp_path):
+    out = tmp_path / "f.xlsx"
+    assert run(db_url, "export", "feedback", "-o", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as zf:
+        charts = [zf.read(n).decode() for n in sorted(zf.namelist()) if n.startswith("xl/charts/chart")]
+    means = next(c for c in charts if "各地市平均分" in c)
+    low = float(means.split("<min val=\"")[1].split("\"")[0])
+    high = float(means.split("<max val=\"")[1].split("\"")[0])
+    assert 0 < low < 1 and 4 < high <= 5  # means 1, 2 and 4: from just under the lowest to over the highest
+    assert "纵轴自 0.9 分起" in means
 
 
 def test_formula_safety_in_csv_and_xlsx(engine, db_url, tmp_path):

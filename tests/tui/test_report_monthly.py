@@ -54,7 +54,9 @@ def test_every_field_from_the_records(db_url, records, tmp_path):
     result = run(db_url, "report", "monthly", "--city", "梅州", "--month", "2019-05", "-o", str(out))
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames[:8] == ["梅江区", "梅县区", "大埔县", "丰顺县", "五华县", "平远县", "蕉岭县", "兴宁市"]
+    # each county unit's form, followed by its attached sheets (as they are printed and filed)
+    assert wb.sheetnames[:9] == ["梅江区", "梅江区附页（照片）", "梅县区", "大埔县", "丰顺县", "五华县", "平远县", "蕉岭县",
+                                 "兴宁市"]
     ws, v = _form(out, "梅江区")
     assert v["A1"] == "梅州市 梅江区团的基层建设推动情况"
     assert (v["A2"], v["B2"], v["C2"], v["D2"], v["E2"]) == ("（5）月份", "对接部门", "组织部", "经办团干", "甲、乙")
@@ -68,14 +70,47 @@ def test_every_field_from_the_records(db_url, records, tmp_path):
     assert (v["B10"], v["D10"]) == ("梅州某科技有限公司团支部", NR)
     assert (v["B12"], v["D12"]) == ("91.5", "6.5 小时（人均服务 2.1 次）")
     assert v["B13"] == "1. 希望多组织志愿服务（江南团支部）\n2. =1+1（江南团支部）"
+    assert v["A13"] == "基层青年意见\n（可附页）" and v["D9"].endswith("（可附页）") and v["B5"].endswith("（可附页）")
     assert v["A14"] == "本月驻点时间及人员（可附页）：6日—7日 甲、乙同志；20日 甲同志"
     # the paper form's merged blocks and borders
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:F1", "A3:A6", "A7:A10", "A11:A12", "B13:F13", "A14:F14", "B6:D6"} <= merged
     assert ws["C4"].border.left.style == "thin" and ws["F14"].border.bottom.style == "thin"
     # 可附页: the photo of the checked branch is embedded
-    attached = wb["梅江区附页"]
+    attached = wb["梅江区附页（照片）"]
     assert len(attached._images) == 1
+    assert attached["A3"].value == "金山团支部"
+    # printed on A4 portrait, one page wide, the title in the page header and page numbers in the footer
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "portrait")
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.oddHeader.center.text == "梅州市 梅江区团的基层建设推动情况" and "&P" in ws.oddFooter.center.text
+    assert attached.print_title_rows == "$1:$2"
+
+
+def test_rows_grow_with_their_text_and_what_does_not_fit_goes_to_the_attachment(db_url, tmp_path, engine):
+    long_experience = "团支部每月按时召开支委会，书记带头学习。" * 40
+    with Session(engine) as s:
+        b = f.branch(s, "梅江区", "金山团支部")
+        for n in range(45):
+            f.rating(s, b, 4, suggestion=f"第{n + 1}条意见：希望多组织志愿服务活动")
+        f.monthly_report(s, "组织部", "梅江区", 5, branch_experience=long_experience, typical_org_experience="短")
+        s.commit()
+    out = tmp_path / "m.xlsx"
+    assert run(db_url, "report", "monthly", "--city", "梅州", "--county", "梅江区", "--month", "2019-05",
+               "-o", str(out)).exit_code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["梅江区", "梅江区附页（意见）", "梅江区附页（全文）"]
+    ws, v = _form(out, "梅江区")
+    listed = v["B13"].splitlines()
+    assert listed[0] == "1. 第1条意见：希望多组织志愿服务活动（金山团支部）"
+    assert listed[-1] == f"……另有 {45 - (len(listed) - 1)} 条，见附页" and len(listed) > 10
+    assert ws.row_dimensions[13].height > 15 * len(listed) * 0.9  # tall enough for every line
+    assert v["E6"].endswith("……（全文见附页）") and v["D10"] == "短"
+    opinions = [[c.value for c in row] for row in wb["梅江区附页（意见）"].iter_rows(min_row=3)]
+    assert len(opinions) == 45 and opinions[44][4] == "第45条意见：希望多组织志愿服务活动"
+    texts = [[c.value for c in row] for row in wb["梅江区附页（全文）"].iter_rows(min_row=3)]
+    assert "".join(t[1] for t in texts) == long_experience.strip()
+    assert texts[0][0] == "该地区抓实团支部书记履责强化团支部建设经验" and texts[1][0].endswith("（续）")
 
 
 def test_county_without_records_says_not_recorded(db_url, records, tmp_path):

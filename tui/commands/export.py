@@ -16,8 +16,8 @@ def export() -> None:
 
 
 @export.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default=None,
-              help="文件格式（默认按输出文件扩展名）")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "pdf"]), default=None,
+              help="文件格式（默认按输出文件扩展名；pdf 即 XLSX 经 LibreOffice 转换）")
 @click.option("--city", default=None, help="地市")
 @click.option("--county", default=None, help="县（市、区）/镇街")
 @click.option("--department", default=None, help="部门（导出其对接地市的评价）")
@@ -30,16 +30,18 @@ def export() -> None:
 @pass_app
 def feedback(app: AppContext, fmt: str | None, city: str | None, county: str | None, department: str | None,
              month: str | None, date_from, date_to, photos_dir: Path | None, output: Path) -> None:
-    """导出团员评价：CSV（UTF-8 带 BOM）、XLSX（各地市汇总、图表、评价明细）或 JSON Lines。"""
+    """导出团员评价：CSV（UTF-8 带 BOM）、XLSX（各地市汇总、图表、评价明细）、PDF 或 JSON Lines。"""
     from sqlmodel import Session
 
     from models.feedback_export import make_filter
     from tui.exports.feedback import export_feedback
+    from tui.exports.pdf import PdfFailed, PdfUnavailable
 
     if fmt is None:
-        fmt = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json"}.get(output.suffix.lower())
+        fmt = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json", ".pdf": "pdf"}.get(
+            output.suffix.lower())
         if fmt is None:
-            fail("请用 --format 指定格式（csv、xlsx 或 json）")
+            fail("请用 --format 指定格式（csv、xlsx、pdf 或 json）")
     with Session(app.engine()) as session:
         try:
             flt = make_filter(session, city=city, county=county, department=department, month=month,
@@ -48,6 +50,8 @@ def feedback(app: AppContext, fmt: str | None, city: str | None, county: str | N
             fail(str(exc))
         try:
             count, photos = export_feedback(session, flt, fmt, output, photos_dir)
+        except (PdfUnavailable, PdfFailed) as exc:
+            fail(str(exc))
         except OSError as exc:
             fail(f"无法写入 {output}：{exc.strerror or exc}")
     extra = f"，照片 {photos} 张保存到 {photos_dir}" if photos_dir else ""

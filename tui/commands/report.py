@@ -10,7 +10,7 @@ from models.targets import DEFAULT_YEAR
 from tui.cli import AppContext, fail, pass_app
 
 OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                      help="输出的 .xlsx 文件")
+                      help="输出文件：.xlsx，或 .pdf（经 LibreOffice 转换）")
 
 
 @click.group()
@@ -36,7 +36,7 @@ def evaluation(app: AppContext, year: int, output: Path | None, as_json: bool) -
     with Session(app.engine()) as session:
         ev = evaluate(session, year)
     if output is not None:
-        _save(lambda: write_evaluation(ev, output), output)
+        _save(lambda path: write_evaluation(ev, path), output)
     if as_json:
         echo_json(ev.as_dict())
     else:
@@ -56,13 +56,18 @@ def lectures(app: AppContext, year: int, output: Path) -> None:
 
     with Session(app.engine()) as session:
         summary = lecture_summary(session, year)
-    _save(lambda: write_lectures(summary, output), output)
+    _save(lambda path: write_lectures(summary, path), output)
     click.echo(f"已生成{year}年党团课汇总（{len(summary.rows)} 次）：{output}")
 
 
 def _save(write, output: Path) -> None:
+    """``write(path)`` to ``output``: the workbook, or its PDF through LibreOffice for a .pdf name."""
+    from tui.exports.pdf import PdfFailed, PdfUnavailable, save
+
     try:
-        write()
+        save(write, output)
+    except (PdfUnavailable, PdfFailed) as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"无法写入 {output}：{exc.strerror or exc}")
 
@@ -85,5 +90,5 @@ def monthly(app: AppContext, city: str, county: str | None, month: str, output: 
             forms = monthly_forms(session, city, month, county)
         except ValueError as exc:
             fail(str(exc))
-        _save(lambda: write_monthly(session, forms, output), output)
+        _save(lambda path: write_monthly(session, forms, path), output)
     click.echo(f"已生成 {forms[0].city if forms else city} {month} 月报表（{len(forms)} 个县区）：{output}")

@@ -24,7 +24,8 @@ def template(app: AppContext, kind: str, output: Path) -> None:
     monthly 月度数据、projects 服务青年工作项目报告。
     """
     from models.importing import KINDS, write_template
+    from tui.exports.printing import print_setup
 
     with session_scope(app.engine()) as session:
-        write_template(session, KINDS[kind], output)
+        write_template(session, KINDS[kind], output, print_setup)
     click.echo(f"已生成{KINDS[kind].label}导入模板：{output}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from models.evaluation import COMPONENT_LABELS, RECORD_LABELS, Evaluation, Score
+from tui.exports.printing import print_setup
 from tui.exports.style import WRAP, table, title
 
 IDS_PER_CELL = 1000  # ids per "依据记录" row: far below a cell's 32,767 characters
@@ -20,6 +21,8 @@ def _ranking(ws, ev: Evaluation, scores: list[Score], what: str) -> None:
     ws.cell(row=2, column=1).alignment = WRAP
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=9)
     ws.row_dimensions[2].height = 64
+    # One ranking, one page width; its column headers on every page.
+    print_setup(ws, f"{ev.year}年驻点工作评价：{what}排名", header_rows="3:3")
     rows = [[s.rank, s.name, s.total, s.objective, s.ratings, s.experience, s.worked, s.total_all, s.rank_all]
             for s in scores]
     table(ws, ["排名", what, "总分", COMPONENT_LABELS["objective"], COMPONENT_LABELS["ratings"],
@@ -27,7 +30,7 @@ def _ranking(ws, ev: Evaluation, scores: list[Score], what: str) -> None:
           start_row=3, widths=(6, 28, 8, 12, 12, 12, 36, 12, 8))
 
 
-def _figures(ws, scores: list[Score], what: str) -> None:
+def _figures(ws, scores: list[Score], what: str, year: int) -> None:
     rows = []
     for s in scores:
         for c in s.components:
@@ -38,9 +41,10 @@ def _figures(ws, scores: list[Score], what: str) -> None:
                              sum(len(v) for v in f.records.values())])
     table(ws, [what, "分项", "指标", "实际", "目标", "得分", "计分", "核实", "说明", "未核实数据（不计分）",
                "依据记录数"], rows, widths=(14, 12, 40, 12, 10, 8, 10, 8, 30, 30, 10))
+    print_setup(ws, f"{year}年驻点工作评价：{what}指标明细", landscape=True, header_rows="1:1")
 
 
-def _records(ws, scores: list[Score]) -> None:
+def _records(ws, scores: list[Score], year: int) -> None:
     """Per figure, the ids of its records (one row per table, long lists over several rows)."""
     rows = []
     for s in scores:
@@ -50,6 +54,7 @@ def _records(ws, scores: list[Score]) -> None:
                     rows.append([s.name, f.label, RECORD_LABELS.get(table_name, table_name),
                                  "、".join(str(i) for i in ids[start:start + IDS_PER_CELL])])
     table(ws, ["名称", "指标", "记录类型", "记录编号"], rows, widths=(14, 40, 12, 80))
+    print_setup(ws, f"{year}年驻点工作评价：依据记录", landscape=True, header_rows="1:1")
 
 
 def write_evaluation(ev: Evaluation, out: Path) -> None:
@@ -58,13 +63,14 @@ def write_evaluation(ev: Evaluation, out: Path) -> None:
     ws.title = "地市排名"
     _ranking(ws, ev, ev.cities, "地市")
     _ranking(wb.create_sheet("部门排名"), ev, ev.departments, "部门")
-    _figures(wb.create_sheet("地市指标明细"), ev.cities, "地市")
-    _figures(wb.create_sheet("部门指标明细"), ev.departments, "部门")
-    _records(wb.create_sheet("依据记录"), [*ev.cities, *ev.departments])
+    _figures(wb.create_sheet("地市指标明细"), ev.cities, "地市", ev.year)
+    _figures(wb.create_sheet("部门指标明细"), ev.departments, "部门", ev.year)
+    _records(wb.create_sheet("依据记录"), [*ev.cities, *ev.departments], ev.year)
     rows = [[c.department, c.name, c.days, c.days_target, c.lectures, c.lectures_target, c.exempt,
              "是" if c.met else "否"] for c in ev.cadres]
-    table(wb.create_sheet("专职干部"), ["部门", "干部", "年累计驻点（整天）", "目标", "党团课（次）", "目标",
-                                     "经党组批准不参加", "达标"],
+    cadres = wb.create_sheet("专职干部")
+    table(cadres, ["部门", "干部", "年累计驻点（整天）", "目标", "党团课（次）", "目标", "经党组批准不参加", "达标"],
           rows, widths=(28, 12, 18, 8, 14, 8, 30, 8))
+    print_setup(cadres, f"{ev.year}年专职干部驻点天数与党团课", header_rows="1:1")
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -7,6 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from models.lectures import LectureSummary
+from tui.exports.printing import print_setup
 from tui.exports.style import table, title
 
 
@@ -21,8 +22,10 @@ def write_lectures(summary: LectureSummary, out: Path) -> None:
                  start_row=2, widths=(28, 12, 36, 12, 24, 10, 18, 36))
     ws.cell(row=last + 2, column=1, value=f"共 {len(summary.rows)} 次，授课人数合计 "
                                           f"{sum(r.audience for r in summary.rows)} 人")
+    print_setup(ws, f"{summary.year}年专职干部讲党团课材料汇总", landscape=True, header_rows="2:2")
     missing = wb.create_sheet("未达标干部")
     table(missing, ["部门", "干部", "说明"],
           [[d, n, f"本年度讲党团课少于 {summary.target:g} 次"] for d, n in summary.missing], widths=(28, 12, 30))
+    print_setup(missing, f"{summary.year}年讲党团课未达标的专职干部", header_rows="1:1")
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
