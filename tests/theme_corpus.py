@@ -28,6 +28,7 @@ VOLUNTEER_JUNE = [  # (score, text): the first three say the same (志愿服务 
     (4, "志愿者的服务时长在i志愿上怎么查询"),
     (5, LONG_VOLUNTEER),
 ]
+TYPICAL_VOLUNTEER = tuple(text for _, text in VOLUNTEER_JUNE[:3])
 ACTIVITY_JUNE = [(2, "通知太晚了，很多人赶不上"), (3, "场地太小，坐不下"), (2, "签到排队太久"), (3, "希望改在周末")]
 JOBS_JUNE = [(4, "希望多开展就业招聘会"), (4, "想了解创业贷款的补贴政策")]
 FLAGGED = "宿舍楼梯有安全隐患，存在危险"

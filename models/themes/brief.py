@@ -62,6 +62,26 @@ class Brief:
     cities: list[Section]
 
 
+def scope_from_names(session: Session, *, city: str | None = None, county: str | None = None,
+                     department: str | None = None, branch_id: int | None = None) -> ThemeScope:
+    """Names as typed (``梅州``, ``梅江区``, ``组织部``) → a scope; raises ``UnknownName`` with close
+    matches, or ``ValueError`` for a branch number that does not exist."""
+    from models.reference import find_city, find_county, find_department
+
+    if branch_id is not None:
+        if session.get(Branch, branch_id) is None:
+            raise ValueError(f"没有编号为 {branch_id} 的团支部（zhudian branch list 可查编号）")
+        return ThemeScope(branch_id=branch_id)
+    city_row = find_city(session, city) if city else None
+    if county:
+        return ThemeScope(county_id=find_county(session, county, city_row).id)
+    if city_row is not None:
+        return ThemeScope(city_id=city_row.id)
+    if department:
+        return ThemeScope(department_id=find_department(session, department).id)
+    return ThemeScope()
+
+
 def section(session: Session, scope: ThemeScope, period: Period, *, quotes: int = QUOTES) -> Section:
     """The brief's content for one scope and period (``analyse_pending`` must have run)."""
     summary = theme_summary(session, scope, period, quotes=quotes)
@@ -109,11 +129,11 @@ def lowest_activities(session: Session, scope: ThemeScope, period: Period, *, li
         texts = (select(Rating.suggestion)
                  .where(Rating.branch_id == branch_id, Rating.suggestion != "",
                         Rating.created_at >= start, Rating.created_at < end)
-                 .order_by(Rating.score, Rating.id.desc()).limit(QUOTES))
+                 .order_by(Rating.score, Rating.id.desc()).limit(QUOTES * 10))
         # activity 0 in the roll-up: ratings of an activity that was not listed ("其他活动")
         texts = texts.where(Rating.activity_id == activity_id) if activity_id else texts.where(Rating.activity_id.is_(None))
         out.append(LowActivity(branch_id, branch, county, activity or "其他活动", int(n), round(int(s) / int(n), 2),
-                               list(session.execute(texts).scalars())))
+                               list(dict.fromkeys(session.execute(texts).scalars()))[:QUOTES]))
     return out
 
 

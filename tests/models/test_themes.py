@@ -18,7 +18,7 @@ from models.themes.lexicon import DATA, OTHER, URGENT, load_lexicon
 from models.themes.query import ThemeScope, theme_suggestions, theme_summary, top_themes
 from models.themes.store import LOOKBACK, analyse_pending
 from tests import factories as f
-from tests.theme_corpus import FLAGGED, JUNE, LONG_VOLUNTEER, build_corpus
+from tests.theme_corpus import FLAGGED, JUNE, LONG_VOLUNTEER, TYPICAL_VOLUNTEER, build_corpus
 
 JUNE_PERIOD = Period(2019, 6)
 
@@ -76,14 +76,11 @@ def test_scopes_branch_county_department_and_year(session, corpus):
     assert [r.name for r in top_themes(session, meizhou(session), JUNE_PERIOD)] == ["志愿服务", "活动组织", "就业创业"]
 
 
-SAME = ("希望多组织志愿服务", "希望多组织志愿服务活动", "建议多开展志愿服务")
-
-
 def test_representative_suggestions_are_the_typical_not_the_longest(session, corpus):
     summary = theme_summary(session, meizhou(session), JUNE_PERIOD, quotes=3)
     volunteer = summary.themes[0]
     texts = [q.text for q in volunteer.quotes]
-    assert texts[0] in SAME  # three members said it
+    assert texts[0] in TYPICAL_VOLUNTEER  # three members said it
     assert texts[1:] == ["建议多开展环保公益志愿服务", "志愿者的服务时长在i志愿上怎么查询"]
     assert LONG_VOLUNTEER not in texts  # many words of its own make it no more typical
     assert volunteer.keywords[0] == "志愿服务"

@@ -16,13 +16,12 @@ from sqlmodel import Session
 
 from models.monthly_form import MAX_OPINIONS, MonthlyForm
 from tui.exports.safety import neutralise
-from tui.exports.style import BORDER, CENTER, table
+from tui.exports.style import BORDER, CENTER, sheet_name, table
 
 COLUMNS = 6
 WIDTHS = (14, 22, 26, 26, 22, 22)
 LABEL_FONT = Font(bold=True)
 TOP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
-BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def _cell(ws: Worksheet, ref: str, value, *, label: bool = False, merge: str | None = None,
@@ -35,15 +34,6 @@ def _cell(ws: Worksheet, ref: str, value, *, label: bool = False, merge: str | N
     if merge:
         ws.merge_cells(f"{ref}:{merge}")
 
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = name.translate(BAD_SHEET_CHARS)[:31] or "表"
-    candidate, n = base, 2
-    while candidate in used:
-        suffix = f"({n})"
-        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(candidate)
-    return candidate
 
 
 def write_form(ws: Worksheet, form: MonthlyForm) -> None:
@@ -116,7 +106,7 @@ def _attachment(wb: Workbook, session: Session, form: MonthlyForm, used: set[str
     """可附页: every opinion, and the members' photos of the spot-checked branches."""
     if len(form.opinion_rows) <= MAX_OPINIONS and not form.photo_ids:
         return
-    ws = wb.create_sheet(_sheet_name(f"{form.county}附页", used))
+    ws = wb.create_sheet(sheet_name(f"{form.county}附页", used))
     rows = [[i, o.branch, o.activity, o.score, o.text] for i, o in enumerate(form.opinion_rows, 1)]
     last = table(ws, ["序号", "团支部", "活动", "评分", "基层青年意见"], rows, widths=(6, 26, 20, 6, 60))
     if form.photo_ids:
@@ -150,7 +140,7 @@ def write_monthly(session: Session, forms: list[MonthlyForm], out: Path) -> None
     wb.remove(wb.active)
     used: set[str] = set()
     for form in forms:
-        write_form(wb.create_sheet(_sheet_name(form.county, used)), form)
+        write_form(wb.create_sheet(sheet_name(form.county, used)), form)
     for form in forms:
         _attachment(wb, session, form, used)
     out.parent.mkdir(parents=True, exist_ok=True)
