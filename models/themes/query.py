@@ -178,8 +178,14 @@ def theme_summary(session: Session, scope: ThemeScope, period: Period, *, quotes
     return ThemeSummary(period, analysed, _written(session, scope, low, high), rows, urgent)
 
 
-def top_themes(session: Session, scope: ThemeScope, period: Period, limit: int = 3) -> list[ThemeRow]:
-    """The scope's most frequent themes (not 其他), for the city and branch screens' one line."""
+def top_themes(session: Session, scope: ThemeScope, period: Period, limit: int = 3, *,
+               analyse_seconds: float | None = None) -> list[ThemeRow]:
+    """The scope's most frequent themes (not 其他), for the city and branch screens' one line; with
+    ``analyse_seconds``, new ratings are analysed first within that budget (see ``analyse_pending``)."""
+    if analyse_seconds is not None:
+        from models.themes.store import analyse_pending
+
+        analyse_pending(session, budget_seconds=analyse_seconds)
     summary = theme_summary(session, scope, period, quotes=0, keywords=0)
     return [r for r in summary.themes if r.count and r.code != OTHER][:limit]
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from tui.components.fmt import SPARK
 
+ANALYSE_SECONDS = 1.0  # analysis one refresh may do before it shows what is there (a first run goes on next time)
+
 
 def share(row: Any) -> str:
     return "—" if row.share is None else f"{row.share * 100:.1f}%"
@@ -43,3 +45,10 @@ def progress_note(summary: Any) -> str:
     if not summary.pending:
         return ""
     return f"已分析 {summary.analysed:,} / {summary.suggestions:,} 条，其余正在分析"
+
+
+def top_line(rows: list[Any]) -> str:
+    """The city and branch screens' line: ``意见主题：志愿服务 6 · 活动组织 4 · 就业创业 2（t 查看）``."""
+    if not rows:
+        return "意见主题：本期暂无意见建议"
+    return "意见主题：" + " · ".join(f"{r.name} {r.count:,}" for r in rows) + "（t 查看全部主题）"
