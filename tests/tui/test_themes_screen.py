@@ -20,7 +20,7 @@ from tui.components.records_table import RecordsTable
 from tui.screens.branch import BranchScreen
 from tui.screens.city import CityScreen
 from tui.screens.feedback import FeedbackScreen
-from tui.screens.themes import SuggestionScreen, ThemeSuggestionsScreen, ThemesScreen
+from tui.screens.themes import SuggestionScreen, ThemesScreen, ThemeSuggestionsScreen
 
 
 @pytest.fixture(scope="module")
