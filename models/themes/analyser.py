@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +32,7 @@ class Analysis:
     urgent: tuple[str, ...]  # urgent words found, in text order
 
 
-def _content(word: str) -> bool:
-    """A word worth showing: two characters or more, with a letter, digit or Chinese character."""
-    return len(word) >= 2 and any(ch.isalnum() for ch in word)
+_WORDLIKE = re.compile(r"\w")  # a letter, digit or Chinese character: not punctuation or symbols only
 
 
 class Analyser:
@@ -45,6 +43,7 @@ class Analyser:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
         self._memo: dict[str, Analysis] = {}
+        self._idf: dict[str, float] = {}
 
     @property
     def tokenizer(self) -> Any:
@@ -69,7 +68,8 @@ class Analyser:
     def words(self, text: str) -> list[str]:
         """The suggestion's words, normalised (NFKC, lower case), whitespace and punctuation kept out."""
         text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()
-        return [w for w in (t.strip() for t in self.tokenizer.lcut(text)) if w]
+        # jieba cuts whitespace into tokens of its own: dropping those leaves no padded word.
+        return [w for w in self.tokenizer.lcut(text) if not w.isspace()]
 
     def analyse(self, text: str) -> Analysis:
         found = self._memo.get(text)
@@ -77,6 +77,7 @@ class Analyser:
             found = self._analyse(text)
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
+                self._idf.clear()
             self._memo[text] = found
         return found
 
@@ -84,15 +85,19 @@ class Analyser:
         words = self.words(text)
         present = set(words)
         lex = self.lexicon
-        themes = [t for t in lex.themes if t.keywords & present]
+        themes = [t for t in lex.themes if not t.keywords.isdisjoint(present)]
         if any(not t.alone for t in themes):
             themes = [t for t in themes if not t.alone]
-        urgent = tuple(dict.fromkeys(w for w in words if w in lex.urgent))
-        counts = Counter(w for w in words if _content(w) and w not in lex.stop_words)
-        freq, total = self._freq, self._total
-        weight = {w: n * math.log(total / max(freq.get(w) or 1, 1)) for w, n in counts.items()}
-        order = {w: i for i, w in reversed(list(enumerate(words)))}
-        keywords = tuple(sorted(weight, key=lambda w: (-weight[w], order[w]))[:KEYWORDS])
+        urgent = () if lex.urgent.isdisjoint(present) else tuple(dict.fromkeys(w for w in words if w in lex.urgent))
+        counts: dict[str, int] = {}  # in order of first occurrence: ties keep the text's order
+        stop, wordlike = lex.stop_words, _WORDLIKE.search
+        for w in words:
+            if len(w) >= 2 and w not in stop and wordlike(w):
+                counts[w] = counts.get(w, 0) + 1
+        idf = self._idf
+        for w in counts.keys() - idf.keys():
+            idf[w] = math.log(self._total / max(self._freq.get(w) or 1, 1))
+        keywords = tuple(sorted(counts, key=lambda w: -counts[w] * idf[w])[:KEYWORDS])
         return Analysis(tuple(t.code for t in themes) or (OTHER,), keywords, urgent)
 
 
