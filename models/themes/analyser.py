@@ -95,8 +95,9 @@ class Analyser:
             if len(w) >= 2 and w not in stop and wordlike(w):
                 counts[w] = counts.get(w, 0) + 1
         idf = self._idf
-        for w in counts.keys() - idf.keys():
-            idf[w] = math.log(self._total / max(self._freq.get(w) or 1, 1))
+        for w in counts:  # (not ``counts.keys() - idf.keys()``: that walks the whole memo every time)
+            if w not in idf:
+                idf[w] = math.log(self._total / max(self._freq.get(w) or 1, 1))
         keywords = tuple(sorted(counts, key=lambda w: -counts[w] * idf[w])[:KEYWORDS])
         return Analysis(tuple(t.code for t in themes) or (OTHER,), keywords, urgent)
 
