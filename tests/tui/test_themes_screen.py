@@ -4,17 +4,15 @@ top themes — on the fixed corpus (tests/theme_corpus.py), June 2019 (the froze
 from __future__ import annotations
 
 import shutil
-import uuid
 
 import pytest
 from sqlmodel import Session, select
 
 from models.db import make_engine
-from models.feedback import add_rating
 from models.tables import Branch, City
-from tests.theme_corpus import JUNE, LONG_VOLUNTEER, build_corpus
+from tests.theme_corpus import LONG_VOLUNTEER, build_corpus
 from tests.tui.demo_data import TODAY
-from tests.tui.helpers import wait_for, wait_loaded, wait_text
+from tests.tui.helpers import insert_rating, wait_for, wait_loaded, wait_text
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable
 from tui.screens.branch import BranchScreen
@@ -47,17 +45,6 @@ def app_on(url, **options):
     return make_app(url, now=lambda: TODAY, **options)
 
 
-def add(url: str, branch_name: str, score: int, text: str) -> None:
-    """As the survey server would: another engine, ``add_rating``."""
-    engine = make_engine(url)
-    with Session(engine) as s:
-        branch = s.exec(select(Branch).where(Branch.name == branch_name)).one()
-        add_rating(s, branch_id=branch.id, score=score, submission_id=uuid.uuid4().hex, suggestion=text,
-                   created_at=JUNE)
-        s.commit()
-    engine.dispose()
-
-
 async def open_themes(pilot):
     await pilot.press("3")
     await wait_loaded(pilot, FeedbackScreen)
@@ -83,7 +70,7 @@ async def test_a_new_rating_changes_its_theme_within_one_refresh(url):
         screen = await open_themes(pilot)
         table = screen.query_one(KeyedTable)
         assert table.get_row("theme:volunteer")[1].plain == "6"
-        add(url, "梅江区江南街道团支部", 5, "希望多组织志愿服务，暑假也搞")
+        insert_rating(url, "梅江区江南街道团支部", 5, "希望多组织志愿服务，暑假也搞")
         loads = screen.loads
         screen.reload()
         await wait_for(pilot, lambda: screen.loads > loads, what="one refresh")
@@ -114,7 +101,7 @@ async def test_enter_lists_a_themes_suggestions_and_opens_one_whole(url):
 
 
 async def test_hostile_text_is_shown_literally(url):
-    add(url, "梅江区江南街道团支部", 1, "[bold red]志愿服务[/] \x1b[2J有安全隐患 =1+2")
+    insert_rating(url, "梅江区江南街道团支部", 1, "[bold red]志愿服务[/] \x1b[2J有安全隐患 =1+2")
     app = app_on(url)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_themes(pilot)
