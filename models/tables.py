@@ -444,3 +444,53 @@ class RateCounter(SQLModel, table=True):
     count: int = 0
 
     __table_args__ = (Index("ix_ratecounter_window", "window"),)
+
+
+# --- suggestion themes (models/themes) -----------------------------------------------------------
+
+
+class SuggestionAnalysis(SQLModel, table=True):
+    """One rating's suggestion, analysed once (models/themes): its keywords and urgent words.
+
+    A rating with a suggestion and no row here is still to be analysed (``analyse_pending``).
+    """
+
+    rating_id: int = Field(foreign_key="rating.id", primary_key=True, ondelete="CASCADE")
+    keywords: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # space-separated
+    urgent_words: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class SuggestionTheme(SQLModel, table=True):
+    """A theme one suggestion carries (a suggestion may carry several), with what scopes need."""
+
+    rating_id: int = Field(foreign_key="rating.id", primary_key=True, ondelete="CASCADE")
+    theme: str = Field(max_length=20, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    month: int  # yyyymm, China time
+    score: int
+
+    __table_args__ = (
+        # Newest first within a theme and month; branch_id in the index filters a scope without the table.
+        Index("ix_suggestiontheme_theme", "theme", "month", "rating_id", "branch_id"),
+        Index("ix_suggestiontheme_branch", "branch_id", "theme", "month", "rating_id"),
+    )
+
+
+class ThemeStat(SQLModel, table=True):
+    """Roll-up of suggestion themes per county unit and month, kept in step by ``analyse_pending``.
+
+    Theme ``_all`` counts every analysed suggestion (the base of the shares); ``urgent`` the flagged ones.
+    """
+
+    county_id: int = Field(foreign_key="county.id", primary_key=True)
+    month: int = Field(primary_key=True)
+    theme: str = Field(max_length=20, primary_key=True)
+    count: int = 0
+    score_sum: int = 0
+
+
+class ThemeState(SQLModel, table=True):
+    """Which version of the word lists the stored analyses were made with."""
+
+    key: str = Field(max_length=40, primary_key=True)
+    value: str = Field(max_length=200)

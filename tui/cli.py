@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "import": "tui.commands.importer:import_cmd",
     "audit": "tui.commands.audit:audit",
     "export": "tui.commands.export:export",
+    "feedback": "tui.commands.feedback:feedback",
     "report": "tui.commands.report:report",
     "cadre": "tui.commands.cadre:cadre",
 }

@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 
+from sqlmodel import Session, select
 from textual.pilot import Pilot
 
+from models.db import make_engine
+from models.feedback import add_rating
+from models.tables import Branch
+from tests.tui.demo_data import TODAY
 from tests.tui.screen_text import screen_text
+
+
+def insert_rating(url: str, branch_name: str, score: int, suggestion: str) -> None:
+    """As the survey server would: another engine, another connection, ``add_rating`` (now: ``TODAY``)."""
+    engine = make_engine(url)
+    with Session(engine) as s:
+        branch = s.exec(select(Branch).where(Branch.name == branch_name)).one()
+        add_rating(s, branch_id=branch.id, score=score, submission_id=uuid.uuid4().hex, suggestion=suggestion,
+                   created_at=TODAY)
+        s.commit()
+    engine.dispose()
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 8.0, what: str = "") -> None:

@@ -5,32 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from models.db import make_engine
-from models.feedback import add_rating
-from models.tables import Branch, City
+from models.tables import City
 from tests.tui.demo_data import TODAY
-from tests.tui.helpers import wait_for, wait_loaded, wait_text
+from tests.tui.helpers import insert_rating, wait_for, wait_loaded, wait_text
 from tui.components.banner import DbBanner
 from tui.components.keyed_table import KeyedTable
 from tui.screens.base import Loaded
 from tui.screens.feedback import FeedbackScreen
 from tui.screens.overview import OverviewScreen
-
-
-def insert_rating(url: str, branch_name: str, score: int, suggestion: str) -> None:
-    """As the survey server would: another engine, another connection, ``add_rating``."""
-    engine = make_engine(url)
-    with Session(engine) as s:
-        branch = s.exec(select(Branch).where(Branch.name == branch_name)).one()
-        add_rating(s, branch_id=branch.id, score=score, submission_id=uuid.uuid4().hex, suggestion=suggestion,
-                   created_at=TODAY)
-        s.commit()
-    engine.dispose()
 
 
 async def test_a_new_rating_shows_in_feedback_within_5_seconds_without_a_key_press(make, demo_url):

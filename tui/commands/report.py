@@ -1,4 +1,5 @@
-"""``zhudian report``: the official monthly form (附件2), the evaluation and the lecture summary."""
+"""``zhudian report``: the official monthly form (附件2), the evaluation, the lecture summary and the
+monthly brief of members' suggestions."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=
 
 @click.group()
 def report() -> None:
-    """生成报表（附件2 月报表、评价、党团课汇总）。"""
+    """生成报表（附件2 月报表、评价、党团课汇总、意见建议简报）。"""
 
 
 @report.command()
@@ -92,3 +93,34 @@ def monthly(app: AppContext, city: str, county: str | None, month: str, output: 
             fail(str(exc))
         _save(lambda path: write_monthly(session, forms, path), output)
     click.echo(f"已生成 {forms[0].city if forms else city} {month} 月报表（{len(forms)} 个县区）：{output}")
+
+
+@report.command()
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份")
+@click.option("--city", default=None, help="地市（默认：全省和每个地市各一张工作表）")
+@OUTPUT
+@pass_app
+def feedback(app: AppContext, month: str, city: str | None, output: Path) -> None:
+    """团员青年意见建议月度简报：各地市主要意见主题（数量、趋势、代表性意见）、评分最低的活动、需优先关注的意见。"""
+    from sqlmodel import Session
+
+    from models.progress import Period
+    from models.reference import find_city
+    from models.themes.brief import feedback_brief
+    from tui.exports.brief import write_brief
+
+    try:
+        period = Period.parse(month)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    if period.month is None:
+        raise click.BadParameter(f"请给出月份 YYYY-MM（如 2019-05）：{month}", param_hint="--month")
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
+        fail(f"简报请输出为 .xlsx 或 .pdf 文件：{output}")
+    with Session(app.engine()) as session:
+        city_id = find_city(session, city).id if city else None
+        brief = feedback_brief(session, period, city_id)
+    _save(lambda path: write_brief(brief, path), output)
+    flagged = sum(sec.summary.urgent.count for sec in brief.cities)
+    click.echo(f"已生成{brief.cities[0].scope if city else '全省'}{period.label}意见建议简报"
+               f"（需优先关注 {flagged} 条）：{output}")

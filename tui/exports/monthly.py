@@ -22,7 +22,7 @@ from models.monthly_form import MAX_OPINIONS, NOT_RECORDED, MonthlyForm, more_op
 from tui.exports.monthly_attachment import Overflow, write_attachments
 from tui.exports.printing import page_size, print_setup
 from tui.exports.safety import neutralise
-from tui.exports.style import BORDER, CENTER
+from tui.exports.style import BORDER, CENTER, sheet_name
 from tui.exports.textfit import MAX_ROW_PT, clip, height_for, line_count, max_lines, row_height
 
 COLUMNS = 6
@@ -30,22 +30,11 @@ COLUMNS = 6
 WIDTHS = (12, 18, 18, 20, 14, 14)
 LABEL_FONT = Font(bold=True)
 TOP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
-BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 SEE_ATTACHMENT = "……（全文见附页）"
 TITLE_PT = 36.0
 SPARE_PT = 24.0  # kept free on the page for the office suites' rounding
 # Lines a field may take on the form before the rest moves to the attached sheet.
 NAMES_LINES, TEXT_LINES, NAME_LINES, VISITS_LINES, MIN_OPINION_LINES = 4, 6, 3, 3, 10
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = name.translate(BAD_SHEET_CHARS)[:31] or "表"
-    candidate, n = base, 2
-    while candidate in used:
-        suffix = f"({n})"
-        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _width(ref: str, merge: str | None) -> float:
@@ -185,8 +174,8 @@ def write_monthly(session: Session, forms: list[MonthlyForm], out: Path) -> None
     wb.remove(wb.active)
     used: set[str] = set()
     for form in forms:
-        shown, overflow = write_form(wb.create_sheet(_sheet_name(form.county, used)), form)
+        shown, overflow = write_form(wb.create_sheet(sheet_name(form.county, used)), form)
         write_attachments(wb, session, form, shown, overflow,
-                          lambda suffix, form=form: _sheet_name(f"{form.county}附页{suffix}", used))
+                          lambda suffix, form=form: sheet_name(f"{form.county}附页{suffix}", used))
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -18,6 +18,18 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")  # top: a tall row reads (and extracts) line by line
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unused worksheet name for ``name`` (31 characters, no ``[]:*?/\\``); adds it to ``used``."""
+    base = name.translate(BAD_SHEET_CHARS)[:31] or "表"
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f"({n})"
+        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
 
 
 def table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, start_row: int = 1,

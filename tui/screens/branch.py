@@ -18,7 +18,7 @@ PARTS = [("checks", "spot_check"), ("activities", "activity"), ("ratings", "rati
 
 
 class BranchScreen(LiveScreen):
-    BINDINGS = [Binding("f", "feedback", "该支部全部评价", show=True)]
+    BINDINGS = [Binding("f", "feedback", "该支部全部评价", show=True), Binding("t", "themes", "意见主题", show=True)]
 
     def __init__(self, branch_id: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -28,6 +28,7 @@ class BranchScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
+        yield Static("", id="themes-line", classes="screen-title", markup=False)
         with Tabs(id="tabs"):
             for attr, kind in PARTS:
                 with TabPane(TITLES[kind], id=f"tab-{attr}"):
@@ -39,10 +40,17 @@ class BranchScreen(LiveScreen):
 
     def fetch(self, session: Session, branch_id: Any) -> Any:
         from models.records import branch_detail
+        from models.themes.query import ThemeScope, top_themes
+        from tui.components.theme_cells import ANALYSE_SECONDS
 
-        return branch_detail(session, branch_id)
+        themes = top_themes(session, ThemeScope(branch_id=branch_id), self.app.period, analyse_seconds=ANALYSE_SECONDS)
+        return branch_detail(session, branch_id), themes
 
-    def show(self, detail: Any, params: Any) -> None:
+    def show(self, data: Any, params: Any) -> None:
+        from tui.components.theme_cells import top_line
+
+        detail, themes = data
+        self.query_one("#themes-line", Static).update(top_line(themes))
         self.detail = detail
         info = getattr(detail, "branch", detail)
         bits = [clean(getattr(info, "name", ""), 30)]
@@ -65,6 +73,12 @@ class BranchScreen(LiveScreen):
             pane = self.query_one(Tabs).get_tab(f"tab-{attr}")
             pane.label = f"{TITLES[kind]} {len(rows)}"
         assert SPECS  # specs are shared with the records screen
+
+    def action_themes(self) -> None:
+        from models.themes.query import ThemeScope
+        from tui.screens.themes import ThemesScreen
+
+        self.app.push_screen(ThemesScreen(ThemeScope(branch_id=self.branch_id)))
 
     def action_feedback(self) -> None:
         from tui.screens.feedback import BranchFeedbackScreen

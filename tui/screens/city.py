@@ -3,7 +3,7 @@ branches, and its rating trend. Enter on a branch opens the branch; on a county,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
@@ -31,12 +31,14 @@ class CityData:
     visits: list[Any]
     branches: list[Any]
     trend: list[tuple[int, int, float | None]]
+    themes: list[Any] = field(default_factory=list)  # the top themes of the city's suggestions
 
 
 class CityScreen(FilterBox, LiveScreen):
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
         Binding("enter", "drill", "下钻", show=False),
+        Binding("t", "themes", "意见主题", show=True),
     ]
 
     def __init__(self, city_id: int, county_id: int | None = None, **kwargs) -> None:
@@ -49,6 +51,7 @@ class CityScreen(FilterBox, LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
+        yield Static("", id="themes-line", classes="screen-title", markup=False)
         yield Input(placeholder="筛选团支部/县区名称，回车确定，Esc 取消", id="filter", classes="filter")
         initial = "tab-branches" if self.county_id is not None else "tab-counties"
         with Tabs(id="tabs", initial=initial):
@@ -71,6 +74,8 @@ class CityScreen(FilterBox, LiveScreen):
     def fetch(self, session: Session, params: Any) -> CityData:
         from models import records
         from models.progress import progress, rating_trend
+        from models.themes.query import top_themes
+        from tui.components.theme_cells import ANALYSE_SECONDS
 
         period, county_id = params
         today = self.app.today()
@@ -82,11 +87,25 @@ class CityScreen(FilterBox, LiveScreen):
         else:
             branches = records.branches(session, county_id=county_id)
         trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
-        return CityData(city, counties, visits, branches, trend)
+        themes = top_themes(session, self._theme_scope(), period, analyse_seconds=ANALYSE_SECONDS)
+        return CityData(city, counties, visits, branches, trend, themes)
 
     def show(self, data: CityData, params: Any) -> None:
         self.data = data
         self._fill()
+        from tui.components.theme_cells import top_line
+
+        self.query_one("#themes-line", Static).update(top_line(data.themes))
+
+    def _theme_scope(self) -> Any:
+        from models.themes.query import ThemeScope
+
+        return ThemeScope(city_id=self.city_id) if self.county_id is None else ThemeScope(county_id=self.county_id)
+
+    def action_themes(self) -> None:
+        from tui.screens.themes import ThemesScreen
+
+        self.app.push_screen(ThemesScreen(self._theme_scope()))
 
     def _fill(self) -> None:
         data = self.data

@@ -42,6 +42,7 @@ class FeedbackScreen(LiveScreen):
         Binding("slash", "filter", "筛选文字", show=True),
         Binding("c", "clear_filters", "清除筛选", show=True),
         Binding("enter", "drill", "打开支部", show=False),
+        Binding("t", "themes", "意见主题", show=True),
     ]
 
     def __init__(self, branch_id: int | None = None, **kwargs) -> None:
@@ -135,6 +136,16 @@ class FeedbackScreen(LiveScreen):
             from tui.screens.branch import BranchScreen
 
             self.app.push_screen(BranchScreen(branch_id))
+
+
+    def action_themes(self) -> None:
+        """The themes of the suggestions in the filtered place (city, county or branch) and period."""
+        from models.themes.query import ThemeScope
+        from tui.screens.themes import ThemesScreen
+
+        f = self.filter
+        self.app.push_screen(ThemesScreen(ThemeScope(city_id=f.city_id if f.county_id is None else None,
+                                                     county_id=f.county_id, branch_id=f.branch_id)))
 
 
 class BranchFeedbackScreen(FeedbackScreen):
