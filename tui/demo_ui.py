@@ -113,6 +113,28 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def demo_cadre_link(url: str) -> tuple[str, str]:
+    """A personal field-page link for the demo's first cadre, valid for 30 days (issued anew each run)."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from models import audit
+    from models.clock import now
+    from models.db import make_engine, session_scope
+    from models.field import issue_link
+    from models.tables import Cadre
+
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session, audit.tracking(session, "zhudian demo"):
+            cadre = session.exec(select(Cadre).order_by(Cadre.id)).first()
+            _, token = issue_link(session, cadre, now() + timedelta(days=30))
+            return cadre.name, token
+    finally:
+        engine.dispose()
+
+
 def run(url: str) -> None:
     """Start the survey server, open the dashboard on ``url``; stop the server when it closes."""
     from tui.app import make_app
@@ -127,6 +149,8 @@ def run(url: str) -> None:
     with survey_server(url, port, public, log_path) as proc:
         if wait_healthy(port, proc):
             click.echo(f"问卷服务器已启动：{public}（退出看板时自动停止；日志 {log_path}）")
+            name, token = demo_cadre_link(url)
+            click.echo(f"驻点干部手机页面（演示干部：{name}，同一网络中的手机可打开）：{public}/c/k/{token}")
         else:
             click.echo(f"问卷服务器未能启动，二维码暂不可用；详见日志 {log_path}", err=True)
         make_app(url, early=True).run()

@@ -131,3 +131,15 @@ def test_a_broken_demo_file_is_replaced(home: Path):
     result = run(*ARGS)
     assert result.exit_code == 0, result.output
     assert ratings_in(f"sqlite:///{home / 'demo.db'}") == 2000
+
+
+def test_the_demo_issues_a_field_link_a_phone_can_open(demo_url, tmp_path):
+    from survey.app import create_app
+    from tui.demo_ui import demo_cadre_link
+
+    name, token = demo_cadre_link(demo_url)
+    app = create_app({"TESTING": True, "DATABASE_URL": demo_url, "SECRET_FILE": str(tmp_path / "s.key")})
+    phone = app.test_client()
+    assert phone.get(f"/c/k/{token}").status_code == 303
+    assert f"{name} 的驻点" in phone.get("/c/").get_data(as_text=True)
+    app.extensions["zhudian.engine"].dispose()
