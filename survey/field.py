@@ -6,12 +6,8 @@ cadre as actor and the field pages as source; a retry of a stored form stores no
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import date
-from functools import wraps
-from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, request
 from sqlmodel import col, select
 
 from models import audit, qr
@@ -34,44 +30,10 @@ from models.tables import Assignment, Branch, Cadre, City, County, Lecture, Spot
 from models.visits import VisitInput, VisitRejected, record_visit
 from survey import cadres
 from survey.db import get_session
+from survey.field_common import form_date, form_int, page, refused, signed_in, url
 from survey.photos import MAX_BYTES, PhotoError, reencode
-from survey.views import base_path
 
 bp = Blueprint("field", __name__, url_prefix="/c")
-
-REFUSED = {
-    "unknown": ("🔒", "链接无效", ["这个驻点干部链接不存在或不完整，请向统筹人员重新索取。"]),
-    "revoked": ("🔒", "链接已停用", ["这个驻点干部链接已被统筹人员停用，请联系统筹人员重新发放。"]),
-    "expired": ("⌛", "链接已过期", ["这个驻点干部链接已超过有效期，请联系统筹人员重新发放。"]),
-}
-
-
-def url(path: str) -> str:
-    return f"{base_path()}/c{path}"
-
-
-def page(template: str, status: int = 200, **values: Any) -> Response:
-    response = make_response(render_template(f"field/{template}", url=url, **values), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def refused(state: str) -> Response:
-    icon, title, lines = REFUSED[state]
-    response = make_response(render_template("message.html", icon=icon, title=title, lines=lines, info=None), 403)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def signed_in(view: Callable[..., Response]) -> Callable[..., Response]:
-    """The view with the cadre of this phone's link, or the page saying why there is none."""
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        link, state = cadres.current_link()
-        if state != "ok":
-            return refused(state)
-        return view(get_session().get(Cadre, link.cadre_id), *args, **kwargs)
-    return wrapper
 
 
 def back_home() -> Response:
@@ -113,18 +75,6 @@ def _places(cadre: Cadre) -> list[tuple[City, list[County]]]:
             for c in cities]
 
 
-def _int(name: str) -> int | None:
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
-
-
-def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.form.get(name, "").strip())
-    except ValueError:
-        return None
-
-
 def _visit_form(cadre: Cadre, errors: dict[str, str] | None = None, warnings: dict[str, str] | None = None,
                 status: int = 200) -> Response:
     session = get_session()
@@ -147,7 +97,7 @@ def new_visit(cadre: Cadre) -> Response:
         return _visit_form(cadre, {"form": "页面已过期，请检查内容后再次提交"}, status=422)
     if (done := stored_submission(session, request.form["sid"])) is not None:
         return redirect(url(f"/visit/{done.record_id}"), code=303)
-    county_id = _int("county_id")
+    county_id = form_int("county_id")
     county = session.get(County, county_id) if county_id else None
     allowed = {c.id for c, _ in _places(cadre)}
     errors: dict[str, str] = {}
@@ -155,10 +105,10 @@ def new_visit(cadre: Cadre) -> Response:
         errors["county_id"] = "只能登记本部门按附件1对接地市的驻点"
     chosen = [int(v) for v in request.form.getlist("cadres") if v.isdigit()]
     data = VisitInput(department_id=cadre.department_id, city_id=county.city_id if county else None,
-                      county_id=county.id if county else None, start_date=_date("start_date"),
-                      end_date=_date("end_date") or _date("start_date"),
-                      full_days=float(_int("full_days")) if _int("full_days") else None,
-                      town=request.form.get("town", "").strip()[:60], max_meeting_size=_int("max_meeting_size"),
+                      county_id=county.id if county else None, start_date=form_date("start_date"),
+                      end_date=form_date("end_date") or form_date("start_date"),
+                      full_days=float(form_int("full_days")) if form_int("full_days") else None,
+                      town=request.form.get("town", "").strip()[:60], max_meeting_size=form_int("max_meeting_size"),
                       cadre_ids=chosen)
     if data.start_date is not None and (data.start_date.year != today().year or data.start_date > today()):
         errors["start_date"] = f"驻点日期应在{today().year}年的驻点工作期间内，且不晚于今天"
@@ -211,7 +161,7 @@ def begin(cadre: Cadre, visit_id: int) -> Response:
         return redirect(url(f"/session/{done.record_id}"), code=303)
     try:
         with audit.tracking(session, SOURCE, actor=cadre.name):
-            spot = start_session(session, cadre, visit, _int("branch_id") or 0, _int("present"))
+            spot = start_session(session, cadre, visit, form_int("branch_id") or 0, form_int("present"))
             remember_submission(session, request.form["sid"], "session", spot.id)
         session.commit()
     except FieldError as exc:
@@ -269,7 +219,7 @@ def check(cadre: Cadre, session_id: int) -> Response:
                         session.add(photo)
                         session.flush()
                         photo_id = photo.id
-                    group, members = _int("group_members"), _int("branch_members")
+                    group, members = form_int("group_members"), form_int("branch_members")
                     if members is None:
                         raise FieldError("请填写团支部团员数")
                     record_check(session, spot, has_group=request.form.get("has_group") == "1",
@@ -296,7 +246,7 @@ def lecture(cadre: Cadre) -> Response:
     session = get_session()
     errors: dict[str, str] = {}
     if request.method == "POST":
-        held_on, audience = _date("held_on"), _int("audience")
+        held_on, audience = form_date("held_on"), form_int("audience")
         title, place = request.form.get("title", "").strip()[:200], request.form.get("place", "").strip()[:100]
         materials = request.form.get("materials", "").strip()[:500]
         if not cadres.form_ok():
