@@ -11,7 +11,10 @@ from tests import factories
 pytestmark = pytest.mark.e2e
 
 EXPECTED_ROUTES = {"/healthz", "/favicon.ico", "/s/<token>", "/l/<code>", "/s/<token>/thanks",
-                   "/static/<path:filename>"}
+                   "/static/<path:filename>",
+                   # The cadres' field pages: each one needs the cookie a personal link sets (tests/survey/test_field.py).
+                   "/c/k/<token>", "/c/", "/c/visit", "/c/visit/<int:visit_id>", "/c/visit/<int:visit_id>/session",
+                   "/c/session/<int:session_id>", "/c/session/<int:session_id>/check", "/c/lecture"}
 
 PROBES = ["/", "/s", "/s/", "/l", "/l/", "/admin", "/admin/", "/api", "/api/links", "/api/ratings", "/links",
           "/ratings", "/export", "/export.csv", "/s/index", "/s/list", "/s/*", "/s/%25", "/static/", "/static",

@@ -11,7 +11,7 @@ from models.evaluation import COMPONENT_LABELS, RECORD_LABELS, Evaluation, Score
 from tui.exports.printing import print_setup
 from tui.exports.style import WRAP, table, title
 
-IDS_PER_CELL = 1000  # ids per "依据记录" row: far below a cell's 32,767 characters
+IDS_PER_CELL = 150  # ids per "依据记录" row: a row that prints whole on one page
 
 
 def _ranking(ws, ev: Evaluation, scores: list[Score], what: str) -> None:
