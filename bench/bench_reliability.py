@@ -226,7 +226,7 @@ def versions(pg_urls: list[str]) -> None:
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
           f"SQLite {sqlite3.sqlite_version}, SQLAlchemy {version('sqlalchemy')}, Flask {version('flask')}, "
-          f"gunicorn {version('gunicorn')}, psycopg {version('psycopg')}")
+          f"waitress {version('waitress')}, psycopg {version('psycopg')}")
     for url in pg_urls:
         engine = make_engine(url)
         with engine.connect() as conn:

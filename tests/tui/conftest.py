@@ -55,3 +55,15 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
     return True
 
+
+
+@pytest.fixture
+def run(db_url: str, home: Path) -> Callable:
+    """``run(*args)``: the ``zhudian`` command on the test database (a module may define its own ``run``)."""
+    from click.testing import CliRunner
+
+    from tui.cli import cli
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+    return invoke

@@ -6,19 +6,10 @@ import hashlib
 import json
 
 import pytest
-from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from models.tables import CadreLink
 from tests import factories
-from tui.cli import cli
-
-
-@pytest.fixture
-def run(db_url, home):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture

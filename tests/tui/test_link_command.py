@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 from sqlmodel import Session, select
 
@@ -15,16 +14,8 @@ from models.live_codes import read_code
 from models.secret import load_secret
 from models.tables import SurveyLink
 from tests import factories
-from tui.cli import cli
 
 PUBLIC = "https://zd.example.org"
-
-
-@pytest.fixture
-def run(db_url, home):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture
