@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -285,6 +287,19 @@ class ZhudianApp(App):
                 stop()
             except Exception:
                 pass
+
+
+def forget_inherited_size() -> None:
+    """Size the dashboard by its terminal, never by ``COLUMNS``/``LINES`` inherited from a parent.
+
+    Textual asks ``shutil.get_terminal_size``, which prefers those variables to the terminal itself,
+    on start and on every resize. A parent that imported GNU readline (Python's REPL, pytest in a
+    terminal) exports its own terminal's size in them; nested in tmux or after a resize, the picture
+    was then drawn for the wrong size (rows written past the pane's bottom, a blank screen).
+    """
+    if sys.__stdout__ is not None and sys.__stdout__.isatty():
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
 
 
 def make_app(url: str, *, early: bool = False, **options: Any) -> ZhudianApp:

@@ -37,13 +37,19 @@ class Tmux:
         self.tmp = tmp
 
     def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
+        # env=os.environ, not inherited: GNU readline (imported under pytest when stdin is a terminal,
+        # as in a tmux pane or over SSH) setenv()s COLUMNS and LINES to the outer terminal's size at C
+        # level, where os.environ does not see them but a child would. The inner pane's app would then
+        # size itself to the outer terminal (shutil.get_terminal_size prefers those variables).
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
+                              env=dict(os.environ))
         return done.stdout
 
     def start(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
         script = self.tmp / "run.sh"
         exports = "".join(f"export {k}='{v}'\n" for k, v in env.items())
-        script.write_text(f"{exports}cd '{ROOT}'\nexec {' '.join(command)}\n", encoding="utf-8")
+        # The pane's own size, never a size inherited from the terminal that runs the tests.
+        script.write_text(f"unset COLUMNS LINES\n{exports}cd '{ROOT}'\nexec {' '.join(command)}\n", encoding="utf-8")
         self.run("-u", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
                  f"sh {script}")
         self.run("set-option", "-t", self.session, "remain-on-exit", "on")
