@@ -46,7 +46,7 @@ class BranchScreen(LiveScreen):
         self.detail = detail
         info = getattr(detail, "branch", detail)
         bits = [clean(getattr(info, "name", ""), 30)]
-        for attr in ("city", "county", "kind", "member_count", "cadre"):
+        for attr in ("city", "county", "kind_label", "member_count", "cadre"):
             value = getattr(info, attr, None)
             if value not in (None, ""):
                 label = {"member_count": "团员 ", "cadre": "团建指导员 "}.get(attr, "")
@@ -67,6 +67,4 @@ class BranchScreen(LiveScreen):
         assert SPECS  # specs are shared with the records screen
 
     def action_feedback(self) -> None:
-        from tui.screens.feedback import BranchFeedbackScreen
-
-        self.app.push_screen(BranchFeedbackScreen(branch_id=self.branch_id))
+        self.app.open("branch_feedback", self.branch_id)
