@@ -41,7 +41,12 @@ def marked(severity: str | None, text: str = "", justify: str = "right") -> Text
 
 
 def months_text(months: list[int]) -> str:
-    return "、".join(str(m) for m in months) + "月" if months else ""
+    """Which months: "5月", "4、5月"; three or more stay short ("4月等8个月"; i lists them)."""
+    if not months:
+        return ""
+    if len(months) <= 2:
+        return "、".join(str(m) for m in months) + "月"
+    return f"{months[0]}月等{len(months)}个月"
 
 
 def optional(value: float | None, digits: int = 1, suffix: str = "") -> Text:
