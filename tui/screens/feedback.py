@@ -75,9 +75,11 @@ class FeedbackScreen(LiveScreen):
 
         f, period = params
         low, high = (1, 3) if f.score == -3 else (f.score, f.score)
-        # The period selector applies here too: the newest ratings of the chosen month (or year).
+        # A chosen month applies here too. "全年" is not narrowed: a rating arriving now (the live feed,
+        # the demo's phones) is shown even when today lies outside the campaign's months.
         rows = records.ratings(session, city_id=f.city_id, county_id=f.county_id, branch_id=f.branch_id,
-                               min_score=low, max_score=high, text=f.text or None, period=period, limit=200)
+                               min_score=low, max_score=high, text=f.text or None,
+                               period=period if period.month is not None else None, limit=200)
         return FeedbackData(list(rows), cities(session), counties(session, f.city_id) if f.city_id else [])
 
     def show(self, data: FeedbackData, params: Any) -> None:
@@ -89,7 +91,8 @@ class FeedbackScreen(LiveScreen):
             self.query_one("#county", Select).set_options([(literal(n, 12), i) for n, i in data.counties])
             self._county_city = f.city_id
         self.query_one(RecordsTable).set_records(data.ratings)
-        bits = [f"{period.label} · 最新 {len(data.ratings)} 条团员评价"]
+        when = period.label if period.month is not None else "不限月份"
+        bits = [f"{when} · 最新 {len(data.ratings)} 条团员评价"]
         if f.branch_id is not None and data.ratings:
             bits.append(f"团支部：{clean(getattr(data.ratings[0], 'branch', ''), 20)}")
         if f.text:
