@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -45,3 +46,35 @@ def alerts_by_city(session: Session, alerts: Iterable[Alert]) -> dict[int, int]:
             if city is not None:
                 counts[city] += 1
     return dict(counts)
+
+
+@dataclass
+class Verdict:
+    """The rules' verdict on one subject for one rule: its worst alert's severity and the months."""
+
+    severity: str  # "breach" or "at_risk"
+    months: list[int]
+    alerts: list[Alert]
+
+
+def verdicts(alerts: Iterable[Alert]) -> dict[tuple[str, str, int], Verdict]:
+    """(rule, level, subject id) → verdict. A subject with no alert for a rule met it: the marks on
+    screen are these verdicts, so a mark and the alert list can never disagree."""
+    grouped: dict[tuple[str, str, int], list[Alert]] = {}
+    for a in alerts:
+        if a.subject_id is not None:
+            grouped.setdefault((a.rule, a.level, a.subject_id), []).append(a)
+    out: dict[tuple[str, str, int], Verdict] = {}
+    for key, found in grouped.items():
+        severity = "breach" if any(a.severity == "breach" for a in found) else "at_risk"
+        months = sorted({a.month for a in found if a.severity == severity and a.month is not None})
+        out[key] = Verdict(severity, months, found)
+    return out
+
+
+def severity_by_city(session: Session, alerts: Iterable[Alert]) -> dict[int, tuple[int, int]]:
+    """City → (breaches, risks) among the period's alerts (the overview's 预警 column)."""
+    alerts = list(alerts)
+    breaches = alerts_by_city(session, [a for a in alerts if a.severity == "breach"])
+    risks = alerts_by_city(session, [a for a in alerts if a.severity != "breach"])
+    return {city: (breaches.get(city, 0), risks.get(city, 0)) for city in set(breaches) | set(risks)}

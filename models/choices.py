@@ -55,3 +55,12 @@ def county_city(session: Session, county_id: int) -> int:
     if county is None:
         raise LookupError(county_id)
     return county.city_id
+
+
+def paired_departments(session: Session, city_id: int) -> list[tuple[str, int]]:
+    """附件1 the other way round: the departments paired with a city."""
+    rows = session.exec(
+        select(Department).join(Assignment, Assignment.department_id == Department.id)
+        .where(Assignment.city_id == city_id).order_by(Department.seq)
+    )
+    return [(d.name, d.id) for d in rows]  # type: ignore[misc]

@@ -1,31 +1,21 @@
 """Reading and checking the posted form: every problem becomes a Chinese message beside its field.
 
-Text is cleaned (control characters removed, line ends normalised) but otherwise kept exactly as
+Text is cleaned by the one cleaner (``models.text.clean_text``) but otherwise kept exactly as
 typed, including emoji; it is only ever shown through the template's escaping.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
+
+from models.text import clean_text
 
 SUGGESTION_MAX = 500
 ACTIVITY_NAME_MAX = 100
 OTHER = "other"
 SINGLE_FIELDS = ("activity", "activity_other", "score", "suggestion", "sid", "ft", "website")
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-
-
-def clean_text(value: str, *, multiline: bool) -> str:
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = _CONTROL.sub("", value.replace("\t", " "))
-    if not multiline:
-        value = " ".join(value.split())
-    return value.strip()
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -47,7 +49,7 @@ class StartScreen(Screen):
     def compose(self) -> ComposeResult:
         yield DbBanner(id="banner")
         yield Static("正在连接数据库……", id="starting")
-        yield Footer()
+        yield Footer(compact=True)
 
 
 def pick_period(years: list[int], months: list[int], today: date) -> tuple[int, int | None]:
@@ -71,7 +73,10 @@ class ZhudianApp(App):
         Binding("left_square_bracket", "step_period(-1)", "上月", show=True),
         Binding("right_square_bracket", "step_period(1)", "下月", show=True),
         Binding("v", "record_visit", "记录驻点", show=True),
+        Binding("question_mark", "legend", "图例", show=True),
         Binding("q", "quit", "退出", show=True),
+        # Our own, so the footer names it in Chinese (Textual's default label is "palette").
+        Binding("ctrl+p", "command_palette", "查找", show=False, priority=True),
     ]
 
     def __init__(self, url: str, *, now: Callable[[], datetime] = clock.now, engine: Engine | None = None,
@@ -93,6 +98,7 @@ class ZhudianApp(App):
         self._early: Future | None = None
         self.db_problem: str | None = None
         self.on_quit: list[Callable[[], None]] = []
+        self.mode_names: set[str] = set()
 
     # --- database ------------------------------------------------------------------------------
 
@@ -204,6 +210,7 @@ class ZhudianApp(App):
 
         for mode, factory in MODES.items():
             self.add_mode(mode, factory)
+        self.mode_names = set(MODES)
         self.switch_mode(self._pending_mode)
 
     def take_prefetched(self, period: Any) -> Any:
@@ -239,7 +246,7 @@ class ZhudianApp(App):
     def action_show(self, mode: str) -> None:
         if not self.periods:
             self._pending_mode = mode  # pressed before the database answered: go there once it does
-        elif mode in self._modes:
+        elif mode in self.mode_names:
             self.switch_mode(mode)
 
     def action_record_visit(self) -> None:
@@ -247,27 +254,42 @@ class ZhudianApp(App):
             return
         from tui.screens.visit_form import VisitForm
 
-        self.push_screen(VisitForm())
+        # What the screen in view knows (its city, county or department) is filled in.
+        context = getattr(self.screen, "visit_context", None)
+        self.push_screen(VisitForm(**(context() if context is not None else {})))
 
     def today(self) -> date:
         return clock.local(self.now()).date()
 
+    def open(self, kind: str, ident: int | None = None, **options: Any) -> None:
+        """The one navigation function: every drill-down and the command palette come through here,
+        so no screen imports another. ``kind``: city, county, branch, branch_feedback, department,
+        cadre, visit, records (``options``: title, wanted = {table: ids}), themes (``options``: scope), or
+        city_score / department_score (the figures behind an evaluation score)."""
+        from tui import screens as s
+
+        if kind == "city" and ident is not None:
+            self.push_screen(s.city_screen(ident, options.get("county_id")))
+        elif kind == "county" and ident is not None:
+            self._open_county(ident)
+        elif kind == "branch" and ident is not None:
+            self.push_screen(s.branch_screen(ident))
+        elif kind == "branch_feedback" and ident is not None:
+            self.push_screen(s.branch_feedback_screen(ident))
+        elif kind in ("department", "cadre") and ident is not None:
+            self.push_screen(s.visits_screen(**{f"{kind}_id": ident}))
+        elif kind == "visit" and ident is not None:
+            self.push_screen(s.records_screen("驻点记录及抽查", {"visit": [ident]}))
+        elif kind == "records":
+            self.push_screen(s.records_screen(options["title"], options["wanted"]))
+        elif kind == "themes":
+            self.push_screen(s.themes_screen(options["scope"]))
+        elif kind in ("city_score", "department_score") and ident is not None:
+            self.push_screen(s.figures_screen(kind.removesuffix("_score"), ident))
+
     def open_named(self, kind: str, ident: int) -> None:
         """Open what the command palette found."""
-        if kind == "city":
-            from tui.screens.city import CityScreen
-
-            self.push_screen(CityScreen(ident))
-        elif kind == "county":
-            self._open_county(ident)
-        elif kind == "branch":
-            from tui.screens.branch import BranchScreen
-
-            self.push_screen(BranchScreen(ident))
-        elif kind in ("department", "cadre"):
-            from tui.screens.visits import VisitsScreen
-
-            self.push_screen(VisitsScreen(**{f"{kind}_id": ident}))
+        self.open(kind, ident)
 
     @work(thread=True, group="open", exit_on_error=False)
     def _open_county(self, county_id: int) -> None:
@@ -275,9 +297,13 @@ class ZhudianApp(App):
 
         with self.session() as session:
             city_id = county_city(session, county_id)
-        from tui.screens.city import CityScreen
+        self.call_from_thread(self.open, "city", city_id, county_id=county_id)
 
-        self.call_from_thread(self.push_screen, CityScreen(city_id, county_id))
+    def action_legend(self) -> None:
+        from tui.components.legend import LegendScreen
+
+        if not isinstance(self.screen, LegendScreen):
+            self.push_screen(LegendScreen())
 
     def on_unmount(self) -> None:
         for stop in self.on_quit:
@@ -285,6 +311,19 @@ class ZhudianApp(App):
                 stop()
             except Exception:
                 pass
+
+
+def forget_inherited_size() -> None:
+    """Size the dashboard by its terminal, never by ``COLUMNS``/``LINES`` inherited from a parent.
+
+    Textual asks ``shutil.get_terminal_size``, which prefers those variables to the terminal itself,
+    on start and on every resize. A parent that imported GNU readline (Python's REPL, pytest in a
+    terminal) exports its own terminal's size in them; nested in tmux or after a resize, the picture
+    was then drawn for the wrong size (rows written past the pane's bottom, a blank screen).
+    """
+    if sys.__stdout__ is not None and sys.__stdout__.isatty():
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
 
 
 def make_app(url: str, *, early: bool = False, **options: Any) -> ZhudianApp:

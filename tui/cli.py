@@ -10,12 +10,14 @@ import importlib
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
-from models.db import DatabaseError, make_engine, resolve_url
+from models.db import DatabaseError, default_url, demo_url, make_engine, resolve_url
 
 # command name -> "module:attribute"; each command module holds one job.
 COMMANDS: dict[str, str] = {
@@ -61,16 +63,32 @@ class LazyGroup(click.Group):
             ctx.exit(2)
 
 
+def _sqlite_file(url: str) -> Path:
+    return Path(make_url(url).database or "")
+
+
 @dataclass
 class AppContext:
     """What the group hands every subcommand: the database URL and a lazily made engine."""
 
     db_url: str | None
     _engine: Engine | None = field(default=None, repr=False)
+    real_only: bool = False  # ``zhudian init``: always the real database, never the demo
+    _told: bool = field(default=False, repr=False)
 
     @property
     def url(self) -> str:
-        return resolve_url(self.db_url)
+        """``--db`` / ``ZHUDIAN_DATABASE_URL``; else the real database once it exists; until then the
+        demo province, if ``zhudian demo`` built one — so every command can be tried on it right away."""
+        if self.db_url or self.real_only:
+            return resolve_url(self.db_url)
+        real, demo = default_url(), demo_url()
+        if _sqlite_file(real).exists() or not _sqlite_file(demo).exists():
+            return real
+        if not self._told:
+            self._told = True
+            click.echo(f"提示：尚未初始化正式数据库（zhudian init），使用演示数据库 {_sqlite_file(demo)}。", err=True)
+        return demo
 
     def engine(self, *, migrated: bool = True) -> Engine:
         """The engine, connected; with ``migrated`` the schema must be current (``zhudian init``)."""

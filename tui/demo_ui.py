@@ -137,8 +137,9 @@ def demo_cadre_link(url: str) -> tuple[str, str]:
 
 def run(url: str) -> None:
     """Start the survey server, open the dashboard on ``url``; stop the server when it closes."""
-    from tui.app import make_app
+    from tui.app import forget_inherited_size, make_app
 
+    forget_inherited_size()
     port = free_port()
     public = f"http://{lan_address()}:{port}"
     log_path = data_dir() / "demo-survey.log"

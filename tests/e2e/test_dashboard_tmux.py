@@ -37,13 +37,19 @@ class Tmux:
         self.tmp = tmp
 
     def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
+        # env=os.environ, not inherited: GNU readline (imported under pytest when stdin is a terminal,
+        # as in a tmux pane or over SSH) setenv()s COLUMNS and LINES to the outer terminal's size at C
+        # level, where os.environ does not see them but a child would. The inner pane's app would then
+        # size itself to the outer terminal (shutil.get_terminal_size prefers those variables).
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
+                              env=dict(os.environ))
         return done.stdout
 
     def start(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
         script = self.tmp / "run.sh"
         exports = "".join(f"export {k}='{v}'\n" for k, v in env.items())
-        script.write_text(f"{exports}cd '{ROOT}'\nexec {' '.join(command)}\n", encoding="utf-8")
+        # The pane's own size, never a size inherited from the terminal that runs the tests.
+        script.write_text(f"unset COLUMNS LINES\n{exports}cd '{ROOT}'\nexec {' '.join(command)}\n", encoding="utf-8")
         self.run("-u", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
                  f"sh {script}")
         self.run("set-option", "-t", self.session, "remain-on-exit", "on")
@@ -194,3 +200,32 @@ def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp
     assert "问卷服务器已停止" in tmux.screen()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+def test_what_needs_action_is_on_screen_without_scrolling(tmux: Tmux, sqlite_template: Path, tmp_path: Path,
+                                                          size: tuple[int, int]) -> None:
+    db = tmp_path / "province.db"
+    shutil.copyfile(sqlite_template, db)
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as s:
+        build(s)
+    engine.dispose()
+    home = tmp_path / "home"
+    home.mkdir()
+    width, height = size
+    tmux.start([sys.executable, "-m", "tui", "--db", f"sqlite:///{db}", "dashboard"], base_env(home),
+               width=width, height=height)
+    screen = tmux.wait("全省 21 个地市")
+    header = next(line for line in screen.splitlines() if line.strip().startswith("地市"))
+    # No key pressed: the departments' verdict, the monthly forms and the alerts are in view.
+    for column in ("部门驻点", "月报", "预警", "抽查"):
+        assert column in header, screen
+    meizhou = tmux.wait(" 梅州 ")
+    row = next(line for line in meizhou.splitlines() if line.strip().startswith("梅州"))
+    assert re.search(r"\d+/\d+/\d+", row) and ("✗" in row or "!" in row or "✓" in row), row
+    if width >= 160:
+        for column in ("对接部门", "评价数", "均分", "趋势"):
+            assert column in header, screen
+    tmux.keys("q")
+    assert tmux.wait_exit() == 0

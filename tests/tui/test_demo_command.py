@@ -143,3 +143,24 @@ def test_the_demo_issues_a_field_link_a_phone_can_open(demo_url, tmp_path):
     assert phone.get(f"/c/k/{token}").status_code == 303
     assert f"{name} 的驻点" in phone.get("/c/").get_data(as_text=True)
     app.extensions["zhudian.engine"].dispose()
+
+
+def test_after_the_demo_every_command_uses_it_until_zhudian_init(home: Path, tmp_path: Path):
+    """The README's examples run as written right after ``zhudian demo``."""
+    assert run(*ARGS).exit_code == 0
+    result = CliRunner().invoke(cli, ["link", "create", "--branch", "12", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "使用演示数据库" in result.stderr and '"token"' in result.stdout
+    sheet = tmp_path / "梅江区二维码.html"
+    result = run("link", "sheet", "--county", "梅江区", "-o", str(sheet))
+    assert result.exit_code == 0 and sheet.exists(), result.output
+    out = tmp_path / "feedback.csv"
+    result = run("export", "feedback", "-o", str(out))
+    assert result.exit_code == 0 and "已导出团员评价 2000 条" in result.output, result.output
+
+    # Once a real database is initialised it is the default again; the demo stays in demo.db.
+    assert run("init").exit_code == 0
+    assert (home / "zhudian.db").exists()
+    result = run("branch", "list", "--json")
+    assert result.exit_code == 0 and "使用演示数据库" not in result.output
+    assert result.output.strip() in ("[]", "")

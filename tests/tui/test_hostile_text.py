@@ -93,8 +93,8 @@ async def test_feedback_screen_shows_hostile_suggestions_literally(make, demo_ur
         table = app.screen.query_one(KeyedTable)
         await wait_for(pilot, lambda: table.row_count >= len(texts), what="the hostile ratings")
         # brackets shown as typed, not bold; an unpaired close tag would be a MarkupError if parsed;
-        # ESC blanked, so the escape is inert text
-        shown = await wait_text(pilot, "[bold red]加粗[/bold red]", "[/]未配对的结束标记", "[2J [H清屏", "反向文字")
+        # ESC removed (models.text.clean_text), so the escape is inert text
+        shown = await wait_text(pilot, "[bold red]加粗[/bold red]", "[/]未配对的结束标记", "[2J[H清屏", "反向文字")
         assert "\x1b" not in shown
         for line in shown.splitlines():
             assert cell_len(line) <= 120

@@ -1,4 +1,4 @@
-"""Snapshots of every screen at 80x24 and 120x40 on the small fixed province (frozen clock).
+"""Snapshots of every screen at 80x24 and 160x45 on the small fixed province (frozen clock).
 
 Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and
 look at the report before committing the new SVGs.
@@ -14,7 +14,7 @@ from models.tables import Branch, City
 from tests.tui.helpers import wait_for, wait_loaded
 from tui.screens.base import LiveScreen
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 
 
 def _id(app, table, name: str) -> int:

@@ -48,7 +48,7 @@ def app_on(url, **options):
 async def open_themes(pilot):
     await pilot.press("3")
     await wait_loaded(pilot, FeedbackScreen)
-    await pilot.press("t")
+    await pilot.press("m")
     await wait_loaded(pilot, ThemesScreen)
     return pilot.app.screen
 
@@ -124,7 +124,7 @@ async def test_city_and_branch_screens_show_their_top_themes(url):
         app.push_screen(CityScreen(meizhou))
         await wait_loaded(pilot, CityScreen)
         await wait_text(pilot, "意见主题：志愿服务 6 · 活动组织 4 · 就业创业 2（t 查看全部主题）")
-        await pilot.press("t")
+        await pilot.press("m")
         await wait_loaded(pilot, ThemesScreen)
         await wait_text(pilot, "意见主题 · 梅州市 · 2019年6月 · 意见 16 条")
         app.push_screen(BranchScreen(branch))

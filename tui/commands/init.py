@@ -17,6 +17,7 @@ from tui.cli import AppContext, echo_json, pass_app
 @pass_app
 def init(app: AppContext, year: int, as_json: bool) -> None:
     """初始化数据库：迁移到最新结构并载入参考数据（可重复运行）。"""
+    app.real_only = True  # never the demo database, which other commands use until this has run
     engine = app.engine(migrated=False)
     upgrade(engine)
     with session_scope(engine) as session:

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-STATUS_STYLE = {"below": "bold red", "at_risk": "yellow", "on_track": "green"}
-STATUS_MARK = {"below": "✗", "at_risk": "!", "on_track": "✓"}
-STATUS_LABEL = {"below": "未达标", "at_risk": "有风险", "on_track": "正常"}
+# One meaning per mark and colour on every screen (the legend, ``?``, says the same): a mark is
+# the rules' verdict (models.rules), never a ratio of a target the seed does not set.
+MARK = {"breach": "✗", "at_risk": "!", "met": "✓"}
+MARK_STYLE = {"breach": "bold red", "at_risk": "yellow", "met": "green"}
+MARK_LABEL = {"breach": "违反规定", "at_risk": "有风险", "met": "达标"}
 MISSING = "未录入"
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -31,8 +33,20 @@ def cell(value: str, style: str = "", justify: str = "right") -> Text:
     return Text(value, style=style, justify=justify, no_wrap=True)  # type: ignore[arg-type]
 
 
-def status_cell(value: str, status: str | None, justify: str = "right") -> Text:
-    return cell(value, STATUS_STYLE.get(status or "", ""), justify)
+def marked(severity: str | None, text: str = "", justify: str = "right") -> Text:
+    """``text`` after the mark of ``severity`` (``None``: no mark, no colour)."""
+    if severity is None:
+        return cell(text, "", justify)
+    return cell(f"{MARK[severity]} {text}".rstrip(), MARK_STYLE[severity], justify)
+
+
+def months_text(months: list[int]) -> str:
+    """Which months: "5月", "4、5月"; three or more stay short ("4月等8个月"; i lists them)."""
+    if not months:
+        return ""
+    if len(months) <= 2:
+        return "、".join(str(m) for m in months) + "月"
+    return f"{months[0]}月等{len(months)}个月"
 
 
 def optional(value: float | None, digits: int = 1, suffix: str = "") -> Text:
@@ -51,11 +65,3 @@ def sparkline(values: Sequence[float | None], low: float = 1.0, high: float = 5.
             ratio = 0.0 if high == low else (min(max(v, low), high) - low) / (high - low)
             out.append(SPARK[round(ratio * (len(SPARK) - 1))])
     return Text("".join(out), style="cyan", no_wrap=True)
-
-
-def ratio(done: float | int | None, total: float | int | None, status: str | None = None) -> Text:
-    if done is None:
-        return cell("—")
-    text = f"{days(done) if isinstance(done, float) else done}/{days(total) if isinstance(total, float) else total}" \
-        if total is not None else f"{done}"
-    return status_cell(text, status)

@@ -1,29 +1,52 @@
-"""A DataTable whose rows are keyed and updated in place (Dolphie's diff pattern).
+"""A DataTable whose rows are keyed and updated in place (Dolphie's diff pattern), sortable by any column.
 
 ``sync`` takes the wanted rows in order; unchanged cells are left alone, changed cells go through
 ``update_cell``, gone rows are removed and new ones added, so the cursor and scroll position stay
-where the coordinator left them across refreshes.
+where the coordinator left them across refreshes. ``sort_on`` orders the rows by one column (the
+``s`` key of every table screen) and keeps that order across refreshes.
 
-DataTable measures auto-width columns when idle, but caches each rendered cell without its width.
-A paint that falls between ``add_row`` and that measurement (it depends on timing: whether the
-data arrived before the first layout, how busy the loop is) would cache cells cut to the header's
-width and keep showing them ("办 …"). ``KeyedTable`` drops its render caches whenever the measured
-column widths change, so the picture never depends on when the data arrived.
+Column widths are measured here, in ``sync``, before the next paint. DataTable measures auto-width
+columns only when idle, and its render caches are not keyed on the widths: a paint between
+``add_row`` and that measurement (timing: whether the data arrived before the first layout, how busy
+the loop is) would cache cells cut to the header's width ("办 …") and keep showing them. With the
+widths set at once (DataTable's idle measurement then finds the same), the picture never depends on
+when the data arrived.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+_MARK_RANK = {"✗": 0, "!": 1, "✓": 3}
 
 
 def _same(a: object, b: object) -> bool:
     if isinstance(a, Text) and isinstance(b, Text):
         return a.plain == b.plain and a.style == b.style and a.spans == b.spans
     return a == b
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def _width(cell: object) -> int:
+    return max((cell_len(line) for line in _plain(cell).split("\n")), default=0)
+
+
+def sort_key(cell: object) -> tuple:
+    """Breaches first, then risks; then the largest figure (the first number in the cell), then text."""
+    text = _plain(cell).strip()
+    rank = _MARK_RANK.get(text[:1], 2)
+    found = _NUMBER.search(text)
+    number = -float(found.group().replace(",", "")) if found else 0.0
+    return (rank, 0 if found else 1, number, text)
 
 
 class KeyedTable(DataTable):
@@ -33,22 +56,22 @@ class KeyedTable(DataTable):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
-        self._column_spec = list(columns)
+        self.column_spec: list[tuple[str, str]] = []
         self.updates = 0  # cells changed in place by the last sync (tests and bench read it)
         self.rebuilds = 0
-        self._measured: list[int] | None = None  # column widths the render caches were built for
+        self.sort_by: str | None = None  # column key the rows are ordered by (None: the screen's order)
+        self.sort_reverse = False
+        self._given: list[tuple[str, Sequence[object]]] = []
         # Columns exist from the start: a screen's first data may arrive before this widget's on_mount.
-        for key, label in self._column_spec:
-            self.add_column(label, key=key)
+        self.set_columns(columns)
 
-    def _update_dimensions(self, new_rows) -> None:
-        """DataTable's idle-time measurement, then a fresh render if a column's width changed."""
-        super()._update_dimensions(new_rows)
-        widths = [column.get_render_width(self) for column in self.ordered_columns]
-        if widths != self._measured:
-            self._measured = widths
-            self._update_count += 1  # every render cache is keyed on it, none on the column widths
-            self.refresh()
+    def set_columns(self, columns: Sequence[tuple[str, str]]) -> None:
+        """Add the columns of ``columns`` not there yet (in that order, after the present ones)."""
+        have = {key for key, _ in self.column_spec}
+        for key, label in columns:
+            if key not in have:
+                self.add_column(label, key=key)
+                self.column_spec.append((key, label))
 
     @property
     def keys(self) -> list[str]:
@@ -64,7 +87,42 @@ class KeyedTable(DataTable):
             return None
         return row_key.value
 
+    def label_of(self, key: str) -> str:
+        return next((label for k, label in self.column_spec if k == key), key)
+
+    # --- sorting ------------------------------------------------------------------------------
+
+    def sort_on(self, column: str | None, reverse: bool = False) -> None:
+        """Order the rows by ``column`` (``None``: back to the screen's own order) from now on."""
+        self.sort_by, self.sort_reverse = column, reverse
+        for key, label in self.column_spec:
+            mark = (" ▲" if reverse else " ▼") if key == column else ""
+            self.columns[key].label = Text(label + mark)  # type: ignore[index]
+        self.refresh()
+        self.sync(self._given)
+
+    def next_sort(self) -> None:
+        """The ``s`` key: the next column (after the last, the screen's own order)."""
+        keys = [key for key, _ in self.column_spec]
+        if self.sort_by not in keys:
+            self.sort_on(keys[0] if keys else None)
+        else:
+            index = keys.index(self.sort_by) + 1
+            self.sort_on(keys[index] if index < len(keys) else None)
+
+    def _ordered(self, rows: Sequence[tuple[str, Sequence[object]]]) -> list[tuple[str, Sequence[object]]]:
+        keys = [key for key, _ in self.column_spec]
+        if self.sort_by not in keys:
+            return list(rows)
+        i = keys.index(self.sort_by)
+        return sorted(rows, key=lambda row: sort_key(row[1][i]) if i < len(row[1]) else (9,),
+                      reverse=self.sort_reverse)
+
+    # --- rows -----------------------------------------------------------------------------------
+
     def sync(self, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
+        self._given = list(rows)
+        rows = self._ordered(rows)
         wanted = [key for key, _ in rows]
         present = set(self.keys)
         keep = set(wanted)
@@ -72,7 +130,7 @@ class KeyedTable(DataTable):
         changed = 0
         for key in present - keep:
             self.remove_row(key)
-        columns = [key for key, _ in self._column_spec]
+        columns = [key for key, _ in self.column_spec]
         for key, cells in rows:
             if key in present:
                 old = self.get_row(key)
@@ -82,23 +140,36 @@ class KeyedTable(DataTable):
                         changed += 1
             else:
                 self.add_row(*cells, key=key)
+        self._measure(rows)
         if self.keys != wanted:
             self._reorder(wanted)
         self.updates = changed
         if cursor in keep:
             self.move_cursor(row=self.get_row_index(cursor), animate=False, scroll=False)
 
-    def _reorder(self, wanted: list[str]) -> None:
-        """Put rows in ``wanted`` order without rebuilding them (same bookkeeping as ``sort``)."""
-        try:
-            from textual._two_way_dict import TwoWayDict
+    def _measure(self, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Every column as wide as its widest cell or label, now (see the module's comment)."""
+        for index, (key, _label) in enumerate(self.column_spec):
+            column = self.columns.get(key)  # type: ignore[call-overload]
+            if column is None or not column.auto_width:
+                continue
+            width = max([_width(column.label), *(_width(cells[index]) for _k, cells in rows if index < len(cells))])
+            if width != column.content_width:
+                column.content_width = width
+                self.refresh()
 
-            self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(wanted)})
-            self._update_count += 1
-            self.refresh()
-        except Exception:  # a Textual internals change: fall back to a rebuild, still correct
-            data = {k: self.get_row(k) for k in wanted}
-            self.clear()
-            self.rebuilds += 1
-            for k in wanted:
-                self.add_row(*data[k], key=k)
+    def _reorder(self, wanted: list[str]) -> None:
+        """Put rows in ``wanted`` order without rebuilding them, through ``DataTable.sort``.
+
+        ``sort`` hands its key the row's cells, not its key: each row is found by the identity of
+        the cell objects it holds (every sync makes new ones; two rows never share all of them).
+        """
+        position = {tuple(sorted(map(id, self.get_row(k)))): i for i, k in enumerate(wanted)}
+        if len(position) == len(wanted):
+            self.sort(key=lambda cells: position[tuple(sorted(map(id, cells)))])
+            return
+        data = {k: self.get_row(k) for k in wanted}  # rows sharing every cell: rebuild, still correct
+        self.clear()
+        self.rebuilds += 1
+        for k in wanted:
+            self.add_row(*data[k], key=k)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from models import clock
+from tui.components.fmt import MARK_STYLE
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
 
@@ -25,8 +26,9 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
                    ("notes", "备注", 30)],
     "branch": [("name", "团支部", 30), ("county", "县区", 8), ("kind_label", "类型", 6),
                ("member_count", "团员数", 5), ("has_secretary", "有书记", 4)],
-    "rating": [("created_at", "时间", 16), ("score", "评分", 5), ("suggestion", "意见建议", 36),
-               ("branch", "团支部", 18), ("activity", "活动", 14), ("county", "县区", 8), ("city", "地市", 4),
+    # Where first (at 80 columns the city and county stay in view), then the suggestion; i shows it whole.
+    "rating": [("created_at", "时间", 16), ("score", "评分", 4), ("city", "地市", 4), ("county", "县区", 8),
+               ("suggestion", "意见建议", 36), ("branch", "团支部", 18), ("activity", "活动", 14),
                ("has_photo", "照片", 4)],
     "lecture": [("held_on", "日期", 10), ("cadre", "授课人", 8), ("department", "部门", 10), ("title", "题目", 24),
                 ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12)],
@@ -41,6 +43,11 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
     "photo": [("created_at", "时间", 16), ("photo_id", "照片编号", 8), ("score", "评分", 5),
               ("activity", "活动", 14), ("suggestion", "意见建议", 40)],
 }
+
+# table name (as in Alert.records) -> record kind of the tables
+RECORD_KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot_check", "lecture": "lecture",
+                "monthlyreport": "monthly_report", "monthly_report": "monthly_report", "rating": "rating",
+                "branch": "branch", "experience": "experience", "cityplan": "city_plan", "serviceproject": "project"}
 
 TITLES = {"visit": "驻点记录", "spot_check": "实地抽查", "branch": "团支部", "rating": "团员评价",
           "lecture": "党团课", "monthly_report": "月报表（附件2）", "activity": "活动", "photo": "照片",
@@ -89,13 +96,20 @@ class RecordsTable(KeyedTable):
             if [c[0] for c in spec] != [c[0] for c in self.spec]:
                 self.spec = spec
                 self.clear(columns=True)
-                for attr, label, _ in spec:
-                    self.add_column(label, key=attr)
+                self.column_spec = []
+                self.set_columns([(attr, label) for attr, label, _ in spec])
         self.records = {f"{self.kind}:{r.id}": r for r in records}
         self.sync([
-            (key, [literal(show_value(getattr(r, attr, None)), width) for attr, _label, width in self.spec])
+            (key, [self._cell(r, attr, width) for attr, _label, width in self.spec])
             for key, r in self.records.items()
         ])
+
+    def _cell(self, record: Any, attr: str, width: int) -> Any:
+        value = getattr(record, attr, None)
+        if self.kind in ("rating", "photo") and attr == "score" and value == 1:
+            # The lowest score is worth a look: marked as a risk ("!", yellow), never as a breach.
+            return literal(f"! {value}", width, MARK_STYLE["at_risk"])
+        return literal(show_value(value), width)
 
     @property
     def current(self) -> Any | None:

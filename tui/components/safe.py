@@ -2,25 +2,20 @@
 
 Everything typed by a person goes through :func:`literal` before it reaches a widget, so square
 brackets, ANSI escapes, control characters, bidi overrides and very long lines cannot change or
-break the screen.
+break the screen. The cleaning itself is :func:`models.text.clean_text` (the one rule); this module
+adds only the cut to a width.
 """
 
 from __future__ import annotations
 
-import re
-
 from rich.cells import cell_len
 from rich.text import Text
 
-# C0/C1 controls (ESC included), zero-width and bidirectional formatting characters.
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-_SPACES = re.compile(r"\s+")
+from models.text import clean_text
 
 
-def clean(value: object, limit: int | None = 60) -> str:
-    """One printable line of at most ``limit`` terminal cells (double-width counted), ``…`` if cut."""
-    text = "" if value is None else str(value)
-    text = _SPACES.sub(" ", _INVISIBLE.sub(" ", text)).strip()
+def cut(text: str, limit: int | None) -> str:
+    """``text`` in at most ``limit`` terminal cells (double-width counted), ``…`` if cut."""
     if limit is None or cell_len(text) <= limit:
         return text
     out, width = [], 0
@@ -31,6 +26,11 @@ def clean(value: object, limit: int | None = 60) -> str:
         out.append(ch)
         width += w
     return "".join(out) + "…"
+
+
+def clean(value: object, limit: int | None = 60) -> str:
+    """One printable line of at most ``limit`` terminal cells, ``…`` if cut."""
+    return cut(clean_text(value), limit)
 
 
 def literal(value: object, limit: int | None = 60, style: str = "") -> Text:

@@ -51,3 +51,49 @@ MODES: dict[str, Callable[[], Screen]] = {
     "evaluation": _evaluation,
     "qr": _qr,
 }
+
+
+# Pushed screens, made here for ZhudianApp.open (the one navigation function): a screen that drills
+# down asks the app, and never imports another screen's module.
+
+
+def city_screen(city_id: int, county_id: int | None = None) -> Screen:
+    from tui.screens.city import CityScreen
+
+    return CityScreen(city_id, county_id)
+
+
+def branch_screen(branch_id: int) -> Screen:
+    from tui.screens.branch import BranchScreen
+
+    return BranchScreen(branch_id)
+
+
+def branch_feedback_screen(branch_id: int) -> Screen:
+    from tui.screens.feedback import BranchFeedbackScreen
+
+    return BranchFeedbackScreen(branch_id=branch_id)
+
+
+def visits_screen(department_id: int | None = None, cadre_id: int | None = None) -> Screen:
+    from tui.screens.visits import VisitsScreen
+
+    return VisitsScreen(department_id=department_id, cadre_id=cadre_id)
+
+
+def records_screen(title: str, wanted: dict[str, list[int]]) -> Screen:
+    from tui.screens.records import RecordsScreen
+
+    return RecordsScreen(title, wanted)
+
+
+def themes_screen(scope: object) -> Screen:
+    from tui.screens.themes import ThemesScreen
+
+    return ThemesScreen(scope)
+
+
+def figures_screen(kind: str, ident: int) -> Screen:
+    from tui.screens.figures import FiguresScreen
+
+    return FiguresScreen(kind, ident)

@@ -12,10 +12,11 @@ from textual.widgets import Input, Static
 from tui.components import fmt
 from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
+from tui.components.records_table import RECORD_KINDS
 from tui.components.safe import clean, literal
 from tui.screens.base import LiveScreen
 
-SEVERITY = {"breach": ("违规/未达标", "bold red"), "at_risk": ("有风险", "yellow")}
+SHORT = {"breach": "违规", "at_risk": "风险"}
 LEVEL = {"province": "全省", "city": "地市", "county": "县区", "department": "部门", "cadre": "干部",
          "branch": "团支部", "visit": "驻点"}
 
@@ -26,6 +27,7 @@ def alert_key(alert: Any, index: int) -> str:
 
 class AlertsScreen(FilterBox, LiveScreen):
     MODE = "alerts"
+    BREACHES = True
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
         Binding("enter", "drill", "查看记录", show=False),
@@ -41,8 +43,10 @@ class AlertsScreen(FilterBox, LiveScreen):
         yield from self.compose_top()
         yield Static("", id="title", classes="screen-title", markup=False)
         yield Input(placeholder="筛选：规则、对象或说明中的文字", id="filter", classes="filter")
-        yield KeyedTable([("severity", "程度"), ("rule", "规则"), ("subject", "对象"), ("message", "说明"),
+        # The explanation names the rule, the month and the figure: it comes before the rule's name.
+        yield KeyedTable([("severity", "程度"), ("subject", "对象"), ("message", "说明"), ("rule", "规则"),
                           ("records", "记录")], id="alerts")
+        yield Static("", id="row-detail", markup=False)
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
@@ -65,21 +69,40 @@ class AlertsScreen(FilterBox, LiveScreen):
         for a in self.all:
             if text and text not in f"{a.rule_label} {a.subject_name} {a.message}".lower():
                 continue
+            if self.breaches_only and a.severity != "breach":
+                continue
             base = f"alert:{a.rule}:{a.level}:{a.subject_id}"
             n = seen[base] = seen.get(base, 0) + 1
             key = f"{base}:{n}"
             self.alerts[key] = a
-            label, style = a.severity_label, SEVERITY.get(a.severity, ("", ""))[1]
             count = sum(len(v) for v in (a.records or {}).values())
-            rows.append((key, [fmt.cell(label, style, "left"), fmt.cell(a.rule_label, "", "left"),
+            rows.append((key, [fmt.marked(a.severity, SHORT.get(a.severity, ""), "left"),
                                literal(a.subject_name, 16), literal(a.message, 60),
-                               fmt.cell(str(count) if count else "")]))
+                               fmt.cell(a.rule_label, "", "left"), fmt.cell(str(count) if count else "")]))
         self.query_one(KeyedTable).sync(rows)
         breaches = sum(1 for a in self.all if a.severity == "breach")
         shown = f" · 筛选“{clean(self.filter_text, 20)}”：{len(rows)} 条" if self.filter_text else ""
+        only = " · 只看违规" if self.breaches_only else ""
         self.query_one("#title", Static).update(
-            f"{self.app.period_label} · 预警 {len(self.all)} 条（违规/未达标 {breaches}，有风险 {len(self.all) - breaches}）{shown}"
+            f"{self.app.period_label} · 预警 {len(self.all)} 条（违规 {breaches}，有风险 {len(self.all) - breaches}）"
+            f"{shown}{only}"
         )
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted alert's whole explanation under the table (i: every field)."""
+        alert = self.alerts.get(self.query_one(KeyedTable).current_key or "")
+        self.query_one("#row-detail", Static).update(clean(alert.message, 400) if alert else "")
+
+    def row_detail(self, table: Any, key: str) -> Any:
+        a = self.alerts.get(key)
+        if a is None:
+            return None
+        return f"预警 · {a.severity_label}", [("程度", a.severity_label), ("规则", a.rule_label),
+                                            ("对象", a.subject_name), ("说明", a.message)]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(KeyedTable).focus()
@@ -89,14 +112,10 @@ class AlertsScreen(FilterBox, LiveScreen):
         alert = self.alerts.get(key or "")
         if alert is None:
             return
-        from tui.screens.records import KINDS
-
-        if not any(ids for table, ids in alert.records.items() if table.lower() in KINDS):
+        if not any(ids for table, ids in alert.records.items() if table.lower() in RECORD_KINDS):
             self.notify("这条预警没有对应的记录（例如本月没有任何驻点）。", title="无记录")
             return
-        from tui.screens.records import RecordsScreen
-
-        self.app.push_screen(RecordsScreen(f"{alert.subject_name}：{alert.message}", alert.records))
+        self.app.open("records", title=f"{alert.subject_name}：{alert.message}", wanted=alert.records)
 
     def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
         event.stop()

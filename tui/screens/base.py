@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, TabbedContent
+from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tui.components.banner import DbBanner
@@ -62,11 +62,12 @@ class LiveScreen(Screen):
         yield DbBanner(id="banner")
 
     def compose_bottom(self) -> ComposeResult:
-        yield Footer()
+        yield Footer(compact=True)  # compact: at 80 columns the keys that matter fit
 
     # --- refresh loop -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.on_mount_tabs()
         self.call_after_refresh(self._initial_focus)
         self.reload()
 
@@ -86,6 +87,13 @@ class LiveScreen(Screen):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.call_after_refresh(self.focus_active_table)
+
+    def on_mount_tabs(self) -> None:
+        # The tab strip takes no focus: Tab moves between tables and inputs, so Enter acts at once
+        # (tabs change with t / T, listed in the footer).
+        for tabs in self.query(TabbedContent):
+            for strip in tabs.query("ContentTabs"):
+                strip.can_focus = False
 
     def on_screen_resume(self) -> None:
         nav = self.query(NavBar)
@@ -118,6 +126,11 @@ class LiveScreen(Screen):
         raise NotImplementedError
 
     def show(self, data: Any, params: Any) -> None:
+        """Keep ``data`` and redraw from it (``_fill`` also redraws after a filter or view change)."""
+        self.data = data
+        self._fill()
+
+    def _fill(self) -> None:
         raise NotImplementedError
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -174,10 +187,100 @@ class LiveScreen(Screen):
 
     # --- shared keys --------------------------------------------------------------------------
 
+    BREACHES = False  # the screen has a breaches-only view (``b``)
+
     BINDINGS = [
         Binding("escape", "back", "返回", show=True),
+        Binding("s", "sort", "排序", show=True),
+        Binding("S", "sort(True)", "倒序", show=False),
+        Binding("b", "breaches", "只看违规", show=True),
+        Binding("i", "detail", "全文", show=True),
+        Binding("t", "next_tab(1)", "下一标签", show=True),
+        Binding("T", "next_tab(-1)", "上一标签", show=False),
     ]
+
+    breaches_only = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys a screen cannot use are not offered in its footer."""
+        if action == "next_tab":
+            return bool(self.query(TabbedContent))
+        if action == "breaches":
+            return self.BREACHES
+        if action in ("sort", "detail"):
+            return self.table_in_view() is not None
+        if action == "back":
+            # Offered where there is somewhere to go back to (a pushed screen, an open filter).
+            filters = self.query("#filter")
+            return len(self.app.screen_stack) > 1 or bool(filters and filters.first().display)
+        return True
+
+    def table_in_view(self) -> DataTable | None:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            return focused
+        tabs = self.query(TabbedContent)
+        scope = tabs.first().active_pane if tabs else self
+        tables = scope.query(DataTable) if scope is not None else []
+        return tables.first() if tables else None
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_sort(self, reverse: bool = False) -> None:
+        from tui.components.keyed_table import KeyedTable
+
+        table = self.table_in_view()
+        if not isinstance(table, KeyedTable):
+            return
+        if reverse:
+            table.sort_on(table.sort_by, not table.sort_reverse)
+        else:
+            table.next_sort()
+        label = table.label_of(table.sort_by) if table.sort_by else "原顺序"
+        self.notify(f"按“{label}”{'倒序' if table.sort_reverse else '排序'}" if table.sort_by else "恢复原顺序",
+                    timeout=2)
+
+    def action_breaches(self) -> None:
+        self.breaches_only = not self.breaches_only
+        self.notify("只看违规" if self.breaches_only else "显示全部", timeout=2)
+        fill = getattr(self, "_fill", None)
+        if fill is not None:
+            fill()
+        else:
+            self.reload()
+
+    def action_next_tab(self, step: int) -> None:
+        tabs = self.query(TabbedContent)
+        if not tabs:
+            return
+        content = tabs.first()
+        panes = [pane.id for pane in content.query(TabPane) if pane.id]
+        if content.active in panes:
+            content.active = panes[(panes.index(content.active) + step) % len(panes)]
+
+    def row_detail(self, table: DataTable, key: str) -> tuple[str, list[tuple[str, object]]] | None:
+        """Title and (label, whole value) pairs for ``i`` on row ``key``; screens add what cells cut."""
+        from tui.components.keyed_table import KeyedTable
+        from tui.components.records_table import RecordsTable, show_value
+
+        if isinstance(table, RecordsTable):
+            record = table.records.get(key)
+            if record is None:
+                return None
+            return "全文", [(label, show_value(getattr(record, attr, None))) for attr, label, _w in table.spec]
+        if isinstance(table, KeyedTable):
+            cells = table.get_row(key)
+            return "全文", [(label, getattr(c, "plain", c)) for (_k, label), c in zip(table.column_spec, cells,
+                                                                                    strict=False)]
+        return None
+
+    def action_detail(self) -> None:
+        from tui.components.detail import DetailScreen
+
+        table = self.table_in_view()
+        key = getattr(table, "current_key", None)
+        found = self.row_detail(table, key) if table is not None and key else None
+        if found is not None:
+            self.app.push_screen(DetailScreen(*found))

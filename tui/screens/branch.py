@@ -18,7 +18,7 @@ PARTS = [("checks", "spot_check"), ("activities", "activity"), ("ratings", "rati
 
 
 class BranchScreen(LiveScreen):
-    BINDINGS = [Binding("f", "feedback", "该支部全部评价", show=True), Binding("t", "themes", "意见主题", show=True)]
+    BINDINGS = [Binding("f", "feedback", "该支部全部评价", show=True), Binding("m", "themes", "意见主题", show=True)]
 
     def __init__(self, branch_id: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -54,7 +54,7 @@ class BranchScreen(LiveScreen):
         self.detail = detail
         info = getattr(detail, "branch", detail)
         bits = [clean(getattr(info, "name", ""), 30)]
-        for attr in ("city", "county", "kind", "member_count", "cadre"):
+        for attr in ("city", "county", "kind_label", "member_count", "cadre"):
             value = getattr(info, attr, None)
             if value not in (None, ""):
                 label = {"member_count": "团员 ", "cadre": "团建指导员 "}.get(attr, "")
@@ -76,11 +76,8 @@ class BranchScreen(LiveScreen):
 
     def action_themes(self) -> None:
         from models.themes.query import ThemeScope
-        from tui.screens.themes import ThemesScreen
 
-        self.app.push_screen(ThemesScreen(ThemeScope(branch_id=self.branch_id)))
+        self.app.open("themes", scope=ThemeScope(branch_id=self.branch_id))
 
     def action_feedback(self) -> None:
-        from tui.screens.feedback import BranchFeedbackScreen
-
-        self.app.push_screen(BranchFeedbackScreen(branch_id=self.branch_id))
+        self.app.open("branch_feedback", self.branch_id)

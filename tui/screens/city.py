@@ -12,16 +12,13 @@ from textual.binding import Binding
 from textual.widgets import Input, Static, TabPane
 from textual_plotext import PlotextPlot
 
+from tui.components.figures import COUNTY_COLUMNS, RowContext, figure_row
 from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean
 from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
-from tui.screens.overview import COLUMNS, figure_row
-
-COUNTY_COLUMNS = [(key, "县区/镇街" if key == "name" else label) for key, label in COLUMNS
-                  if key not in ("depts", "counties", "alerts")]
 
 
 @dataclass
@@ -35,10 +32,11 @@ class CityData:
 
 
 class CityScreen(FilterBox, LiveScreen):
+    BREACHES = True
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
         Binding("enter", "drill", "下钻", show=False),
-        Binding("t", "themes", "意见主题", show=True),
+        Binding("m", "themes", "意见主题", show=True),
     ]
 
     def __init__(self, city_id: int, county_id: int | None = None, **kwargs) -> None:
@@ -103,9 +101,7 @@ class CityScreen(FilterBox, LiveScreen):
         return ThemeScope(city_id=self.city_id) if self.county_id is None else ThemeScope(county_id=self.county_id)
 
     def action_themes(self) -> None:
-        from tui.screens.themes import ThemesScreen
-
-        self.app.push_screen(ThemesScreen(self._theme_scope()))
+        self.app.open("themes", scope=self._theme_scope())
 
     def _fill(self) -> None:
         data = self.data
@@ -113,9 +109,9 @@ class CityScreen(FilterBox, LiveScreen):
             return
         text = self.filter_text.lower()
         self.query_one("#counties", KeyedTable).sync([
-            (f"county:{f.id}", [c for (key, _), c in zip(COLUMNS, figure_row(f, [], 0), strict=True)
-                                if key not in ("depts", "counties", "alerts")])
-            for f in data.counties if not text or text in f.name.lower()
+            (f"county:{f.id}", figure_row(f, RowContext(), COUNTY_COLUMNS))
+            for f in data.counties if (not text or text in f.name.lower())
+            and (not self.breaches_only or f.forms_missing)
         ])
         self.query_one("#visits", RecordsTable).set_records(data.visits)
         self.query_one("#branches", RecordsTable).set_records(
@@ -140,6 +136,13 @@ class CityScreen(FilterBox, LiveScreen):
         plt.title(f"{c.name} 团员评价均分（按月）")
         plot.refresh()
 
+    def visit_context(self) -> dict[str, int]:
+        county = self.county_id
+        if county is None and self.query_one(Tabs).active == "tab-counties":
+            key = self.query_one("#counties", KeyedTable).current_key or ""
+            county = int(key.split(":")[1]) if key.startswith("county:") else None
+        return {"city_id": self.city_id} | ({"county_id": county} if county is not None else {})
+
     # --- keys ---------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -154,12 +157,6 @@ class CityScreen(FilterBox, LiveScreen):
         key = event.row_key.value or ""
         kind, _, ident = key.partition(":")
         if kind == "county":
-            self.app.push_screen(CityScreen(self.city_id, int(ident)))
-        elif kind == "branch":
-            from tui.screens.branch import BranchScreen
-
-            self.app.push_screen(BranchScreen(int(ident)))
-        elif kind == "visit":
-            from tui.screens.records import RecordsScreen
-
-            self.app.push_screen(RecordsScreen("驻点记录及抽查", {"visit": [int(ident)]}))
+            self.app.open("city", self.city_id, county_id=int(ident))
+        elif kind in ("branch", "visit"):
+            self.app.open(kind, int(ident))

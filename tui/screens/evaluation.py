@@ -71,6 +71,4 @@ class EvaluationScreen(DrillDown, LiveScreen):
         if not key:
             return
         kind, _, ident = key.partition(":")
-        from tui.screens.figures import FiguresScreen
-
-        self.app.push_screen(FiguresScreen(kind, int(ident)))
+        self.app.open(f"{kind}_score", int(ident))

@@ -42,7 +42,7 @@ class FeedbackScreen(LiveScreen):
         Binding("slash", "filter", "筛选文字", show=True),
         Binding("c", "clear_filters", "清除筛选", show=True),
         Binding("enter", "drill", "打开支部", show=False),
-        Binding("t", "themes", "意见主题", show=True),
+        Binding("m", "themes", "意见主题", show=True),
     ]
 
     def __init__(self, branch_id: int | None = None, **kwargs) -> None:
@@ -60,6 +60,7 @@ class FeedbackScreen(LiveScreen):
             yield Select[int](SCORES, prompt="全部评分", id="score", allow_blank=True)
             yield Input(placeholder="/ 搜索意见文字", id="text")
         yield RecordsTable("rating", id="ratings")
+        yield Static("", id="row-detail", markup=False)
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
@@ -67,18 +68,23 @@ class FeedbackScreen(LiveScreen):
         super().on_mount()
 
     def params(self) -> Any:
-        return self.filter
+        return (self.filter, self.app.period)
 
-    def fetch(self, session: Session, f: FeedbackFilter) -> FeedbackData:
+    def fetch(self, session: Session, params: Any) -> FeedbackData:
         from models import records
         from models.choices import cities, counties
 
+        f, period = params
         low, high = (1, 3) if f.score == -3 else (f.score, f.score)
+        # A chosen month applies here too. "全年" is not narrowed: a rating arriving now (the live feed,
+        # the demo's phones) is shown even when today lies outside the campaign's months.
         rows = records.ratings(session, city_id=f.city_id, county_id=f.county_id, branch_id=f.branch_id,
-                               min_score=low, max_score=high, text=f.text or None, limit=200)
+                               min_score=low, max_score=high, text=f.text or None,
+                               period=period if period.month is not None else None, limit=200)
         return FeedbackData(list(rows), cities(session), counties(session, f.city_id) if f.city_id else [])
 
-    def show(self, data: FeedbackData, f: FeedbackFilter) -> None:
+    def show(self, data: FeedbackData, params: Any) -> None:
+        f, period = params
         if not self._cities_loaded:
             self.query_one("#city", Select).set_options([(literal(n, 10), i) for n, i in data.cities])
             self._cities_loaded = True
@@ -86,13 +92,24 @@ class FeedbackScreen(LiveScreen):
             self.query_one("#county", Select).set_options([(literal(n, 12), i) for n, i in data.counties])
             self._county_city = f.city_id
         self.query_one(RecordsTable).set_records(data.ratings)
-        bits = [f"最新 {len(data.ratings)} 条团员评价"]
+        when = period.label if period.month is not None else "不限月份"
+        bits = [f"{when} · 最新 {len(data.ratings)} 条团员评价"]
         if f.branch_id is not None and data.ratings:
             bits.append(f"团支部：{clean(getattr(data.ratings[0], 'branch', ''), 20)}")
         if f.text:
             bits.append(f"含“{clean(f.text, 20)}”")
-        bits.append("每 2 秒自动刷新")
+        bits.append("i 全文")
         self.query_one("#title", Static).update(" · ".join(bits))
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, event: RecordsTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted suggestion under the table, wrapped (i: the whole rating)."""
+        rating = self.query_one(RecordsTable).current
+        text = clean(getattr(rating, "suggestion", ""), 400) if rating is not None else ""
+        self.query_one("#row-detail", Static).update(text)
 
     def _set(self, **changes: Any) -> None:
         from dataclasses import replace
@@ -133,19 +150,15 @@ class FeedbackScreen(LiveScreen):
         rating = self.query_one(RecordsTable).current
         branch_id = getattr(rating, "branch_id", None)
         if branch_id is not None:
-            from tui.screens.branch import BranchScreen
-
-            self.app.push_screen(BranchScreen(branch_id))
+            self.app.open("branch", branch_id)
 
 
     def action_themes(self) -> None:
         """The themes of the suggestions in the filtered place (city, county or branch) and period."""
         from models.themes.query import ThemeScope
-        from tui.screens.themes import ThemesScreen
-
         f = self.filter
-        self.app.push_screen(ThemesScreen(ThemeScope(city_id=f.city_id if f.county_id is None else None,
-                                                     county_id=f.county_id, branch_id=f.branch_id)))
+        self.app.open("themes", scope=ThemeScope(city_id=f.city_id if f.county_id is None else None,
+                                                 county_id=f.county_id, branch_id=f.branch_id))
 
 
 class BranchFeedbackScreen(FeedbackScreen):

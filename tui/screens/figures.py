@@ -73,7 +73,5 @@ class FiguresScreen(DrillDown, LiveScreen):
             return
         component, _, index = key.partition(":")
         figure = self.score.component(component).figures[int(index)]
-        from tui.screens.records import RecordsScreen
-
-        self.app.push_screen(RecordsScreen(f"{self.score.name} · {figure.label}：{figure.actual_text}",
-                                           figure.records))
+        self.app.open("records", title=f"{self.score.name} · {figure.label}：{figure.actual_text}",
+                      wanted=figure.records)

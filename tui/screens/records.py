@@ -8,15 +8,12 @@ from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.widgets import Static, TabPane
 
-from tui.components.records_table import TITLES, RecordsTable
+from tui.components.records_table import RECORD_KINDS, TITLES, RecordsTable
 from tui.components.safe import clean
 from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
-# table name (as in Alert.records) -> record kind of the tables
-KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot_check", "lecture": "lecture",
-         "monthlyreport": "monthly_report", "monthly_report": "monthly_report", "rating": "rating",
-         "branch": "branch", "experience": "experience", "cityplan": "city_plan", "serviceproject": "project"}
+KINDS = RECORD_KINDS  # table name (as in Alert.records) -> record kind of the tables
 
 
 def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> list[Any]:

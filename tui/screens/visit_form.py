@@ -45,39 +45,45 @@ class VisitForm(ModalScreen[int | None]):
         Binding("ctrl+s", "save", "保存", show=True),
     ]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, department_id: int | None = None, city_id: int | None = None,
+                 county_id: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.pending_confirm: list[str] = []  # warnings shown for ``_warned``; saving it again confirms
         self._warned: Any = None
         self._submitted: Any = None
         self.saved_id: int | None = None
+        # What the screen it was opened from knows; each is applied once, when its options arrive.
+        self.want = {"department": department_id, "city": city_id, "county": county_id}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="visit-form"):
-            yield Static("记录驻点（Ctrl+S 保存，Esc 取消）", classes="form-title")
+            yield Static("记录驻点（Ctrl+S 保存，Esc 取消；灰色斜体为提示，不是已填的值）", classes="form-title")
             with VerticalScroll(id="form-body"):
-                yield Label("驻点部门")
-                yield Select[int]([], prompt="选择部门", id="department")
-                yield Label("地市")
-                yield Select[int]([], prompt="选择地市", id="city")
-                yield Label("县（市、区）/ 镇街")
-                yield Select[int]([], prompt="选择县区", id="county")
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("驻点部门")
+                        yield Select[int]([], prompt="选择部门", id="department")
+                    with Vertical():
+                        yield Label("地市")
+                        yield Select[int]([], prompt="选择地市", id="city")
+                    with Vertical():
+                        yield Label("县（市、区）/ 镇街")
+                        yield Select[int]([], prompt="选择县区", id="county")
                 yield Label("乡镇（街道）及以下地点")
-                yield Input(id="town", max_length=60)
+                yield Input(id="town", max_length=60, placeholder="例：畲江镇")
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Label("开始日期")
-                        yield Input(placeholder="2019-05-06", id="start")
+                        yield Input(placeholder="例：2019-05-06", id="start")
                     with Vertical():
                         yield Label("结束日期")
-                        yield Input(placeholder="同开始日期", id="end")
-                with Horizontal(classes="row"):
+                        yield Input(placeholder="不填=开始日期", id="end")
                     with Vertical():
                         yield Label("整天数")
                         yield Input("1", id="days")
                     with Vertical():
-                        yield Label("座谈会最多人数")
-                        yield Input(placeholder="未开座谈会可不填", id="meeting")
+                        yield Label("座谈会人数")
+                        yield Input(placeholder="未开可不填", id="meeting")
                 yield Label("参加驻点的专职干部（空格选择）")
                 yield SelectionList[int](id="cadres")
                 yield Label("实地抽查的团支部（空格选择）")
@@ -105,7 +111,10 @@ class VisitForm(ModalScreen[int | None]):
         try:
             with self.app.session() as session:
                 if what == "departments":
-                    result: Any = choices.departments(session)
+                    city = self.want["city"]
+                    result: Any = (choices.departments(session),
+                                   choices.paired_departments(session, city) if city else [],
+                                   choices.cities(session) if city else [])
                 elif what == "department":
                     assert key is not None
                     cities = choices.assigned_cities(session, key) or choices.cities(session)
@@ -123,23 +132,40 @@ class VisitForm(ModalScreen[int | None]):
 
     def _options_loaded(self, what: str, result: Any) -> None:
         if what == "departments":
-            self.query_one("#department", Select).set_options([(literal(n, 20), i) for n, i in result])
+            departments, paired, cities = result
+            self.query_one("#department", Select).set_options([(literal(n, 20), i) for n, i in departments])
+            if self.want["department"] is None and len(paired) == 1:
+                self.want["department"] = paired[0][1]  # the city's one paired department (附件1)
+            if self.want["department"] is not None:
+                self._apply("department", [i for _n, i in departments])
+            elif cities:  # several departments paired with the city: it is known, the department is not
+                self.query_one("#city", Select).set_options([(literal(n, 10), i) for n, i in cities])
+                self._apply("city", [i for _n, i in cities])
         elif what == "department":
             cities, cadres = result
             self.query_one("#city", Select).set_options([(literal(n, 10), i) for n, i in cities])
             cadre_list = self.query_one("#cadres", SelectionList)
             cadre_list.clear_options()
             cadre_list.add_options([(literal(name, 20), cid) for name, cid in cadres])
-            if len(cities) == 1:
-                self.query_one("#city", Select).value = cities[0][1]
+            if len(cities) == 1 and self.want["city"] is None:
+                self.want["city"] = cities[0][1]
+            self._apply("city", [i for _n, i in cities])
         elif what == "city":
             self.query_one("#county", Select).set_options(
                 [(literal(n, 20), i) for n, i in result] + [(literal("（未到县级，只到地市）"), ABOVE_COUNTY)])
+            self._apply("county", [i for _n, i in result])
         else:
             for sel in ("#branches", "#wechat-bad", "#secretary-bad"):
                 lst = self.query_one(sel, SelectionList)
                 lst.clear_options()
                 lst.add_options([(literal(n, 30), i) for n, i in result])
+
+    def _apply(self, name: str, allowed: list[int]) -> None:
+        """Fill in ``name`` from the context once its options are there (its own change loads the next)."""
+        value = self.want[name]
+        if value is not None and value in allowed:
+            self.want[name] = None
+            self.query_one(f"#{name}", Select).value = value
 
     def on_select_changed(self, event: Select.Changed) -> None:
         value = event.value if isinstance(event.value, int) else None
