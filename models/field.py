@@ -22,6 +22,7 @@ from sqlmodel import Session, col, func, select
 from models.clock import LOCAL_TZ, now
 from models.links import create_link
 from models.progress import visit_days_grid
+from models.sources import FIELD_PAGES
 from models.tables import (
     Branch,
     Cadre,
@@ -39,7 +40,7 @@ from models.targets import targets_for
 from models.visits import days_by_month
 
 TOKEN_BYTES = 24
-SOURCE = "驻点干部手机页面"  # the audit source of every field-page write
+SOURCE = FIELD_PAGES  # the audit source of every field-page write
 
 
 class FieldError(ValueError):

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from models.progress import Period
 from models.provenance import UNVERIFIED, VERIFIED, report_provenance, verified_rating_ids
+from models.sources import sources
 from models.tables import (
     BRANCH_KIND_LABELS,
     Activity,
@@ -26,6 +27,7 @@ from models.tables import (
     MonthlyReport,
     Rating,
     SpotCheck,
+    SpotSession,
     Visit,
     VisitCadre,
 )
@@ -53,6 +55,7 @@ class VisitRow:
     notes: str
     county_id: int | None
     department_id: int
+    source: str = ""  # where it was recorded (models.sources): 手机页面, 看板表单, 导入
 
 
 def visits(
@@ -94,9 +97,10 @@ def visits(
             .where(col(VisitCadre.visit_id).in_(visit_ids)).order_by(Cadre.id)
         ):
             names.setdefault(vid, []).append(name)
+    where = sources(session, "visit", [v.id for v, *_ in rows])
     return [
         VisitRow(v.id, dept, city, county or "", v.town, v.start_date, v.end_date, v.full_days,
-                 v.max_meeting_size, names.get(v.id, []), v.notes, v.county_id, v.department_id)
+                 v.max_meeting_size, names.get(v.id, []), v.notes, v.county_id, v.department_id, where[v.id])
         for v, dept, city, county in rows
     ]
 
@@ -112,6 +116,7 @@ class SpotCheckRow:
     wechat_ok: bool
     secretary_operates: bool
     notes: str
+    source: str = ""
 
     @property
     def failed(self) -> bool:
@@ -147,9 +152,10 @@ def spot_checks(
     if ids is not None:
         query = query.where(col(SpotCheck.id).in_(ids))
     rows = session.exec(query.order_by(col(SpotCheck.checked_on).desc(), col(SpotCheck.id).desc())).all()
+    where = sources(session, "spotcheck", [s.id for s, *_ in rows])
     return [
         SpotCheckRow(s.id, s.visit_id, s.branch_id, branch, county, s.checked_on, s.wechat_ok,
-                     s.secretary_operates, s.notes)
+                     s.secretary_operates, s.notes, where[s.id])
         for s, branch, county in rows
     ]
 
@@ -293,6 +299,53 @@ class BranchDetail:
     checks: list[SpotCheckRow] = field(default_factory=list)
     activities: list[ActivityRow] = field(default_factory=list)
     ratings: list[RatingRow] = field(default_factory=list)
+    sessions: list[SpotSessionRow] = field(default_factory=list)
+
+
+@dataclass
+class SpotSessionRow:
+    """A cadre's spot-check session (the live QR shown on the field pages) and the ratings it brought."""
+
+    id: int
+    started_at: datetime
+    branch_id: int
+    branch: str
+    county: str
+    cadre: str
+    present: int | None
+    ratings: int
+    beyond: int  # ratings past the members present: kept, flagged, not counted
+    checked: bool  # its spot check is recorded (its ratings count as verified)
+    verified: int
+
+
+def spot_sessions(session: Session, *, branch_id: int | None = None, city_id: int | None = None,
+                  limit: int = 200) -> list[SpotSessionRow]:
+    """Spot-check sessions, newest first, with their ratings and how many of them count."""
+    from sqlalchemy import func
+
+    query = (select(SpotSession, Branch.name, County.name, Cadre.name, func.count(Rating.id))
+             .join(Branch, Branch.id == SpotSession.branch_id).join(County, County.id == Branch.county_id)
+             .join(Cadre, Cadre.id == SpotSession.cadre_id)
+             .outerjoin(Rating, Rating.link_id == SpotSession.link_id)
+             .group_by(SpotSession.id, Branch.name, County.name, Cadre.name))
+    if branch_id is not None:
+        query = query.where(SpotSession.branch_id == branch_id)
+    if city_id is not None:
+        query = query.where(County.city_id == city_id)
+    rows = session.exec(query.order_by(col(SpotSession.started_at).desc(), col(SpotSession.id).desc())
+                        .limit(limit)).all()
+    links = [spot.link_id for spot, *_ in rows]
+    verified: dict[int, int] = {}
+    if links:
+        ids = session.exec(select(Rating.id, Rating.link_id).where(col(Rating.link_id).in_(links))).all()
+        counted = verified_rating_ids(session, [i for i, _ in ids])
+        for rating_id, link_id in ids:
+            verified[link_id] = verified.get(link_id, 0) + (rating_id in counted)
+    return [SpotSessionRow(spot.id, spot.started_at, spot.branch_id, branch, county, cadre, spot.present, n,
+                           max(0, n - spot.present) if spot.present is not None else 0,
+                           spot.spotcheck_id is not None, verified.get(spot.link_id, 0))
+            for spot, branch, county, cadre, n in rows]
 
 
 def branch_detail(session: Session, branch_id: int, *, ratings_limit: int = 200) -> BranchDetail | None:
@@ -304,6 +357,7 @@ def branch_detail(session: Session, branch_id: int, *, ratings_limit: int = 200)
         spot_checks(session, branch_id=branch_id),
         activities(session, branch_id),
         ratings(session, branch_id=branch_id, limit=ratings_limit),
+        spot_sessions(session, branch_id=branch_id),
     )
 
 
@@ -318,6 +372,7 @@ class LectureRow:
     audience: int
     title: str
     materials: str
+    source: str = ""
 
 
 def lectures(session: Session, period: Period | None = None, *, department_id: int | None = None,
@@ -339,9 +394,10 @@ def lectures(session: Session, period: Period | None = None, *, department_id: i
     if ids is not None:
         query = query.where(col(Lecture.id).in_(ids))
     rows = session.exec(query.order_by(Department.seq, Cadre.name, Lecture.held_on)).all()
+    where = sources(session, "lecture", [lec.id for lec, *_ in rows])
     return [
         LectureRow(lec.id, lec.cadre_id, cadre, dept, lec.held_on, lec.place, lec.audience, lec.title,
-                   lec.materials)
+                   lec.materials, where[lec.id])
         for lec, cadre, dept in rows
     ]
 

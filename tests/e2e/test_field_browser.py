@@ -4,6 +4,7 @@ a member's phone opens it and rates; the cadre records the spot check; the ratin
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -100,6 +101,29 @@ def test_a_cadre_runs_a_spot_check_from_his_phone(serve, sqlite_url, tmp_path): 
         assert rating.link_id == spot.link_id and spot.spotcheck_id == check.id and spot.branch_id == branch_id
         assert check.wechat_ok and check.secretary_operates  # 18 of 20 is over 3/4
         assert verified_rating_ids(session, [rating.id]) == {rating.id}
-        session.delete(session.get(Campaign, today().year))
-        session.commit()
     engine.dispose()
+    asyncio.run(dashboard_shows_it(sqlite_url, branch_id))
+
+
+async def dashboard_shows_it(url: str, branch_id: int) -> None:
+    """The coordinator's dashboard on the same database: the branch's session, its rating and its source."""
+    from tests.tui.helpers import wait_for, wait_loaded, wait_text
+    from tui.app import make_app
+    from tui.components.tabs import Tabs
+    from tui.screens.branch import BranchScreen
+    from tui.screens.overview import OverviewScreen
+
+    app = make_app(url)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        app.open("branch", branch_id)
+        await wait_loaded(pilot, BranchScreen)
+        await wait_text(pilot, "江南社区团支部", "抽查现场评价 1")
+        tabs = app.screen.query_one(Tabs)
+        tabs.active = "tab-sessions"
+        await wait_for(pilot, lambda: tabs.active == "tab-sessions")
+        await wait_text(pilot, "李驻点")
+        tabs.active = "tab-checks"
+        await wait_text(pilot, "手机页面（李驻点）")
+        tabs.active = "tab-ratings"
+        await wait_text(pilot, "抽查时现场评价")

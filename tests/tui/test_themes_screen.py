@@ -123,7 +123,7 @@ async def test_city_and_branch_screens_show_their_top_themes(url):
             branch = s.exec(select(Branch.id).where(Branch.name == "越秀区北京街团支部")).one()
         app.push_screen(CityScreen(meizhou))
         await wait_loaded(pilot, CityScreen)
-        await wait_text(pilot, "意见主题：志愿服务 6 · 活动组织 4 · 就业创业 2（t 查看全部主题）")
+        await wait_text(pilot, "意见主题：志愿服务 6 · 活动组织 4 · 就业创业 2（m 查看全部主题）")
         await pilot.press("m")
         await wait_loaded(pilot, ThemesScreen)
         await wait_text(pilot, "意见主题 · 梅州市 · 2019年6月 · 意见 16 条")

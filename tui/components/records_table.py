@@ -19,11 +19,15 @@ from tui.components.safe import literal
 SPECS: dict[str, list[tuple[str, str, int]]] = {
     "visit": [("start_date", "日期", 10), ("department", "部门", 10), ("cadres", "干部", 14),
               ("city", "地市", 4), ("county", "县区", 8), ("town", "乡镇（街道）", 10), ("full_days", "整天", 4),
-              ("max_meeting_size", "座谈会人数", 4),
+              ("max_meeting_size", "座谈会人数", 4), ("source", "来源", 20),
               ("notes", "备注", 30)],
     "spot_check": [("checked_on", "日期", 10), ("branch", "团支部", 20), ("county", "县区", 8),
                    ("wechat_ok", "微信群达标", 4), ("secretary_operates", "书记会操作智慧团建", 4),
-                   ("notes", "备注", 30)],
+                   ("source", "来源", 20), ("notes", "备注", 30)],
+    # A cadre's live QR on the field pages: its ratings count once its spot check is recorded.
+    "spot_session": [("started_at", "时间", 16), ("branch", "团支部", 18), ("cadre", "干部", 6),
+                     ("present", "在场", 4), ("ratings", "评价", 4), ("verified", "计分", 4), ("beyond", "超出", 4),
+                     ("checked", "已记录抽查", 4), ("county", "县区", 8)],
     "branch": [("name", "团支部", 30), ("county", "县区", 8), ("kind_label", "类型", 6),
                ("member_count", "团员数", 5), ("has_secretary", "有书记", 4)],
     # Where first (at 80 columns the city and county stay in view), then the suggestion; i shows it whole.
@@ -31,7 +35,7 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
                ("suggestion", "意见建议", 36), ("branch", "团支部", 18), ("activity", "活动", 14),
                ("has_photo", "照片", 4)],
     "lecture": [("held_on", "日期", 10), ("cadre", "授课人", 8), ("department", "部门", 10), ("title", "题目", 24),
-                ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12)],
+                ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12), ("source", "来源", 20)],
     "monthly_report": [("month", "月份", 4), ("department", "部门", 10), ("city", "地市", 4),
                        ("county", "县区", 8), ("submitted_on", "报送日期", 10), ("provenance", "数据来源", 30)],
     "experience": [("title", "典型经验", 24), ("department", "部门", 10), ("county", "县区", 8),
@@ -49,7 +53,7 @@ RECORD_KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot
                 "monthlyreport": "monthly_report", "monthly_report": "monthly_report", "rating": "rating",
                 "branch": "branch", "experience": "experience", "cityplan": "city_plan", "serviceproject": "project"}
 
-TITLES = {"visit": "驻点记录", "spot_check": "实地抽查", "branch": "团支部", "rating": "团员评价",
+TITLES = {"visit": "驻点记录", "spot_check": "实地抽查", "spot_session": "抽查现场评价", "branch": "团支部", "rating": "团员评价",
           "lecture": "党团课", "monthly_report": "月报表（附件2）", "activity": "活动", "photo": "照片",
           "experience": "典型经验", "city_plan": "实施方案", "project": "项目报告"}
 

@@ -48,7 +48,7 @@ def progress_note(summary: Any) -> str:
 
 
 def top_line(rows: list[Any]) -> str:
-    """The city and branch screens' line: ``意见主题：志愿服务 6 · 活动组织 4 · 就业创业 2（t 查看）``."""
+    """The city and branch screens' line: ``意见主题：志愿服务 6 · 活动组织 4 · 就业创业 2（m 查看）``."""
     if not rows:
         return "意见主题：本期暂无意见建议"
-    return "意见主题：" + " · ".join(f"{r.name} {r.count:,}" for r in rows) + "（t 查看全部主题）"
+    return "意见主题：" + " · ".join(f"{r.name} {r.count:,}" for r in rows) + "（m 查看全部主题）"

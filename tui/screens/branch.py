@@ -1,4 +1,4 @@
-"""A branch: its spot-check results, activities, members' ratings and suggestions, photos."""
+"""A branch: its spot-check results and sessions, activities, members' ratings and suggestions, photos."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from tui.components.safe import clean
 from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
-PARTS = [("checks", "spot_check"), ("activities", "activity"), ("ratings", "rating"), ("photos", "photo")]
+PARTS = [("checks", "spot_check"), ("sessions", "spot_session"), ("activities", "activity"), ("ratings", "rating"),
+         ("photos", "photo")]
 
 
 class BranchScreen(LiveScreen):

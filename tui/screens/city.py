@@ -29,6 +29,7 @@ class CityData:
     branches: list[Any]
     trend: list[tuple[int, int, float | None]]
     themes: list[Any] = field(default_factory=list)  # the top themes of the city's suggestions
+    sessions: list[Any] = field(default_factory=list)  # cadres' spot-check sessions and their ratings
 
 
 class CityScreen(FilterBox, LiveScreen):
@@ -59,6 +60,8 @@ class CityScreen(FilterBox, LiveScreen):
                 yield RecordsTable("visit", id="visits")
             with TabPane("团支部", id="tab-branches"):
                 yield RecordsTable("branch", id="branches", fixed_columns=1)
+            with TabPane("抽查现场评价", id="tab-sessions"):
+                yield RecordsTable("spot_session", id="sessions")
             with TabPane("评价趋势", id="tab-trend"):
                 yield PlotextPlot(id="trend")
         yield from self.compose_bottom()
@@ -86,7 +89,8 @@ class CityScreen(FilterBox, LiveScreen):
             branches = records.branches(session, county_id=county_id)
         trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
         themes = top_themes(session, self._theme_scope(), period, analyse_seconds=ANALYSE_SECONDS)
-        return CityData(city, counties, visits, branches, trend, themes)
+        sessions = records.spot_sessions(session, city_id=self.city_id)
+        return CityData(city, counties, visits, branches, trend, themes, sessions)
 
     def show(self, data: CityData, params: Any) -> None:
         self.data = data
@@ -114,6 +118,7 @@ class CityScreen(FilterBox, LiveScreen):
             and (not self.breaches_only or f.forms_missing)
         ])
         self.query_one("#visits", RecordsTable).set_records(data.visits)
+        self.query_one("#sessions", RecordsTable).set_records(data.sessions)
         self.query_one("#branches", RecordsTable).set_records(
             [b for b in data.branches if not text or text in f"{b.name} {getattr(b, 'county', '')}".lower()]
         )

@@ -234,11 +234,13 @@ class VisitForm(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, draft: Any, confirmed: bool) -> None:
+        from models import audit
         from models.db import session_scope
+        from models.sources import DASHBOARD_FORM
         from models.visits import VisitRejected, record_visit
 
         try:
-            with session_scope(self.app.engine) as session:
+            with session_scope(self.app.engine) as session, audit.tracking(session, DASHBOARD_FORM):
                 visit = record_visit(session, draft, confirmed=confirmed)
                 visit_id = visit.id
         except VisitRejected as refused:
