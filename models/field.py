@@ -237,3 +237,36 @@ def sessions_of_branch(session: Session, branch_id: int) -> list[tuple[SpotSessi
         .order_by(col(SpotSession.started_at).desc())).all()
     return [(spot, name, count, max(0, count - spot.present) if spot.present is not None else 0)
             for spot, name, count in rows]
+
+
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+MATERIAL_TYPES = {".pdf": "application/pdf", ".ppt": "application/vnd.ms-powerpoint",
+                  ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                  ".doc": "application/msword",
+                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  ".key": "application/octet-stream", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def material_problem(filename: str, size: int) -> str:
+    """Why an uploaded lecture material cannot be kept ("" when it can); Chinese."""
+    suffix = ("." + filename.rsplit(".", 1)[1].lower()) if "." in filename else ""
+    if suffix not in MATERIAL_TYPES:
+        return "课件只能是 PDF、PPT/PPTX、DOC/DOCX、Keynote 或图片文件"
+    if size == 0:
+        return "课件文件是空的，请重新选择"
+    if size > MATERIAL_MAX_BYTES:
+        return f"课件不能超过 20 MB（这个约 {size / 1024 / 1024:.1f} MB），可改为填写存放位置"
+    return ""
+
+
+def add_material(session: Session, lecture: Lecture, filename: str, data: bytes) -> None:
+    """Keep an uploaded material (checked with :func:`material_problem`) with its lecture. Flushes."""
+    from models.tables import LectureMaterial
+
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    suffix = "." + name.rsplit(".", 1)[1].lower()
+    session.add(LectureMaterial(lecture_id=lecture.id, filename=name, mime=MATERIAL_TYPES[suffix], data=data))
+    if not lecture.materials:
+        lecture.materials = f"已上传：{name}"
+        session.add(lecture)
+    session.flush()

@@ -196,6 +196,17 @@ class SpotSession(SQLModel, table=True):
     spotcheck_id: int | None = Field(default=None, foreign_key="spotcheck.id", index=True)
 
 
+class LectureMaterial(SQLModel, table=True):
+    """Slides or notes of a lecture, uploaded from the field pages, kept for 宣传部's summary."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    lecture_id: int = Field(foreign_key="lecture.id", index=True, ondelete="CASCADE")
+    filename: str = Field(max_length=200)
+    mime: str = Field(max_length=100)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class FieldSubmission(SQLModel, table=True):
     """A form of the field pages already stored: its retry (bad network, double tap) stores nothing."""
 

@@ -5,18 +5,19 @@ cadre as actor and the field pages as source; a retry of a stored form stores no
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, Response, abort, current_app, redirect, request
 from sqlmodel import col, select
 
 from models import audit, qr
 from models.clock import today
 from models.field import (
+    MATERIAL_MAX_BYTES,
     SOURCE,
     FieldError,
+    add_material,
     link_by_token,
     link_state,
+    material_problem,
     own_visit,
     record_check,
     remember_submission,
@@ -261,16 +262,26 @@ def lecture(cadre: Cadre) -> Response:
             errors["place"] = "请填写授课地点"
         if audience is None or audience < 1:
             errors["audience"] = "请填写听课人数（正整数）"
+        upload = request.files.get("material")
+        data = b""
+        if upload is not None and upload.filename:
+            data = upload.stream.read(MATERIAL_MAX_BYTES + 1)
+            if problem := material_problem(upload.filename, len(data)):
+                errors["material"] = problem
+        if errors and data:
+            errors.setdefault("material", "浏览器不会保留已选的文件，请重新选择课件")
         if not errors:
             with audit.tracking(session, SOURCE, actor=cadre.name):
                 row = Lecture(cadre_id=cadre.id, held_on=held_on, place=place, audience=audience, title=title,
                               materials=materials)
                 session.add(row)
                 session.flush()
+                if data:
+                    add_material(session, row, upload.filename, data)
                 remember_submission(session, request.form["sid"], "lecture", row.id)
             session.commit()
             return back_home()
     sid, ft = (request.form["sid"], request.form["ft"]) if request.method == "POST" and "sid" in request.form \
         else cadres.new_form()
     return page("lecture.html", 422 if errors else 200, form=request.form, errors=errors, sid=sid, ft=ft,
-                today=today().isoformat(), now=time.time())
+                today=today().isoformat())

@@ -239,3 +239,25 @@ def test_a_lecture_is_recorded_once(phone, session, field):
 def test_a_form_from_elsewhere_is_refused(phone, session, field):
     response = phone.post("/c/visit", data={"sid": "a" * 32, "ft": "forged", **visit_answer(field)})
     assert response.status_code == 422 and count(session, Visit) == 0
+
+
+def test_lecture_materials_are_uploaded_with_the_lecture(phone, session, field):
+    import io
+
+    from models.tables import LectureMaterial
+
+    fields = form_of(phone, "/c/lecture")
+    answer = {"title": "团史学习", "held_on": today().isoformat(), "place": "江南社区", "audience": "20"}
+    bad = phone.post("/c/lecture", data={**fields, **answer, "material": (io.BytesIO(b"MZ\x90"), "run.exe")},
+                     content_type="multipart/form-data")
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "课件只能是" in page and 'value="团史学习"' in page
+    assert count(session, Lecture) == 0
+    good = phone.post("/c/lecture", data={**fields, **answer, "material": (io.BytesIO(b"%PDF-1.4 slides"), "团史.pdf")},
+                      content_type="multipart/form-data")
+    assert good.status_code == 303
+    [lecture] = session.exec(select(Lecture)).all()
+    [material] = session.exec(select(LectureMaterial)).all()
+    assert (material.lecture_id, material.filename, material.mime, material.data) == (
+        lecture.id, "团史.pdf", "application/pdf", b"%PDF-1.4 slides")
+    assert lecture.materials == "已上传：团史.pdf"

@@ -1,4 +1,5 @@
-"""cadres' field pages: personal links, spot-check sessions with their live links, field submissions
+"""cadres' field pages: personal links, spot-check sessions with their live links, lecture materials,
+field submissions
 
 Revision ID: 0008_cadre_field
 Revises: 0006_provenance
@@ -56,6 +57,17 @@ def upgrade() -> None:
     op.create_index(op.f('ix_spotsession_branch_id'), 'spotsession', ['branch_id'], unique=False)
     op.create_index(op.f('ix_spotsession_cadre_id'), 'spotsession', ['cadre_id'], unique=False)
     op.create_index(op.f('ix_spotsession_spotcheck_id'), 'spotsession', ['spotcheck_id'], unique=False)
+    op.create_table('lecturematerial',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('lecture_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('mime', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['lecture_id'], ['lecture.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_lecturematerial_lecture_id'), 'lecturematerial', ['lecture_id'], unique=False)
     op.create_table('fieldsubmission',
     sa.Column('submission_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -67,6 +79,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('fieldsubmission')
+    op.drop_table('lecturematerial')
     op.drop_table('spotsession')
     op.drop_table('cadrelink')
     with op.batch_alter_table('spotcheck') as batch:
