@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models.sources import sources
 from models.tables import Cadre, City, County, Department, Lecture
 from models.targets import targets_for
 
@@ -22,6 +23,7 @@ class LectureRow:
     audience: int
     county: str  # 地市 + 县（市、区）, or "" when not recorded
     materials: str
+    source: str = ""  # where it was recorded (models.sources)
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,11 @@ def lecture_summary(session: Session, year: int) -> LectureSummary:
              .order_by(Department.seq, Cadre.name, Lecture.held_on))
     rows = []
     given: dict[int, int] = {}
-    for lec, cadre, dept, _seq, county, city in session.exec(query):
+    found = list(session.exec(query))
+    where = sources(session, "lecture", [lec.id for lec, *_ in found])
+    for lec, cadre, dept, _seq, county, city in found:
         rows.append(LectureRow(dept, cadre, lec.title, lec.held_on, lec.place, lec.audience,
-                               f"{city}市{county}" if county else "", lec.materials))
+                               f"{city}市{county}" if county else "", lec.materials, where[lec.id]))
         given[lec.cadre_id] = given.get(lec.cadre_id, 0) + 1
     target = targets_for(session, year).lectures_per_cadre
     missing = [(dept, name) for cid, name, dept in session.exec(

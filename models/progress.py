@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from models import deadlines
 from models.clock import today as clock_today
 from models.deadlines import form_due
+from models.provenance import verified_by_county
 from models.tables import (
     Assignment,
     Branch,
@@ -109,6 +110,7 @@ class Figures:
     check_failures: int = 0
     activities_rated: int = 0
     rating_count: int = 0
+    verified_ratings: int = 0  # of them, verified (models.provenance): only these count in a score
     rating_sum: int = 0
     score_counts: list[int] = field(default_factory=lambda: [0] * 5)
     suggestions: int = 0
@@ -311,6 +313,7 @@ def progress(
         .distinct()
         .subquery()
     )
+    verified = verified_by_county(session, first, last)
     activities_rated: dict[int, int] = dict(
         session.exec(select(rated.c.county_id, func.count()).group_by(rated.c.county_id)).all()  # type: ignore[arg-type]
     )
@@ -372,6 +375,7 @@ def progress(
                 fig.photos += photos or 0
                 for i, n in enumerate(dist):
                     fig.score_counts[i] += n or 0
+            fig.verified_ratings = sum(verified.get(county, 0) for county in subj.counties)
             # A (branch, activity) pair lies in exactly one county, so per-county counts add up.
             fig.activities_rated = sum(activities_rated.get(county, 0) for county in subj.counties)
 

@@ -87,6 +87,17 @@ def verified_ratings(session: Session, *columns) -> Select:
     )
 
 
+def verified_by_county(session: Session, first: date, last: date) -> dict[int, int]:
+    """Verified ratings per county unit made from ``first`` to ``last`` (China-time dates)."""
+    from models.tables import Branch
+
+    day = _local_day(session, Rating.created_at)
+    query = (verified_ratings(session, Branch.county_id, func.count(Rating.id))
+             .join(Branch, Branch.id == Rating.branch_id)
+             .where(day >= first, day <= last).group_by(Branch.county_id))
+    return dict(session.exec(query).all())
+
+
 def verified_rating_ids(session: Session, ids: Iterable[int]) -> set[int]:
     """Which of these ratings are verified."""
     wanted = list(ids)

@@ -65,3 +65,19 @@ async def test_the_branch_and_city_show_their_spot_check_sessions(make, demo_url
         await wait_text(pilot, "手机页面（李驻点）")
         app.screen.query_one(Tabs).active = "tab-sessions"
         await wait_text(pilot, "李驻点", "现场抽查团支部")
+
+
+def test_the_overview_counts_verified_ratings_apart(make, demo_url):
+    from models.progress import Period, progress
+    from models.reference import find_county
+
+    field_session(demo_url)
+    engine = make_engine(demo_url)
+    with Session(engine) as s:
+        county = find_county(s, "梅江区")
+        [fig] = [f for f in progress(s, "county", Period(2019, 6), city_id=county.city_id, today=TODAY.date())
+                 if f.id == county.id]
+    engine.dispose()
+    # Three ratings through the session, two members present: two verified; the demo's static-link
+    # ratings of the county are all unverified.
+    assert fig.verified_ratings == 2 and fig.rating_count >= 3

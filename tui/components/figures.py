@@ -30,6 +30,7 @@ CITY_COLUMNS = [
     ("year", "累计天数"),
     ("counties", "县区覆盖"),
     ("ratings", "评价数"),
+    ("verified", "其中核实"),
     ("mean", "均分"),
     ("low", "1星"),
     ("trend", "趋势"),
@@ -108,6 +109,8 @@ def figure_cells(f: Any, ctx: RowContext) -> dict[str, Any]:
         "year": fmt.cell(fmt.days(f.visit_days_year)),
         "counties": fmt.cell(f"{f.counties_covered}/{f.counties_total}"),
         "ratings": fmt.cell(fmt.num(f.rating_count)),
+        # Only ratings through a spot check's live code count in a score; the rest are 未核实 feedback.
+        "verified": fmt.cell(fmt.num(f.verified_ratings)),
         "mean": fmt.cell(fmt.num(f.rating_mean, 2)),
         "low": fmt.cell(fmt.num(f.score_counts[0])),
         "trend": fmt.sparkline([mean for _month, _count, mean in ctx.trend]),

@@ -33,7 +33,7 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
     # Where first (at 80 columns the city and county stay in view), then the suggestion; i shows it whole.
     "rating": [("created_at", "时间", 16), ("score", "评分", 4), ("city", "地市", 4), ("county", "县区", 8),
                ("suggestion", "意见建议", 36), ("branch", "团支部", 18), ("activity", "活动", 14),
-               ("has_photo", "照片", 4)],
+               ("has_photo", "照片", 4), ("provenance", "核实", 6)],
     "lecture": [("held_on", "日期", 10), ("cadre", "授课人", 8), ("department", "部门", 10), ("title", "题目", 24),
                 ("place", "地点", 14), ("audience", "人数", 5), ("materials", "材料", 12), ("source", "来源", 20)],
     "monthly_report": [("month", "月份", 4), ("department", "部门", 10), ("city", "地市", 4),

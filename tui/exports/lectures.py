@@ -15,11 +15,11 @@ def write_lectures(summary: LectureSummary, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "党团课汇总"
-    title(ws, f"{summary.year}年专职干部讲党团课材料汇总（报宣传部）", 8)
+    title(ws, f"{summary.year}年专职干部讲党团课材料汇总（报宣传部）", 9)
     rows = [[r.department, r.cadre, r.title, r.held_on.isoformat(), r.place, r.audience, r.county or "未录入",
-             r.materials or "未录入"] for r in summary.rows]
-    last = table(ws, ["部门", "授课干部", "题目", "时间", "地点", "授课人数", "县（市、区）", "课件材料"], rows,
-                 start_row=2, widths=(28, 12, 36, 12, 24, 10, 18, 36))
+             r.materials or "未录入", r.source] for r in summary.rows]
+    last = table(ws, ["部门", "授课干部", "题目", "时间", "地点", "授课人数", "县（市、区）", "课件材料", "记录来源"], rows,
+                 start_row=2, widths=(24, 10, 32, 12, 20, 8, 16, 30, 16))
     ws.cell(row=last + 2, column=1, value=f"共 {len(summary.rows)} 次，授课人数合计 "
                                           f"{sum(r.audience for r in summary.rows)} 人")
     print_setup(ws, f"{summary.year}年专职干部讲党团课材料汇总", landscape=True, header_rows="2:2")
