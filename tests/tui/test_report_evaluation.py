@@ -82,6 +82,6 @@ def test_lectures_workbook(engine, db_url, tmp_path):
     assert run(db_url, "report", "lectures", "--year", "2019", "-o", str(out)).exit_code == 0
     wb = load_workbook(out)
     rows = [[c.value for c in row] for row in wb["党团课汇总"].iter_rows(min_row=3, max_row=3)]
-    assert rows == [["宣传部", "王五", "'=团史学习", "2019-06-01", "梅州市委党校", 60, "未录入", "未录入"]]
+    assert rows == [["宣传部", "王五", "'=团史学习", "2019-06-01", "梅州市委党校", 60, "未录入", "未录入", "—"]]
     missing = [[c.value for c in row] for row in wb["未达标干部"].iter_rows(min_row=2)]
     assert missing == [["宣传部", "赵六", "本年度讲党团课少于 1 次"]]
