@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 from sqlmodel import Session
 
+from models.alert_places import severity_by_city
 from models.clock import today
-from models.progress import STATUS_LABELS, Figures, Period, progress
+from models.progress import Figures, Period, progress
+from models.rules import alerts
 from models.targets import campaign_years, targets_for
 from tui.cli import AppContext, echo_json, pass_app
 from tui.textwidth import table
@@ -26,31 +28,33 @@ def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "未录入" if value is None else fmt.format(value)
 
 
-def city_rows(figures: list[Figures]) -> list[list[str]]:
+def city_rows(figures: list[Figures], alerts: dict[int, tuple[int, int]]) -> list[list[str]]:
+    """One row per city; the seed sets visit-day targets per department, so a city's days carry none."""
     rows = []
     for f in figures:
-        target = "" if f.visit_days_target is None else f"/{f.visit_days_target:g}"
+        breaches, risks = alerts.get(f.id, (0, 0))
         rows.append([
             f.name,
             "、".join(f.departments),
-            f"{f.visit_days:g}{target}",
+            f"{f.visit_days:g}",
             f"{f.visit_days_year:g}",
             f"{f.counties_covered}/{f.counties_total}",
             f"{f.branches_checked}/{f.check_failures}",
             str(f.rating_count),
+            str(f.verified_ratings),
             _num(f.rating_mean, "{:.2f}") if f.rating_count else "—",
             str(f.suggestions),
             _num(f.volunteer_rate, "{:.1f}%"),
             _num(f.service_hours),
             str(f.lectures),
             f"{f.forms_on_time}/{f.forms_late}/{f.forms_missing}",
-            STATUS_LABELS[f.status],
+            f"{breaches}/{risks}",
         ])
     return rows
 
 
-HEADERS = ["地市", "对接部门", "驻点天数/目标", "累计天数", "覆盖县区", "抽查/问题", "评价数", "平均分",
-           "意见", "注册志愿者率", "人均时长", "党团课", "月报 按时/迟/缺", "状态"]
+HEADERS = ["地市", "对接部门", "驻点天数", "累计天数", "覆盖县区", "抽查/问题", "评价数", "其中核实", "平均分",
+           "意见", "注册志愿者率", "人均时长", "党团课", "月报 按时/迟/缺", "预警 违规/风险"]
 
 
 @click.command()
@@ -68,8 +72,12 @@ def status(app: AppContext, month: str | None, as_json: bool) -> None:
         else:
             period = default_period(session)
         figures = progress(session, "city", period)
+        # The same verdicts as the dashboard's 预警 column (models.rules), so the two never disagree.
+        counts = severity_by_city(session, alerts(session, period))
     if as_json:
-        echo_json({"period": period.key, "label": period.label, "cities": [f.as_dict() for f in figures]})
+        echo_json({"period": period.key, "label": period.label,
+                   "cities": [{**f.as_dict(), "breaches": counts.get(f.id, (0, 0))[0],
+                               "risks": counts.get(f.id, (0, 0))[1]} for f in figures]})
         return
-    click.echo(f"{period.label} 各地市驻点工作进度")
-    click.echo(table(HEADERS, city_rows(figures), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11)))
+    click.echo(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；预警见看板）")
+    click.echo(table(HEADERS, city_rows(figures, counts), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))
