@@ -87,10 +87,6 @@ def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = Non
     return link, token
 
 
-class LinkRefused(FieldError):
-    """The link is unknown, revoked or expired (the message says which)."""
-
-
 def link_state(link: CadreLink | None, at: datetime | None = None) -> str:
     """``"ok"``, ``"unknown"``, ``"revoked"`` or ``"expired"``."""
     at = at or now()
@@ -224,19 +220,6 @@ def stored_submission(session: Session, submission_id: str) -> FieldSubmission |
 def remember_submission(session: Session, submission_id: str, kind: str, record_id: int) -> None:
     """Mark a field form as stored, in the same transaction as its record."""
     session.add(FieldSubmission(submission_id=submission_id, kind=kind, record_id=record_id))
-
-
-def sessions_of_branch(session: Session, branch_id: int) -> list[tuple[SpotSession, str, int, int]]:
-    """A branch's spot-check sessions, newest first: (session, cadre name, ratings, ratings beyond present)."""
-    rows = session.exec(
-        select(SpotSession, Cadre.name, func.count(Rating.id))
-        .join(Cadre, Cadre.id == SpotSession.cadre_id)
-        .outerjoin(Rating, Rating.link_id == SpotSession.link_id)
-        .where(SpotSession.branch_id == branch_id)
-        .group_by(SpotSession.id, Cadre.name)
-        .order_by(col(SpotSession.started_at).desc())).all()
-    return [(spot, name, count, max(0, count - spot.present) if spot.present is not None else 0)
-            for spot, name, count in rows]
 
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024

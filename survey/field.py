@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from models import audit, qr
 from models.clock import today
+from models.feedback import store_photo
 from models.field import (
     MATERIAL_MAX_BYTES,
     SOURCE,
@@ -214,12 +215,8 @@ def check(cadre: Cadre, session_id: int) -> Response:
                 with audit.tracking(session, SOURCE, actor=cadre.name):
                     if upload is not None and upload.filename:
                         clean = reencode(upload.stream.read(MAX_BYTES + 1))
-                        from models.tables import Photo
-
-                        photo = Photo(mime=clean.mime, width=clean.width, height=clean.height, data=clean.data)
-                        session.add(photo)
-                        session.flush()
-                        photo_id = photo.id
+                        photo_id = store_photo(session.connection(), mime=clean.mime, width=clean.width,
+                                               height=clean.height, data=clean.data)
                     group, members = form_int("group_members"), form_int("branch_members")
                     if members is None:
                         raise FieldError("请填写团支部团员数")

@@ -100,12 +100,12 @@ def test_unknown_revoked_or_expired_links_get_a_clear_page_and_write_nothing(app
         assert sign_in(client, token).status_code == 303
         revoke(session, session.get(factories.Cadre, field.cadre_id))
         session.commit()
-    else:
-        _, token = issue_link(session, session.get(factories.Cadre, field.cadre_id), datetime.now(UTC) + timedelta(seconds=1))
+    else:  # a link whose expiry has passed (issue_link itself refuses to make one)
+        link, token = issue_link(session, session.get(factories.Cadre, field.cadre_id),
+                                 datetime.now(UTC) + timedelta(days=1))
+        link.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(link)
         session.commit()
-        import time
-
-        time.sleep(1.1)  # the link's own expiry passing
     before = count(session, Visit)
     page = sign_in(client, token) if how != "revoked" else client.get("/c/")
     text = page.get_data(as_text=True)
@@ -261,3 +261,27 @@ def test_lecture_materials_are_uploaded_with_the_lecture(phone, session, field):
     assert (material.lecture_id, material.filename, material.mime, material.data) == (
         lecture.id, "团史.pdf", "application/pdf", b"%PDF-1.4 slides")
     assert lecture.materials == "已上传：团史.pdf"
+
+
+def test_a_spot_checks_photo_is_re_encoded_and_kept(phone, session, field):
+    import io
+
+    from PIL import Image
+
+    from models.tables import Photo
+
+    visit_id = start_visit(phone, field)
+    fields = form_of(phone, f"/c/visit/{visit_id}")
+    started = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.branch_id)})
+    spot_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    raw = io.BytesIO()
+    Image.new("RGB", (2400, 1800), (20, 90, 160)).save(raw, "JPEG")
+    fields = form_of(phone, f"/c/session/{spot_id}/check")
+    done = phone.post(f"/c/session/{spot_id}/check", content_type="multipart/form-data",
+                      data={**fields, "has_group": "0", "group_members": "0", "branch_members": "12",
+                            "secretary_operates": "1", "photo": (io.BytesIO(raw.getvalue()), "现场.jpg")})
+    assert done.status_code == 303
+    session.expire_all()
+    [check] = session.exec(select(SpotCheck)).all()
+    photo = session.get(Photo, check.photo_id)
+    assert not check.wechat_ok and (photo.mime, max(photo.width, photo.height)) == ("image/jpeg", 1600)
