@@ -40,6 +40,7 @@ from models.targets import targets_for
 from models.visits import days_by_month
 
 TOKEN_BYTES = 24
+DEFAULT_DAYS_AFTER_CAMPAIGN = 30
 SOURCE = FIELD_PAGES  # the audit source of every field-page write
 
 
@@ -77,7 +78,10 @@ def find_cadre(session: Session, ref: str) -> Cadre:
 def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = None) -> tuple[CadreLink, str]:
     """A new personal link for ``cadre``: the row and the secret token (shown once, never stored). Flushes."""
     if expires_at is None:
+        # The end of this year's campaign; once it is over (a demo, a late report), 30 days.
         expires_at = campaign_end(session, now().astimezone(LOCAL_TZ).year)
+        if expires_at <= now():
+            expires_at = now() + timedelta(days=DEFAULT_DAYS_AFTER_CAMPAIGN)
     if expires_at <= now():
         raise FieldError("链接的有效期已过，请指定今后的日期")
     token = secrets.token_urlsafe(TOKEN_BYTES)

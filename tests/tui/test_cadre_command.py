@@ -56,3 +56,16 @@ def test_unknown_or_ambiguous_cadres_are_refused(run, cadre_id, ref, message):
 def test_an_expiry_in_the_past_is_refused(run, cadre_id):
     result = run("cadre", "link", "--cadre", "李驻点", "--public-url", "https://x.org", "--expires", "2001-01-01")
     assert result.exit_code == 2 and "有效期已过" in result.output
+
+
+def test_the_default_expiry_is_the_campaigns_end_or_thirty_days_after_it(engine, cadre_id):
+    from datetime import UTC, datetime, timedelta
+
+    from models.field import campaign_end, issue_link
+
+    with Session(engine) as session:
+        cadre = session.get(factories.Cadre, cadre_id)
+        link, _ = issue_link(session, cadre)
+        end = campaign_end(session, datetime.now(UTC).year)
+        expected = end if end > datetime.now(UTC) else datetime.now(UTC) + timedelta(days=30)
+        assert abs((link.expires_at.replace(tzinfo=UTC) - expected).total_seconds()) < 60
