@@ -79,7 +79,9 @@ def verified_ratings(session: Session, *columns) -> Select:
         .join(Visit, Visit.id == SurveyLink.visit_id)
         .join(Rating, Rating.link_id == SurveyLink.id)
         .outerjoin(SpotSession, SpotSession.link_id == SurveyLink.id)
-        .where(col(SurveyLink.live).is_(True), Rating.branch_id == SurveyLink.branch_id,
+        # "+ 0": the ratings are found by their link (ix_rating_link_id); matched on the branch index
+        # instead, SQLite walked every rating of the branch for each live link (1 s on a million).
+        .where(col(SurveyLink.live).is_(True), Rating.branch_id + 0 == SurveyLink.branch_id,
                day >= Visit.start_date, day <= Visit.end_date,
                or_(col(SpotSession.id).is_(None),
                    and_(SpotSession.spotcheck_id == SpotCheck.id,
@@ -88,14 +90,22 @@ def verified_ratings(session: Session, *columns) -> Select:
 
 
 def verified_by_county(session: Session, first: date, last: date) -> dict[int, int]:
-    """Verified ratings per county unit made from ``first`` to ``last`` (China-time dates)."""
+    """Verified ratings per county unit made from ``first`` to ``last`` (China-time dates).
+
+    The period is applied here, not in SQL: a date condition on the ratings made SQLite scan all of
+    them (400 ms on a million) where the verified ones alone are read in a few milliseconds.
+    """
     from models.tables import Branch
 
     day = _local_day(session, Rating.created_at)
-    query = (verified_ratings(session, Branch.county_id, func.count(Rating.id))
-             .join(Branch, Branch.id == Rating.branch_id)
-             .where(day >= first, day <= last).group_by(Branch.county_id))
-    return dict(session.exec(query).all())
+    query = (verified_ratings(session, Branch.county_id, day, func.count(Rating.id))
+             .join(Branch, Branch.id == SurveyLink.branch_id).group_by(Branch.county_id, day))
+    counts: dict[int, int] = {}
+    for county_id, on, n in session.exec(query).all():
+        on = on if isinstance(on, date) else date.fromisoformat(str(on))
+        if first <= on <= last:
+            counts[county_id] = counts.get(county_id, 0) + n
+    return counts
 
 
 def verified_rating_ids(session: Session, ids: Iterable[int]) -> set[int]:

@@ -167,8 +167,9 @@ def _visit_rules(session: Session, period: Period, months: list[int], targets: T
 
 def _forms(session: Session, year: int, months: list[int], targets: Targets, today: date) -> list[Alert]:
     out = []
+    table = MonthlyReport.__table__  # type: ignore[attr-defined]  (plain rows, read only: see progress)
     reports = {(r.department_id, r.county_id, r.month): r
-               for r in session.exec(select(MonthlyReport).where(MonthlyReport.year == year))}
+               for r in session.connection().execute(select(table).where(table.c.year == year))}
     pairs = session.exec(
         select(Department, County)
         .join(Assignment, Assignment.department_id == Department.id)
