@@ -322,22 +322,10 @@ def fetch_forms(port: int, tokens: list[tuple[str, int]], count: int, clients: i
     return forms
 
 
-@dataclass
-class Hall:
-    stored: int = 0
-    refused: Counter[int] = field(default_factory=Counter)  # status of each refusal (0: no response)
-    latencies: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def p(self, q: float) -> float:
-        data = sorted(self.latencies)
-        return data[min(len(data) - 1, int(q * len(data)))] * 1000 if data else float("nan")
-
-
-def lecture_hall(port: int, token: str, activity_id: int, phones: int, spread: float = 50.0) -> Hall:
+def lecture_hall(port: int, token: str, activity_id: int, phones: int, spread: float = 50.0) -> Result:
     """``phones`` phones behind one address (127.0.0.1), each with its own cookies: each opens the form
     at a moment spread over ``spread`` seconds and sends its rating 5-10 seconds later."""
-    hall = Hall()
+    hall = Result()  # ok: ratings stored; unexpected: refusals by status
     lock = threading.Lock()
     rng = random.Random(7)
     began = time.monotonic() + 0.5
@@ -371,9 +359,9 @@ def lecture_hall(port: int, token: str, activity_id: int, phones: int, spread: f
             status = 0
         with lock:
             if status == 303:
-                hall.stored += 1
+                hall.ok += 1
             else:
-                hall.refused[status] += 1
+                hall.unexpected[status] += 1
 
     threads = [threading.Thread(target=phone, args=step) for step in plan]
     for t in threads:
@@ -554,10 +542,10 @@ def main() -> None:
           + ", ".join(f"POST {e} {posts[e].p(0.99):.1f} ms" for e in ENCODINGS) + " (target < 150 ms)")
     acknowledged = sum(p.ok for p in posts.values()) + sum(warm_up[f"survey POST {e}"].ok for e in ENCODINGS)
     if hall is not None:
-        acknowledged += hall.stored
-        print(f"lecture hall: {args.hall} phones behind one address in {hall.seconds:.0f} s: stored {hall.stored}, "
-              f"refused {sum(hall.refused.values())}"
-              + (f" {dict(hall.refused)}" if hall.refused else "")
+        acknowledged += hall.ok
+        print(f"lecture hall: {args.hall} phones behind one address in {hall.seconds:.0f} s: stored {hall.ok}, "
+              f"refused {hall.failed}"
+              + (f" {dict(hall.unexpected)}" if hall.unexpected else "")
               + f", p99 {hall.p(0.99):.1f} ms (target: 0 refused, p99 < 500 ms)")
     print(f"stored ratings {stored} vs successful POST responses {acknowledged}: "
           f"{'equal' if stored == acknowledged else 'DIFFERENT'}")

@@ -28,7 +28,7 @@ from models.field import (
     summary,
 )
 from models.live_codes import current_url, seconds_left
-from models.tables import Assignment, Branch, Cadre, City, County, Lecture, SpotSession
+from models.tables import Assignment, Branch, Cadre, City, County, Lecture, SpotSession, Visit
 from models.visits import VisitInput, VisitRejected, record_visit
 from survey import cadres
 from survey.db import get_session
@@ -131,32 +131,37 @@ def new_visit(cadre: Cadre) -> Response:
     return redirect(url(f"/visit/{visit.id}"), code=303)
 
 
-@bp.get("/visit/<int:visit_id>")
-@signed_in
-def visit_page(cadre: Cadre, visit_id: int) -> Response:
-    session = get_session()
+def _visit(cadre: Cadre, visit_id: int) -> Visit:
     try:
-        visit = own_visit(session, cadre, visit_id)
+        return own_visit(get_session(), cadre, visit_id)
     except FieldError:
         abort(404)
-    q = request.args.get("q", "").strip()[:40]
+
+
+def _visit_page(visit: Visit, *, q: str = "", errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    """到团支部抽查: the visit's county's branches by name, the form to start showing a live QR."""
+    session = get_session()
     query = select(Branch).where(Branch.county_id == visit.county_id)
     if q:
         query = query.where(col(Branch.name).contains(q))
     branches = list(session.exec(query.order_by(Branch.name).limit(50)))
-    sid, ft = cadres.new_form()
-    return page("visit_page.html", visit=visit, county=session.get(County, visit.county_id),
-                city=session.get(City, visit.city_id), branches=branches, q=q, sid=sid, ft=ft, errors={})
+    sid, ft = (request.form["sid"], request.form["ft"]) if request.method == "POST" else cadres.new_form()
+    return page("visit_page.html", status, visit=visit, county=session.get(County, visit.county_id),
+                city=session.get(City, visit.city_id), branches=branches, q=q, sid=sid, ft=ft,
+                errors=errors or {}, form=request.form if request.method == "POST" else None)
+
+
+@bp.get("/visit/<int:visit_id>")
+@signed_in
+def visit_page(cadre: Cadre, visit_id: int) -> Response:
+    return _visit_page(_visit(cadre, visit_id), q=request.args.get("q", "").strip()[:40])
 
 
 @bp.post("/visit/<int:visit_id>/session")
 @signed_in
 def begin(cadre: Cadre, visit_id: int) -> Response:
     session = get_session()
-    try:
-        visit = own_visit(session, cadre, visit_id)
-    except FieldError:
-        abort(404)
+    visit = _visit(cadre, visit_id)
     if not cadres.form_ok():
         abort(400)
     if (done := stored_submission(session, request.form["sid"])) is not None:
@@ -168,11 +173,7 @@ def begin(cadre: Cadre, visit_id: int) -> Response:
         session.commit()
     except FieldError as exc:
         session.rollback()
-        branches = list(session.exec(select(Branch).where(Branch.county_id == visit.county_id)
-                                     .order_by(Branch.name).limit(50)))
-        return page("visit_page.html", 422, visit=visit, county=session.get(County, visit.county_id),
-                    city=session.get(City, visit.city_id), branches=branches, q="", sid=request.form["sid"],
-                    ft=request.form["ft"], errors={"session": str(exc)}, form=request.form)
+        return _visit_page(visit, errors={"session": str(exc)}, status=422)
     return redirect(url(f"/session/{spot.id}"), code=303)
 
 
