@@ -158,6 +158,29 @@ class KeyedTable(DataTable):
                 column.content_width = width
                 self.refresh()
 
+    def _column_edges(self) -> list[int]:
+        """Where each scrolling column starts, as ``scroll_x`` counts (the fixed columns never scroll)."""
+        edges, x = [0], 0
+        for column in list(self.columns.values())[self.fixed_columns:]:
+            x += column.get_render_width(self)
+            edges.append(x)
+        return edges
+
+    def action_cursor_right(self) -> None:
+        """A row table scrolls sideways a whole column at a time, so no column shows half its header."""
+        if self.cursor_type != "row":
+            super().action_cursor_right()
+            return
+        ahead = [x for x in self._column_edges() if x > self.scroll_x]
+        self.scroll_to(x=min(ahead[0], self.max_scroll_x) if ahead else self.max_scroll_x, animate=False)
+
+    def action_cursor_left(self) -> None:
+        if self.cursor_type != "row":
+            super().action_cursor_left()
+            return
+        behind = [x for x in self._column_edges() if x < self.scroll_x]
+        self.scroll_to(x=behind[-1] if behind else 0, animate=False)
+
     def _reorder(self, wanted: list[str]) -> None:
         """Put rows in ``wanted`` order without rebuilding them, through ``DataTable.sort``.
 
