@@ -107,7 +107,8 @@ def base_env(home: Path) -> dict[str, str]:
             "PATH": os.environ.get("PATH", "")}
 
 
-def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_path: Path) -> None:
+def province(sqlite_template: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The small fixed province in a database of its own, and an empty data directory."""
     db = tmp_path / "province.db"
     shutil.copyfile(sqlite_template, db)
     engine = make_engine(f"sqlite:///{db}")
@@ -116,6 +117,11 @@ def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_pat
     engine.dispose()
     home = tmp_path / "home"
     home.mkdir()
+    return db, home
+
+
+def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_path: Path) -> None:
+    db, home = province(sqlite_template, tmp_path)
     tmux.start([sys.executable, "-m", "tui", "--db", f"sqlite:///{db}", "dashboard"], base_env(home))
 
     screen = tmux.wait("全省 21 个地市")
@@ -205,14 +211,7 @@ def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_what_needs_action_is_on_screen_without_scrolling(tmux: Tmux, sqlite_template: Path, tmp_path: Path,
                                                           size: tuple[int, int]) -> None:
-    db = tmp_path / "province.db"
-    shutil.copyfile(sqlite_template, db)
-    engine = make_engine(f"sqlite:///{db}")
-    with Session(engine) as s:
-        build(s)
-    engine.dispose()
-    home = tmp_path / "home"
-    home.mkdir()
+    db, home = province(sqlite_template, tmp_path)
     width, height = size
     tmux.start([sys.executable, "-m", "tui", "--db", f"sqlite:///{db}", "dashboard"], base_env(home),
                width=width, height=height)
