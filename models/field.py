@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from models.clock import LOCAL_TZ, now
 from models.links import create_link
-from models.progress import visit_days_grid
+from models.progress import Period, progress, visit_days_grid
 from models.sources import FIELD_PAGES
 from models.tables import (
     Branch,
@@ -37,7 +37,6 @@ from models.tables import (
     VisitCadre,
 )
 from models.targets import targets_for
-from models.visits import days_by_month
 
 TOKEN_BYTES = 24
 DEFAULT_DAYS_AFTER_CAMPAIGN = 30
@@ -140,11 +139,10 @@ def summary(session: Session, cadre: Cadre, today: date) -> CadreSummary:
         .where(VisitCadre.cadre_id == cadre.id, Visit.start_date >= date(today.year, 1, 1),
                Visit.start_date <= date(today.year, 12, 31))
         .order_by(col(Visit.start_date).desc(), col(Visit.id).desc())))
-    days = sum(share for v in visits for key, share in days_by_month(v.start_date, v.end_date, v.full_days).items()
-               if key // 100 == today.year)
-    lectures = session.exec(select(func.count()).select_from(Lecture).where(
-        Lecture.cadre_id == cadre.id, Lecture.held_on >= date(today.year, 1, 1),
-        Lecture.held_on <= date(today.year, 12, 31))).one()
+    # The same figures as the dashboard's cadre list and the rules (one query module: models.progress).
+    mine = [f for f in progress(session, "cadre", Period(today.year), department_id=cadre.department_id,
+                                today=today) if f.id == cadre.id]
+    days, lectures = (mine[0].visit_days_year, mine[0].lectures) if mine else (0.0, 0)
     month_days = visit_days_grid(session, today.year).get(cadre.department_id, {}).get(today.month, 0.0)
     return CadreSummary(cadre, session.get(Department, cadre.department_id), days, lectures, month_days,
                         targets.cadre_days_per_year, int(targets.lectures_per_cadre), targets.dept_days_per_month,

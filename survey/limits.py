@@ -36,13 +36,13 @@ def window() -> int:
     return int(time.time() // 60)
 
 
-def admit_post(link: LinkView) -> bool:
-    """Count this POST; whether its address is within the link's limit this minute."""
+def admit_post(link: LinkView, who: str) -> bool:
+    """Count this POST of client ``who`` (:func:`client`); whether it is within the link's limit this minute."""
     limit = post_limit(link)
     if limit <= 0:
         return True
     with writing() as connection:
-        return hit(connection, f"post:{link.id}:{client(link.id)}", window(), limit)
+        return hit(connection, f"post:{link.id}:{who}", window(), limit)
 
 
 def retry_after() -> int:

@@ -193,7 +193,8 @@ def _refused(link: LinkView, answer: Answer, token: FormToken | None, message: s
 def submit(link: LinkView) -> Response:
     if request.mimetype != "multipart/form-data" and (request.content_length or 0) > FORM_LIMIT:
         abort(413)  # no file can be in it: refused before a byte of it is read
-    if not limits.admit_post(link):
+    who = limits.client(link.id)
+    if not limits.admit_post(link, who):
         answer = read_answer(request.form, link.activity_ids)
         token, _ = _read_token(link)
         return _refused(link, answer, token, "您所在的网络在一分钟内提交了太多次。您填写的内容已保留，"
@@ -242,7 +243,7 @@ def submit(link: LinkView) -> Response:
     rating = rating_values(
         branch_id=link.branch_id, link_id=link.id, score=answer.score_value, submission_id=sid,
         activity_id=answer.activity_id, activity_name=answer.activity_other if answer.activity_id is None else "",
-        suggestion=answer.suggestion, client_hash=limits.client(link.id),
+        suggestion=answer.suggestion, client_hash=who,
     )
     if save(rating, max_responses=link.max_responses, photo=photo) == "full":
         return pages.state_page(LinkState.FULL, link.info, typed)
