@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from models.db import make_engine
 from models.feedback import add_rating
 from models.reference import find_city, find_county, find_department
 from models.tables import (
@@ -26,6 +29,16 @@ from models.tables import (
 )
 
 _seq = itertools.count(1)
+
+
+def built_database(template: Path, path: Path, build: Callable[[Session], None]) -> Path:
+    """A copy of the migrated ``template`` at ``path`` with ``build`` run on it (a province, a corpus)."""
+    shutil.copyfile(template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        build(session)
+    engine.dispose()
+    return path
 
 
 def cadre(session: Session, department: str = "组织部", name: str | None = None) -> Cadre:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlmodel import Session
 
 from models.db import make_engine
+from tests.factories import built_database
 from tests.tui.demo_data import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,12 +109,7 @@ def base_env(home: Path) -> dict[str, str]:
 
 def province(sqlite_template: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The small fixed province in a database of its own, and an empty data directory."""
-    db = tmp_path / "province.db"
-    shutil.copyfile(sqlite_template, db)
-    engine = make_engine(f"sqlite:///{db}")
-    with Session(engine) as s:
-        build(s)
-    engine.dispose()
+    db = built_database(sqlite_template, tmp_path / "province.db", build)
     home = tmp_path / "home"
     home.mkdir()
     return db, home

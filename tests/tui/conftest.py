@@ -7,21 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
-from models.db import make_engine
+from tests.factories import built_database
 from tests.tui.demo_data import TODAY, build
 
 
 @pytest.fixture(scope="session")
 def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    with Session(engine) as session:
-        build(session)
-    engine.dispose()
-    return path
+    return built_database(sqlite_template, tmp_path_factory.mktemp("demo") / "demo.db", build)
 
 
 @pytest.fixture

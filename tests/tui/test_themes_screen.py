@@ -8,8 +8,8 @@ import shutil
 import pytest
 from sqlmodel import Session, select
 
-from models.db import make_engine
 from models.tables import Branch, City
+from tests.factories import built_database
 from tests.theme_corpus import LONG_VOLUNTEER, build_corpus
 from tests.tui.demo_data import TODAY
 from tests.tui.helpers import insert_rating, wait_for, wait_loaded, wait_text
@@ -23,13 +23,7 @@ from tui.screens.themes import SuggestionScreen, ThemesScreen, ThemeSuggestionsS
 
 @pytest.fixture(scope="module")
 def corpus_template(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("themes") / "corpus.db"
-    shutil.copyfile(sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    with Session(engine) as s:
-        build_corpus(s)
-    engine.dispose()
-    return path
+    return built_database(sqlite_template, tmp_path_factory.mktemp("themes") / "corpus.db", build_corpus)
 
 
 @pytest.fixture
