@@ -71,13 +71,18 @@ async def refresh_times(url: str, repeat: int) -> list[float]:
             await pilot.pause(0.01)
         screen = app.screen
         for _ in range(repeat):
-            loads = screen.loads
-            start = time.perf_counter()
-            screen.reload()
-            while screen.loads == loads:
-                await pilot.pause(0.001)
-            times.append(time.perf_counter() - start)
+            times.append(await timed_reload(pilot, screen))
     return times
+
+
+async def timed_reload(pilot, screen) -> float:
+    """Seconds from asking ``screen`` to refresh until it has shown the new read."""
+    loads = screen.loads
+    start = time.perf_counter()
+    screen.reload()
+    while screen.loads == loads:
+        await pilot.pause(0.001)
+    return time.perf_counter() - start
 
 
 def main() -> None:

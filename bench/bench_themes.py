@@ -109,6 +109,7 @@ def ours(url: str) -> tuple[float, int]:
 
 async def refreshes(url: str, rounds: int, per_round: int) -> tuple[list[float], list[float]]:
     """Seconds from ``reload`` to the shown result: the overview's and the themes view's, alternately."""
+    from bench.bench_dashboard import timed_reload
     from models.themes.query import ThemeScope
     from tests.tui.helpers import wait_loaded
     from tui.app import make_app
@@ -126,12 +127,7 @@ async def refreshes(url: str, rounds: int, per_round: int) -> tuple[list[float],
                     await wait_loaded(pilot, ThemesScreen, timeout=60)
                 screen = app.screen
                 for _ in range(per_round):
-                    loads = screen.loads
-                    start = time.perf_counter()
-                    screen.reload()
-                    while screen.loads == loads:
-                        await pilot.pause(0.001)
-                    times[kind].append(time.perf_counter() - start)
+                    times[kind].append(await timed_reload(pilot, screen))
                 if kind == "themes":
                     app.pop_screen()
     return times["overview"], times["themes"]
