@@ -174,8 +174,12 @@ def start_session(session: Session, cadre: Cadre, visit: Visit, branch_id: int, 
 def session_ratings(session: Session, spot: SpotSession) -> tuple[int, int]:
     """(ratings through the session's codes, of them beyond the members present: kept, flagged)."""
     count = session.exec(select(func.count()).select_from(Rating).where(Rating.link_id == spot.link_id)).one()
-    beyond = max(0, count - spot.present) if spot.present is not None else 0
-    return count, beyond
+    return count, beyond_present(spot, count)
+
+
+def beyond_present(spot: SpotSession, ratings: int) -> int:
+    """Of a session's ``ratings``, how many came past the members present (kept, flagged, not counted)."""
+    return max(0, ratings - spot.present) if spot.present is not None else 0
 
 
 def wechat_rule(group_members: int, branch_members: int) -> bool:

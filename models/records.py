@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from models.field import beyond_present
 from models.progress import Period
 from models.provenance import UNVERIFIED, VERIFIED, report_provenance, verified_rating_ids
 from models.sources import sources
@@ -343,7 +344,7 @@ def spot_sessions(session: Session, *, branch_id: int | None = None, city_id: in
         for rating_id, link_id in ids:
             verified[link_id] = verified.get(link_id, 0) + (rating_id in counted)
     return [SpotSessionRow(spot.id, spot.started_at, spot.branch_id, branch, county, cadre, spot.present, n,
-                           max(0, n - spot.present) if spot.present is not None else 0,
+                           beyond_present(spot, n),
                            spot.spotcheck_id is not None, verified.get(spot.link_id, 0))
             for spot, branch, county, cadre, n in rows]
 
