@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models.figures import deadlines, outcomes
+from models.figures import deadlines, monthly, outcomes
 from models.figures import visits as days_of
 from models.figures.period import Period
 from models.figures.tree import Tree, load_tree
@@ -55,6 +55,7 @@ class Data:
     ratings_all: dict[int, tuple[int, int]] = field(default_factory=dict)  # county -> (count, score sum)
     ratings_verified: dict[int, tuple[int, int]] = field(default_factory=dict)
     verified_ids: dict[int, list[int]] = field(default_factory=dict)  # county -> verified rating ids
+    forms: dict[bool, monthly.Forms] = field(default_factory=dict)  # the forms that count, per view
 
     def target(self, cadre: Cadre) -> float | None:
         """The cadre's yearly days target (None: exempt, or gone before the campaign)."""

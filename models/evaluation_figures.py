@@ -147,9 +147,10 @@ def _monthly_figures(d: Data, counties: set[int], view: View) -> list[Figure]:
     """Volunteering and 两新 from the forms that count (:mod:`models.figures.monthly`), verified only in
     the scoring view: the county unit's standing at the campaign's end, new organisations summed."""
     t = d.t
-    chosen = monthly.counting_forms([r for r in d.reports if r.month in t.months], d.paired,
-                                    lambda r: view.report(d, r))
-    found = monthly.figures_for(chosen, counties, t.months, t.end_month)
+    if view.everything not in d.forms:  # the forms that count, once per view
+        d.forms[view.everything] = monthly.counting_forms([r for r in d.reports if r.month in t.months],
+                                                          d.paired, lambda r: view.report(d, r))
+    found = monthly.figures_for(d.forms[view.everything], counties, t.months, t.end_month)
     figures = []
     for key, attr, label, target, unit in (
         ("volunteer_rate", "volunteer_rate", "团员注册志愿者比例", t.volunteer_rate_min, "%"),
