@@ -113,8 +113,8 @@ class Summary:
 def city_order(session: Session) -> list[City]:
     """The cities in 附件1's order (the order the pairs are listed)."""
     seen: dict[int, City] = {}
-    for a, city in session.exec(select(Assignment, City).join(City, City.id == Assignment.city_id)
-                                .order_by(Assignment.id)):
+    for city in session.exec(select(City).join(Assignment, Assignment.city_id == City.id)
+                             .order_by(Assignment.id)):
         seen.setdefault(city.id, city)
     for city in session.exec(select(City).order_by(City.code)):  # a city nobody is paired with, last
         seen.setdefault(city.id, city)
