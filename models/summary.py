@@ -16,8 +16,7 @@ from sqlmodel import Session, select
 from models.clock import today as clock_today
 from models.evaluation import evaluate
 from models.progress import STATUS_LABELS, Figures, Period, progress
-from models.sources import sources
-from models.tables import Assignment, Cadre, City, County, Department, Visit, VisitCadre
+from models.tables import Assignment, Cadre, City
 from models.targets import Targets, targets_for
 from models.themes.lexicon import URGENT
 from models.themes.query import SuggestionRow, ThemeScope, theme_suggestions, theme_summary
@@ -190,41 +189,3 @@ def _departments(session: Session, period: Period, targets: Targets, today: date
         rows.append(row)
     return rows
 
-
-# --- the visit register (驻点台账) ------------------------------------------------------------------
-
-
-@dataclass
-class VisitEntry:
-    id: int
-    department: str
-    start: date
-    end: date
-    city: str
-    county: str  # "" when the visit went no lower than the city
-    town: str
-    cadres: list[str]
-    days: float
-    meeting: int | None
-    source: str  # where the record came from (the audit trail)
-
-
-def visit_register(session: Session, year: int, department_id: int | None = None) -> list[VisitEntry]:
-    """Every visit begun in ``year`` (one department's, if given), in date order, with its cadres and source."""
-    query = (select(Visit, Department.name, City.name, County.name)
-             .join(Department, Department.id == Visit.department_id).join(City, City.id == Visit.city_id)
-             .join(County, County.id == Visit.county_id, isouter=True)
-             .where(Visit.start_date >= date(year, 1, 1), Visit.start_date <= date(year, 12, 31)))
-    if department_id is not None:
-        query = query.where(Visit.department_id == department_id)
-    rows = session.exec(query.order_by(Visit.start_date, Department.seq, Visit.id)).all()
-    ids = [v.id for v, *_ in rows]
-    names: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 500):
-        for vid, name in session.exec(select(VisitCadre.visit_id, Cadre.name).join(Cadre, Cadre.id == VisitCadre.cadre_id)
-                                      .where(VisitCadre.visit_id.in_(ids[start:start + 500]))  # type: ignore[attr-defined]
-                                      .order_by(VisitCadre.visit_id, Cadre.id)):
-            names.setdefault(vid, []).append(name)
-    source = sources(session, "visit", ids)
-    return [VisitEntry(v.id, dept, v.start_date, v.end_date, city, county or "", v.town, names.get(v.id, []),
-                       v.full_days, v.max_meeting_size, source[v.id]) for v, dept, city, county in rows]

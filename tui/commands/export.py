@@ -72,8 +72,8 @@ def visits(app: AppContext, year: int, department: str | None, output: Path) -> 
     """驻点台账：每次驻点的日期、地点、参加干部、整天数、座谈会人数和记录来源。"""
     from sqlmodel import Session
 
+    from models import records
     from models.reference import find_department
-    from models.summary import visit_register
     from tui.exports.pdf import PdfFailed, PdfUnavailable, save
     from tui.exports.register import write_register
 
@@ -81,7 +81,9 @@ def visits(app: AppContext, year: int, department: str | None, output: Path) -> 
         fail(f"驻点台账请输出为 .xlsx 或 .pdf 文件：{output}")
     with Session(app.engine()) as session:
         dept = find_department(session, department) if department else None
-        entries = visit_register(session, year, dept.id if dept else None)
+        # Oldest first, as a register is kept; the year's visits whatever the campaign months.
+        entries = [v for v in reversed(records.visits(session, department_id=dept.id if dept else None))
+                   if v.start_date.year == year]
     heading = f"{year}年{dept.name if dept else '各部门'}驻点台账"
     try:
         save(lambda path: write_register(entries, heading, path), output)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from models.summary import VisitEntry
+from models.records import VisitRow
 from tui.exports.printing import print_setup
 from tui.exports.style import note, table, title
 
@@ -15,16 +15,16 @@ HEADERS = ["序号", "部门", "开始日期", "结束日期", "地市", "县（
 WIDTHS = (6, 22, 11, 11, 7, 14, 14, 26, 7, 9, 20)
 
 
-def write_register(entries: list[VisitEntry], heading: str, out: Path) -> None:
+def write_register(entries: list[VisitRow], heading: str, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "驻点台账"
     title(ws, heading, len(HEADERS), sum(WIDTHS))
-    rows = [[i, e.department, e.start.isoformat(), e.end.isoformat(), e.city, e.county or "未到县（只到市级）",
-             e.town or "未录入", "、".join(e.cadres) or "未录入", e.days,
-             "未录入" if e.meeting is None else e.meeting, e.source] for i, e in enumerate(entries, start=1)]
+    rows = [[i, e.department, e.start_date.isoformat(), e.end_date.isoformat(), e.city, e.county or "未到县（只到市级）",
+             e.town or "未录入", "、".join(e.cadres) or "未录入", e.full_days,
+             "未录入" if e.max_meeting_size is None else e.max_meeting_size, e.source] for i, e in enumerate(entries, start=1)]
     last = table(ws, HEADERS, rows, start_row=2, widths=WIDTHS)
-    note(ws, last + 2, f"共 {len(entries)} 次驻点，合计 {sum(e.days for e in entries):g} 个整天。", len(HEADERS), sum(WIDTHS))
+    note(ws, last + 2, f"共 {len(entries)} 次驻点，合计 {sum(e.full_days for e in entries):g} 个整天。", len(HEADERS), sum(WIDTHS))
     print_setup(ws, heading, landscape=True, header_rows="2:2")
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
