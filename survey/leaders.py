@@ -28,6 +28,7 @@ from models.rules import RULE_LABELS, alerts
 from models.summary import month_summary
 from models.tables import Department, LeaderLink
 from models.targets import campaign_years, targets_for
+from models.text import clean_text
 from survey import cadres
 from survey.db import get_session
 from survey.views import base_path
@@ -129,8 +130,8 @@ def show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list):
-        return "、".join(map(str, value)) or "未录入"
-    return str(value)
+        return clean_text("、".join(map(str, value))) or "未录入"
+    return clean_text(value, multiline=True)
 
 
 def _month(session) -> Period:

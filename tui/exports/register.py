@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from models.records import VisitRow
+from models.text import clean_text
 from tui.exports.printing import print_setup
 from tui.exports.style import note, table, title
 
@@ -21,7 +22,7 @@ def write_register(entries: list[VisitRow], heading: str, out: Path) -> None:
     ws.title = "驻点台账"
     title(ws, heading, len(HEADERS), sum(WIDTHS))
     rows = [[i, e.department, e.start_date.isoformat(), e.end_date.isoformat(), e.city, e.county or "未到县（只到市级）",
-             e.town or "未录入", "、".join(e.cadres) or "未录入", e.full_days,
+             clean_text(e.town) or "未录入", clean_text("、".join(e.cadres)) or "未录入", e.full_days,
              "未录入" if e.max_meeting_size is None else e.max_meeting_size, e.source] for i, e in enumerate(entries, start=1)]
     last = table(ws, HEADERS, rows, start_row=2, widths=WIDTHS)
     note(ws, last + 2, f"共 {len(entries)} 次驻点，合计 {sum(e.full_days for e in entries):g} 个整天。", len(HEADERS), sum(WIDTHS))

@@ -11,6 +11,7 @@ from models.clock import local
 from models.deadlines import STATE_LABELS
 from models.evaluation import NOT_RECORDED
 from models.summary import CityRow, Summary
+from models.text import clean_text
 from tui.exports.printing import print_setup
 from tui.exports.style import note, table, title
 
@@ -91,7 +92,7 @@ def write_summary(summary: Summary, out: Path) -> None:
     rows = []
     for d in summary.departments:
         forms = "；".join(f"{s.city}·{s.county}（{STATE_LABELS[s.state]}）" for s in d.forms) or "均已报送"
-        cadres = "；".join(f"{c.name} {c.days:g}天（应达{c.share:g}）" for c in d.cadres_short) or "无"
+        cadres = "；".join(f"{clean_text(c.name)} {c.days:g}天（应达{c.share:g}）" for c in d.cadres_short) or "无"
         rows.append([d.name, d.cities, f"{d.visit_days:g}/{_n(d.visit_days_target)}", forms, cadres,
                      {"on_track": "达标", "at_risk": "有风险", "below": "未达标"}.get(d.status, d.status)])
     table(depts, ["部门", "对接地市", "本月驻点天数\n实际/目标", "月报表未收到的县（市、区）", "累计驻点低于进度的干部", "进度"],
@@ -101,7 +102,8 @@ def write_summary(summary: Summary, out: Path) -> None:
     flagged = wb.create_sheet("需优先关注意见")
     title(flagged, f"{summary.label}需优先关注的团员青年意见", 6, 130)
     table(flagged, ["时间", "地市", "县（市、区）", "团支部", "星级", "意见建议"],
-          [[local(r.created_at).strftime("%Y-%m-%d %H:%M"), r.city, r.county, r.branch, r.score, r.suggestion]
+          [[local(r.created_at).strftime("%Y-%m-%d %H:%M"), r.city, r.county, clean_text(r.branch), r.score,
+            clean_text(r.suggestion, multiline=True)]
            for r in summary.flagged], start_row=2, widths=(16, 8, 14, 24, 6, 62))
     if not summary.flagged:
         note(flagged, 4, "本月没有需优先关注的意见。", 6, 130)
