@@ -27,7 +27,7 @@ from models.deadlines import form_due
 from models.progress import Period
 from models.rules import alerts
 from models.summary import DepartmentRow, month_summary
-from models.tables import Assignment, Department, ReminderChannel, ReminderSent
+from models.tables import Assignment, Campaign, Department, ReminderChannel, ReminderSent
 from models.targets import Targets, targets_for
 
 COMING_DUE_DAYS = 45  # a yearly deadline within this many days is reminded of (Nov runs reach Dec's)
@@ -140,6 +140,8 @@ def _month_lines(row: DepartmentRow, targets: Targets) -> list[str]:
 def due_reminders(session: Session, today: date) -> list[Reminder]:
     """Every department's reminders as of ``today``: this campaign month's, and the yearly deadlines
     coming due within :data:`COMING_DUE_DAYS` days."""
+    if session.get(Campaign, today.year) is None:
+        return []  # no campaign this year: nothing is due to anyone
     targets = targets_for(session, today.year)
     out: list[Reminder] = []
     if today.month in targets.months:
