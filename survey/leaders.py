@@ -10,6 +10,7 @@ the evaluation, the records).
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
@@ -31,6 +32,7 @@ from models.targets import campaign_years, targets_for
 from models.text import clean_text
 from survey import cadres
 from survey.db import get_session
+from survey.memo import remember
 from survey.views import base_path
 
 bp = Blueprint("leaders", __name__, url_prefix="/ld")
@@ -62,6 +64,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     "cityplan": [("city", "地市"), ("title", "实施方案"), ("submitted_on", "报送日期")],
     "serviceproject": [("department", "部门"), ("title", "项目报告"), ("submitted_on", "报送日期"), ("reviewed_by", "分管领导审阅")],
 }
+CACHE_SECONDS = 120  # the figures of a page are read again at most this often (LEADERS_CACHE_SECONDS)
 RATINGS_SHOWN = 300  # rating records listed on a phone at most (the count says how many there are)
 
 
@@ -85,6 +88,27 @@ def current_link() -> tuple[LeaderLink | None, str]:
 
 def today() -> date:
     return current_app.config.get("LEADERS_TODAY") or clock_today()  # tests pass the day in
+
+
+def figures(kind: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` kept for ``LEADERS_CACHE_SECONDS`` per application: a month's summary and a year's
+    evaluation take seconds on a full province, and leaders open the same few pages."""
+    seconds = current_app.config.get("LEADERS_CACHE_SECONDS", CACHE_SECONDS)
+    memo = current_app.extensions.setdefault("zhudian.leaders_memo", {})
+    entry = memo.get((kind, key, today()))
+    if entry is not None and time.monotonic() - entry[0] < seconds:
+        return entry[1]
+    value = compute()
+    remember(memo, (kind, key, today()), (time.monotonic(), value), 64)
+    return value
+
+
+def summary_of(period: Period):
+    return figures("summary", period.key, lambda: month_summary(get_session(), period, today=today()))
+
+
+def evaluation_of(year: int):
+    return figures("evaluation", year, lambda: evaluate(get_session(), year, today=today()))
 
 
 def refused(state: str) -> Response:
@@ -185,8 +209,7 @@ def sign_in(token: str) -> Response:
 def home(link: LeaderLink) -> Response:
     session = get_session()
     period = _month(session)
-    summary = month_summary(session, period, today=today())
-    return page("home.html", link, s=summary, nav=_nav(session, period))
+    return page("home.html", link, s=summary_of(period), nav=_nav(session, period))
 
 
 @bp.get("/map")
@@ -216,11 +239,11 @@ def breaches(link: LeaderLink) -> Response:
 def ranking(link: LeaderLink) -> Response:
     session = get_session()
     year = _year(session)
-    return page("ranking.html", link, ev=evaluate(session, year, today=today()), year=year)
+    return page("ranking.html", link, ev=evaluation_of(year), year=year)
 
 
 def _score(session, year: int, kind: str, ident: int):
-    ev = evaluate(session, year, today=today())
+    ev = evaluation_of(year)
     scores = ev.cities if kind == "city" else ev.departments if kind == "department" else []
     return ev, next((s for s in scores if s.id == ident), None)
 
@@ -273,8 +296,7 @@ def figure_records(link: LeaderLink, kind: str, ident: int, key: str) -> Respons
 def suggestions(link: LeaderLink) -> Response:
     session = get_session()
     period = _month(session)
-    summary = month_summary(session, period, today=today())
-    return page("suggestions.html", link, s=summary, nav=_nav(session, period))
+    return page("suggestions.html", link, s=summary_of(period), nav=_nav(session, period))
 
 
 def refused_not_found() -> Response:
