@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from models.clock import now
 from models.field import FieldError, link_state, new_secret, token_hash
 from models.tables import LeaderLink
+from models.text import clean_text
 
 __all__ = ["FieldError", "issue_leader_link", "leader_by_token", "leader_links", "link_state", "revoke_leader"]
 
@@ -21,7 +22,7 @@ __all__ = ["FieldError", "issue_leader_link", "leader_by_token", "leader_links",
 def issue_leader_link(session: Session, name: str, role: str = "",
                       expires_at: datetime | None = None) -> tuple[LeaderLink, str]:
     """A new link for the leader ``name``: the row and the secret (shown once, never stored). Flushes."""
-    name, role = name.strip(), role.strip()
+    name, role = clean_text(name), clean_text(role)  # printed in terminals and on the audit trail
     if not name or len(name) > 40:
         raise FieldError("请填写领导姓名（不超过 40 个字）")
     if len(role) > 60:

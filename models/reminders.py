@@ -29,6 +29,7 @@ from models.rules import alerts
 from models.summary import DepartmentRow, month_summary
 from models.tables import Assignment, Campaign, Department, ReminderChannel, ReminderSent
 from models.targets import Targets, targets_for
+from models.text import clean_text
 
 COMING_DUE_DAYS = 45  # a yearly deadline within this many days is reminded of (Nov runs reach Dec's)
 YEARLY = {"project_report": "服务青年工作项目报告", "lecture_materials": "党团课材料", "city_plan": "地市实施方案"}
@@ -82,7 +83,7 @@ def add_channel(session: Session, department: Department, url: str, label: str =
     if not url or "://" not in url or _plugin(url) is None:
         raise ChannelError(f"无法识别的通知地址：{url or '（空）'}。请使用 Apprise 格式，如 wecombot://机器人key、"
                            "dingtalk://token、mailto://用户:密码@smtp服务器?to=收件人")
-    row = ReminderChannel(department_id=department.id, url=url, label=label.strip()[:100])
+    row = ReminderChannel(department_id=department.id, url=url, label=clean_text(label)[:100])
     session.add(row)
     session.flush()
     return row
@@ -240,7 +241,7 @@ def deliver(url: str, title: str, parts: list[str], pacer: Pacer) -> str:
         with apprise.LogCapture(level=logging.WARNING) as log:
             ok = plugin.notify(body=part, title=heading, body_format=apprise.NotifyFormat.TEXT)
         if not ok:
-            detail = " ".join(log.getvalue().split())[:300]
+            detail = clean_text(log.getvalue())[:300]  # a server's answer may carry terminal escapes
             return f"第 {i}/{len(parts)} 条发送失败：{detail or '对方未接受'}"
     return ""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
@@ -71,3 +71,18 @@ def test_leader_link_list_revoke(run, engine):
     assert "王领导  副书记  已停用" in run("leader", "list").output
     assert run("leader", "revoke", "王领导").exit_code == 2  # nothing live is left to revoke
     assert run("leader", "link", "--name", " ").exit_code == 2
+
+
+def test_stored_escape_sequences_never_reach_the_terminal(run, engine):
+    with Session(engine) as s:
+        c = f.cadre(s, "组织部", "甲\x1b[2J\x1b]0;pwned\x07")
+        f.visit(s, "组织部", "梅州", "梅江区", start=date(2019, 4, 1), days=1, cadres=[c])
+        s.add(LeaderLink(name="王\x1b[31m领导", role="", token_hash="0" * 64,
+                         expires_at=datetime(2099, 1, 1, tzinfo=UTC)))
+        add_channel(s, find_department(s, "组织部"), "json://127.0.0.1:9/x")
+        s.commit()
+    for args in (("remind", "--dry-run", "--today", "2019-05-25"), ("leader", "list")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "甲[2J]0;pwned" in run("remind", "--dry-run", "--today", "2019-05-25").output

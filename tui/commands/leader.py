@@ -10,6 +10,7 @@ import click
 from models import audit
 from models.clock import LOCAL_TZ, local
 from models.db import session_scope
+from models.text import clean_text
 from tui.cli import AppContext, echo_json, fail, pass_app
 from tui.commands.link import public_url_option, resolve_public_url
 
@@ -94,4 +95,5 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     if not out:
         click.echo("还没有发放领导链接（zhudian leader link --name 姓名 --role 职务）")
     for r in out:
-        click.echo(f"{r['link_id']:>4}  {r['name']}  {r['role']}  {r['state']}  有效期至 {r['expires_at']}")
+        click.echo(f"{r['link_id']:>4}  {clean_text(r['name'])}  {clean_text(r['role'])}  {r['state']}  "
+                   f"有效期至 {r['expires_at']}")

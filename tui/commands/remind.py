@@ -6,6 +6,7 @@ import click
 
 from models import audit
 from models.db import session_scope
+from models.text import clean_text
 from tui.cli import AppContext, echo_json, fail, pass_app
 
 STATE_LABELS = {"sent": "已发送", "failed": "发送失败（下次运行时重试）", "already": "此前已发送",
@@ -52,14 +53,15 @@ def _print(outcomes, dry_run: bool, day) -> None:
     shown: set[tuple[str, str]] = set()
     for o in outcomes:
         key = (o.reminder.department, o.reminder.deadline)
+        # Whatever was stored or answered reaches the terminal as plain text, never as an escape sequence.
         if dry_run and key not in shown:
             shown.add(key)
-            click.echo(f"\n{o.reminder.title}")
-            click.echo(o.reminder.body)
-        where = f" → {o.channel}" if o.channel else ""
+            click.echo(f"\n{clean_text(o.reminder.title)}")
+            click.echo(clean_text(o.reminder.body, multiline=True))
+        where = f" → {clean_text(o.channel)}" if o.channel else ""
         parts = f"（分 {o.parts} 条）" if o.parts > 1 else ""
-        click.echo(f"{o.reminder.department} · {o.reminder.deadline}{where}：{STATE_LABELS[o.state]}{parts}"
-                   + (f"：{o.error}" if o.error else ""))
+        click.echo(clean_text(f"{o.reminder.department} · {o.reminder.deadline}{where}：{STATE_LABELS[o.state]}{parts}"
+                              + (f"：{o.error}" if o.error else "")))
     counts = {s: sum(1 for o in outcomes if o.state == s) for s in STATE_LABELS}
     click.echo(f"\n合计：已发送 {counts['sent']}，失败 {counts['failed']}，此前已发送 {counts['already']}，"
                f"演练 {counts['dry_run']}，无渠道 {counts['no_channel']}")
@@ -117,7 +119,7 @@ def list_cmd(app: AppContext, department: str | None, as_json: bool) -> None:
     if not rows:
         click.echo("还没有通知渠道（zhudian remind channels add --department 部门 --url 地址）")
     for r in rows:
-        click.echo(f"{r['id']:>4}  {r['department']}  {r['url']}  {r['label']}")
+        click.echo(f"{r['id']:>4}  {r['department']}  {clean_text(r['url'])}  {clean_text(r['label'])}")
 
 
 @channels.command("remove")
