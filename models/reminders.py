@@ -148,8 +148,15 @@ def due_reminders(session: Session, today: date) -> list[Reminder]:
     if today.month in targets.months:
         period = Period(today.year, today.month)
         due = form_due(today.year, today.month, targets)
+        overdue: dict[int, list[str]] = {}  # earlier months' forms still missing, per department
+        for alert in alerts(session, Period(today.year), today=today):
+            if alert.rule == "form_missing" and (alert.month or 0) < today.month:
+                dept_id = alert.records["department"][0]
+                overdue.setdefault(dept_id, []).append(f"  · {alert.message.split(' ', 1)[1]}")
         for row in month_summary(session, period, today=today).departments:
             lines = _month_lines(row, targets)
+            if row.department_id in overdue:
+                lines += [f"此前月份逾期未报的附件2 {len(overdue[row.department_id])} 份：", *overdue[row.department_id]]
             if lines:
                 out.append(Reminder(row.department_id, row.name, f"month:{period.key}", due,
                                     f"【驻点提醒】{row.name} {period.label}（{due:%m月%d日}截止）", lines))
