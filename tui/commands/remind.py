@@ -22,7 +22,7 @@ STATE_LABELS = {"sent": "已发送", "failed": "发送失败（下次运行时�
 def remind(ctx: click.Context, dry_run: bool, as_of, as_json: bool) -> None:
     """向各部门发送月底提醒：本月驻点天数、未收到的月报表、进度落后的干部、即将到期的报送事项。
 
-    每个部门每个截止事项只发送一次；发送失败的下次运行时重试。只发给部门和协调人，不发给基层团支部。
+    每个部门每个截止事项只发送一次；发送失败的下次运行时重试。只发给各部门及统筹人员，不发给基层团支部。
     """
     if ctx.invoked_subcommand is not None:
         return
