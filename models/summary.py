@@ -14,14 +14,13 @@ from datetime import date
 from sqlmodel import Session, select
 
 from models.clock import today as clock_today
-from models.evaluation import evaluate
+from models.evaluation import CadreScore, evaluate
 from models.progress import STATUS_LABELS, Figures, Period, progress
-from models.tables import Assignment, Cadre, City
+from models.tables import Assignment, City
 from models.targets import Targets, targets_for
 from models.themes.lexicon import URGENT
 from models.themes.query import SuggestionRow, ThemeScope, theme_suggestions, theme_summary
 from models.themes.store import analyse_pending
-from models.visits import is_exempt
 
 FLAGGED = 50  # flagged suggestions listed at most (the month's newest)
 
@@ -128,11 +127,12 @@ def _row(seq: int, fig: Figures, mean: float | None, mean_count: int, flagged: i
                    fig.verified_ratings, mean, mean_count, flagged, fig.status)
 
 
-def cadre_share(targets: Targets, month: int) -> float:
-    """A cadre's pro-rated share of the year's days by the end of campaign month ``month``."""
+def cadre_share(targets: Targets, month: int, target: float | None = None) -> float:
+    """The pro-rated share of a cadre's yearly ``target`` (default the seed's) by the end of campaign
+    month ``month``."""
     months = targets.months
     done = months.index(month) + 1 if month in months else (len(months) if month > months[-1] else 0)
-    return targets.cadre_days_per_year * done / len(months)
+    return (targets.cadre_days_per_year if target is None else target) * done / len(months)
 
 
 def month_summary(session: Session, period: Period, *, today: date | None = None) -> Summary:
@@ -145,7 +145,8 @@ def month_summary(session: Session, period: Period, *, today: date | None = None
 
     figures = {f.id: f for f in progress(session, "city", period, today=today)}
     province = progress(session, "province", period, today=today)[0]
-    ratings = {s.id: s.component("ratings").figures[0] for s in evaluate(session, period.year, today=today).cities}
+    ev = evaluate(session, period.year, today=today)
+    ratings = {s.id: s.component("ratings").figures[0] for s in ev.cities}
 
     rows = []
     for seq, city in enumerate(city_order(session), start=1):
@@ -161,17 +162,16 @@ def month_summary(session: Session, period: Period, *, today: date | None = None
     total.city = "全省合计"
 
     flagged_rows = theme_suggestions(session, URGENT, ThemeScope(), period, limit=FLAGGED) if total.flagged else []
-    return Summary(period, today, targets, rows, total, _departments(session, period, targets, today),
+    return Summary(period, today, targets, rows, total, _departments(session, period, targets, today, ev.cadres),
                    flagged_rows)
 
 
-def _departments(session: Session, period: Period, targets: Targets, today: date) -> list[DepartmentRow]:
+def _departments(session: Session, period: Period, targets: Targets, today: date,
+                 cadres: list[CadreScore]) -> list[DepartmentRow]:
     assert period.month is not None
     last = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
     days_left = max(0, (last - today).days)
     counties = progress(session, "county", period, today=today)
-    cadres = {f.id: f for f in progress(session, "cadre", Period(period.year), today=today)}
-    share = cadre_share(targets, period.month)
     rows = []
     for fig in progress(session, "department", period, today=today):
         row = DepartmentRow(fig.id, fig.name, fig.parent_name, fig.visit_days, fig.visit_days_target, days_left,
@@ -181,11 +181,11 @@ def _departments(session: Session, period: Period, targets: Targets, today: date
                 for state, n in (("missing", county.forms_missing), ("pending", county.forms_pending)):
                     if n:
                         row.forms.append(Shortfall(county.parent_name, county.name, state))
-        for cadre in session.exec(select(Cadre).where(Cadre.department_id == fig.id, Cadre.active == True)  # noqa: E712
-                                  .order_by(Cadre.id)):
-            c = cadres.get(cadre.id)
-            if c is not None and not is_exempt(cadre, period.year) and c.visit_days_year < share:
-                row.cadres_short.append(CadreShort(cadre.id, cadre.name, c.visit_days_year, share))
+        # The evaluation's cadre rows: the year's days against each cadre's own target (exempt ones have none).
+        for c in cadres:
+            if c.department == fig.name and not c.exempt:
+                share = cadre_share(targets, period.month, c.days_target)
+                if c.days < share:
+                    row.cadres_short.append(CadreShort(c.id, c.name, c.days, share))
         rows.append(row)
     return rows
-
