@@ -123,7 +123,7 @@ def test_each_department_gets_its_own_reminder_once_and_a_failed_send_is_retried
     assert "梅州·梅江区" not in text  # its May form is in
     assert "甲：已驻点 1 天，按进度应达 2.5 天" in text
     assert "此前月份逾期未报的附件2 16 份：" in text  # April's, every county unit of 梅州 and 清远
-    assert "未报送梅江区 2019年4月的推动情况表（应于04月30日前报送）" in text
+    assert "梅江区 2019年4月的推动情况表（应于04月30日前报送）" in text
     [post] = hooks.posts["/xuanchuan"]
     assert "宣传部 2019年5月" in post["title"] and "还差 3 天" in post["message"]
     assert "/bangong" not in hooks.posts
