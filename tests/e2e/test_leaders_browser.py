@@ -56,7 +56,7 @@ def test_a_leader_reads_the_month_on_his_phone_until_revoked(serve, sqlite_url, 
         row = page.locator("tr", has=page.get_by_role("rowheader", name="组织部", exact=True))
         row.get_by_role("link").tap()
         expect(page.get_by_role("heading", name="组织部 · 第")).to_be_visible()
-        page.locator(".fig", has_text="每月驻点达").get_by_role("link").tap()
+        page.locator("a[href*='/dept_days?']").tap()  # the department's monthly days figure
         expect(page.get_by_role("cell", name="2019-11-05")).to_be_visible()
         expect(page.get_by_role("cell", name="江南街道")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "leaders-records.png"), full_page=True)
