@@ -242,7 +242,7 @@ def ranking(link: LeaderLink) -> Response:
     return page("ranking.html", link, ev=evaluation_of(year), year=year)
 
 
-def _score(session, year: int, kind: str, ident: int):
+def _score(year: int, kind: str, ident: int):
     ev = evaluation_of(year)
     scores = ev.cities if kind == "city" else ev.departments if kind == "department" else []
     return ev, next((s for s in scores if s.id == ident), None)
@@ -253,7 +253,7 @@ def _score(session, year: int, kind: str, ident: int):
 def score(link: LeaderLink, kind: str, ident: int) -> Response:
     session = get_session()
     year = _year(session)
-    ev, found = _score(session, year, kind, ident)
+    ev, found = _score(year, kind, ident)
     if found is None:
         return refused_not_found()
     return page("score.html", link, ev=ev, s=found, year=year, labels=RECORD_LABELS)
@@ -282,7 +282,7 @@ def _load(session, table: str, ids: list[int]) -> list[Any]:
 def figure_records(link: LeaderLink, kind: str, ident: int, key: str) -> Response:
     session = get_session()
     year = _year(session)
-    _ev, found = _score(session, year, kind, ident)
+    _ev, found = _score(year, kind, ident)
     figure = next((f for f in found.figures if f.key == key), None) if found else None
     if figure is None:
         return refused_not_found()
