@@ -33,8 +33,8 @@ ACTOR_KEY = "audit_actor"
 # Tables never audited: the audit trail itself, the rating roll-up (derived data) and photo bytes.
 SKIP_TABLES = frozenset({"auditentry", "ratingstat", "photo"})
 
-ACTIONS = ("create", "update", "delete")
-ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除"}
+ACTIONS = ("create", "update", "delete", "view")  # view: a leader's page view (survey/leaders.py)
+ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "view": "查看"}
 TABLE_LABELS = {
     "visit": "驻点记录", "visitcadre": "驻点人员", "spotcheck": "实地抽查", "lecture": "党团课", "branch": "团支部",
     "cadre": "专职干部", "monthlyreport": "月度数据", "serviceproject": "服务青年工作项目报告", "activity": "支部活动",

@@ -47,7 +47,8 @@ class FieldError(ValueError):
     """A field request that cannot be done as asked; the message is Chinese."""
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a personal link's secret (cadres' and leaders' links alike)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -74,17 +75,22 @@ def find_cadre(session: Session, ref: str) -> Cadre:
     return found[0]
 
 
-def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = None) -> tuple[CadreLink, str]:
-    """A new personal link for ``cadre``: the row and the secret token (shown once, never stored). Flushes."""
+def new_secret(session: Session, expires_at: datetime | None = None) -> tuple[str, datetime]:
+    """A personal link's secret and when it expires (default: the end of this year's campaign; once that
+    is over, 30 days). Raises :class:`FieldError` for a date already past."""
     if expires_at is None:
-        # The end of this year's campaign; once it is over (a demo, a late report), 30 days.
         expires_at = campaign_end(session, now().astimezone(LOCAL_TZ).year)
         if expires_at <= now():
             expires_at = now() + timedelta(days=DEFAULT_DAYS_AFTER_CAMPAIGN)
     if expires_at <= now():
         raise FieldError("链接的有效期已过，请指定今后的日期")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    link = CadreLink(cadre_id=cadre.id, token_hash=_hash(token), expires_at=expires_at)
+    return secrets.token_urlsafe(TOKEN_BYTES), expires_at
+
+
+def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = None) -> tuple[CadreLink, str]:
+    """A new personal link for ``cadre``: the row and the secret token (shown once, never stored). Flushes."""
+    token, expires_at = new_secret(session, expires_at)
+    link = CadreLink(cadre_id=cadre.id, token_hash=token_hash(token), expires_at=expires_at)
     session.add(link)
     session.flush()
     return link, token
@@ -104,7 +110,7 @@ def link_state(link: CadreLink | None, at: datetime | None = None) -> str:
 def link_by_token(session: Session, token: str) -> CadreLink | None:
     if not token or len(token) > 64:
         return None
-    return session.exec(select(CadreLink).where(CadreLink.token_hash == _hash(token))).first()
+    return session.exec(select(CadreLink).where(CadreLink.token_hash == token_hash(token))).first()
 
 
 def revoke(session: Session, cadre: Cadre) -> int:

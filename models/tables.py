@@ -507,3 +507,44 @@ class ThemeState(SQLModel, table=True):
 
     key: str = Field(max_length=40, primary_key=True)
     value: str = Field(max_length=200)
+
+
+# --- reminders and the leaders' view (models/reminders.py, models/leaders.py) --------------------
+
+
+class ReminderChannel(SQLModel, table=True):
+    """Where a department's reminders go: one Apprise URL (企业微信 group bot, DingTalk, mail …)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))  # holds the bot key or mail password
+    label: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReminderSent(SQLModel, table=True):
+    """One department's reminder about one deadline through one channel: sent once, a failure retried."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    deadline: str = Field(max_length=40)  # "month:2019-05", "project_report:2019" …
+    channel_id: int = Field(foreign_key="reminderchannel.id", index=True, ondelete="CASCADE")
+    sent_at: datetime | None = None  # None: every attempt so far failed
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    last_attempt_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (UniqueConstraint("department_id", "deadline", "channel_id", name="uq_reminder_sent"),)
+
+
+class LeaderLink(SQLModel, table=True):
+    """A leader's personal link to the read-only leaders' pages; only the hash of its secret is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+    role: str = Field(default="", max_length=60)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None

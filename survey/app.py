@@ -133,10 +133,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["css"] = Markup(css)  # our own file, inlined byte for byte
 
     from survey.field import bp as field_bp
+    from survey.leaders import bp as leaders_bp
     from survey.views import bp, form_path
 
     app.register_blueprint(bp)
     app.register_blueprint(field_bp)
+    app.register_blueprint(leaders_bp)
     app.teardown_appcontext(close_session)
 
     app.wsgi_app = SecurityHeaders(app.wsgi_app, [  # type: ignore[method-assign]

@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "feedback": "tui.commands.feedback:feedback",
     "report": "tui.commands.report:report",
     "cadre": "tui.commands.cadre:cadre",
+    "remind": "tui.commands.remind:remind",
+    "leader": "tui.commands.leader:leader",
 }
 
 
