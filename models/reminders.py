@@ -23,7 +23,7 @@ import apprise
 from sqlmodel import Session, col, select
 
 from models.clock import now
-from models.deadlines import form_due
+from models.figures.deadlines import form_due
 from models.progress import Period
 from models.rules import alerts
 from models.summary import DepartmentRow, month_summary

@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from models.clock import local
-from models.deadlines import STATE_LABELS
 from models.evaluation import NOT_RECORDED
+from models.figures.deadlines import STATE_LABELS
 from models.summary import CityRow, Summary
 from models.text import clean_text
 from tui.exports.printing import print_setup

@@ -1,7 +1,7 @@
 """reminder channels, reminders sent, leaders' personal links
 
 Revision ID: 0010_reminders_leaders
-Revises: 0007_suggestion_themes
+Revises: 0013_cadre_left
 Create Date: 2026-12-02 12:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0010_reminders_leaders'
-down_revision: str | None = '0007_suggestion_themes'
+down_revision: str | None = '0013_cadre_left'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
