@@ -18,6 +18,10 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from models.db import DatabaseError, default_url, demo_url, make_engine, resolve_url
+from tui import i18n
+
+# click's own words (Usage:, Options, errors) in Chinese for every command, the tests' CliRunner too.
+i18n.install()
 
 # command name -> "module:attribute"; each command module holds one job.
 COMMANDS: dict[str, str] = {
@@ -47,7 +51,7 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        return i18n.localize(getattr(importlib.import_module(module), attr))
 
     def invoke(self, ctx: click.Context) -> Any:
         # Whatever the subcommand, a database or name problem is one Chinese line, never a traceback.
@@ -117,6 +121,9 @@ class AppContext:
 def cli(ctx: click.Context, db_url: str | None) -> None:
     """驻点：团员评价收集与驻点工作进度看板。"""
     ctx.obj = AppContext(db_url=db_url)
+
+
+i18n.localize(cli)
 
 
 pass_app = click.make_pass_decorator(AppContext)
