@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "feedback": "tui.commands.feedback:feedback",
     "report": "tui.commands.report:report",
     "cadre": "tui.commands.cadre:cadre",
+    "paths": "tui.commands.paths:paths",
 }
 
 
@@ -94,6 +95,17 @@ class AppContext:
             click.echo(f"提示：尚未初始化正式数据库（zhudian init），使用演示数据库 {_sqlite_file(demo)}。", err=True)
         return demo
 
+    def demo_hint(self) -> str:
+        """For an answer that found nothing: a line saying where the demo data is, when the command ran
+        on the real database by default (``zhudian init`` switched to it); empty otherwise."""
+        if self.db_url or self.url != default_url():
+            return ""
+        demo = _sqlite_file(demo_url())
+        if demo.exists():
+            return (f"提示：正在使用正式数据库 {_sqlite_file(default_url())}（zhudian init 之后的默认）；"
+                    f"要在演示数据上试用，请加 --db sqlite:///{demo}")
+        return "提示：正式数据库中还没有这些数据；运行 zhudian demo --no-ui 可生成演示省份试用"
+
     def engine(self, *, migrated: bool = True) -> Engine:
         """The engine, connected; with ``migrated`` the schema must be current (``zhudian init``)."""
         if self._engine is None:
@@ -133,9 +145,11 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def fail(message: str, code: int = 1) -> None:
-    """One line on stderr and the exit status; never a traceback."""
+def fail(message: str, code: int = 1, hint: str = "") -> None:
+    """One line on stderr (and a hint line, if any) and the exit status; never a traceback."""
     click.echo(f"错误：{message}", err=True)
+    if hint:
+        click.echo(hint, err=True)
     sys.exit(code)
 
 
