@@ -324,6 +324,10 @@ class ZhudianApp(App):
         yield SystemCommand("截图", "把当前画面保存为 SVG 图片（数据目录）", self.action_save_screen)
         yield SystemCommand("退出", "退出看板（按键 q）", self.action_quit)
 
+    def action_help_quit(self) -> None:
+        # Ctrl+C does not quit a Textual app; Textual's own reminder is English.
+        self.notify("按 q 退出看板（Ctrl+C 不会退出）", title="要退出吗？")
+
     def action_save_screen(self) -> None:
         from models.db import data_dir
 

@@ -58,3 +58,14 @@ async def test_drop_down_footer_is_chinese(make):
         footer = await wait_text(pilot, "收起列表")
         assert "Dismiss" not in footer and "menu" not in footer
         assert not english_words(screen_text(app).splitlines()[-1]), screen_text(app)
+
+
+async def test_ctrl_c_reminder_is_chinese(make):
+    app = make()
+    said: list[str] = []
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        app.notify = lambda message, **options: said.append(f"{options.get('title', '')} {message}")
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: said, what="the reminder")
+        assert "按 q 退出看板" in said[0] and not english_words(said[0].replace("Ctrl", "")), said
