@@ -13,7 +13,7 @@ from tui.screens.feedback import FeedbackScreen
 from tui.screens.overview import OverviewScreen
 
 # Latin text the dashboard itself shows: key names, file formats and the period's digits.
-ALLOWED = {"SVG", "Esc", "esc", "q", "v", "p"}
+ALLOWED = {"SVG", "PNG", "Esc", "esc", "q", "v", "p"}
 
 
 def english_words(text: str) -> set[str]:
@@ -69,3 +69,18 @@ async def test_ctrl_c_reminder_is_chinese(make):
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: said, what="the reminder")
         assert "按 q 退出看板" in said[0] and not english_words(said[0].replace("Ctrl", "")), said
+
+
+async def test_every_pages_footer_is_chinese(make):
+    from tui.components.navbar import SCREENS
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        for mode, key, label in SCREENS:
+            await pilot.press(key)
+            await wait_for(pilot, lambda mode=mode: app.current_mode == mode and getattr(app.screen, "loads", 0),
+                           what=f"the {label} page")
+            footer = await wait_text(pilot, "退出")
+            last = [line for line in footer.splitlines() if "退出" in line][-1]
+            assert not english_words(last), (label, last)
