@@ -107,6 +107,8 @@ def test_form_error_and_thanks_pages_pass_axe(page, scene):
                   < document.querySelector('input[name=activity]').getBoundingClientRect().top + 1
                   && box.getBoundingClientRect().top - err.getBoundingClientRect().bottom > 60;
     }""")
+    # Nor does the 其他活动名称 box turn red: only the field an error is about does.
+    assert page.evaluate("getComputedStyle(document.getElementById('activity_other')).borderColor") != "rgb(176, 0, 32)"
     score = page.locator("fieldset:has(#s1)")
     assert score.get_attribute("aria-invalid") == "true" and "e-score" in score.get_attribute("aria-describedby")
 
