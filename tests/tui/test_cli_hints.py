@@ -45,6 +45,12 @@ def test_exporting_nothing_says_where_the_demo_is(run, real_beside_demo, tmp_pat
     assert f"--db sqlite:///{real_beside_demo}" in result.output
 
 
+def test_an_empty_branch_list_says_where_the_demo_is(run, real_beside_demo):
+    result = run("branch", "list", "--county", "梅江区")
+    assert result.exit_code == 0 and "没有符合条件的团支部" in result.output
+    assert f"--db sqlite:///{real_beside_demo}" in result.output
+
+
 def test_no_demo_hint_when_a_database_is_named(run, real_beside_demo, home):
     result = run("--db", f"sqlite:///{home / 'zhudian.db'}", "link", "create", "--branch", "12")
     assert result.exit_code == 2 and "找不到编号为 12 的团支部" in result.output and "演示" not in result.output
