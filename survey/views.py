@@ -219,11 +219,14 @@ def submit(link: LinkView) -> Response:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
         return render_form(link, answer=answer, status=422)
-    if time.time() - token.issued < float(current_app.config["MIN_FORM_SECONDS"]):
-        return _refused(link, answer, token, "请确认填写的内容后，再点击一次“提交评价”。", 422)
-    if not answer.ok:
+    too_fast = time.time() - token.issued < float(current_app.config["MIN_FORM_SECONDS"])
+    if not answer.ok or too_fast:
+        complete = answer.ok
         if request.files.get("photo") and request.files["photo"].filename:
             answer.errors.setdefault("photo", "浏览器不会保留已选的照片，请重新选择")
+        if complete:  # only a complete form posted too fast: the member checks it and presses again
+            return _refused(link, answer, token, "请确认填写的内容后，再点击一次“提交评价”。", 422)
+        # Missing or wrong fields get their own errors, however fast the post.
         return render_form(link, answer=answer, token=token, status=422)
 
     photos = [f for f in request.files.getlist("photo") if f.filename or f.content_length]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -27,6 +29,7 @@ from models import clock
 from models.db import DatabaseError, is_sqlite, make_engine
 from tui.components.banner import DbBanner
 from tui.components.navbar import SCREENS, NavBar
+from tui.i18n_textual import ChineseBindings
 from tui.palette import NamesProvider
 
 
@@ -43,7 +46,7 @@ class StartFailed(Message):
     reason: str
 
 
-class StartScreen(Screen):
+class StartScreen(ChineseBindings, Screen):
     """Shown until the database first answers (with the banner while it does not)."""
 
     def compose(self) -> ComposeResult:
@@ -298,6 +301,38 @@ class ZhudianApp(App):
         with self.session() as session:
             city_id = county_city(session, county_id)
         self.call_from_thread(self.open, "city", city_id, county_id=county_id)
+
+    # --- command palette ------------------------------------------------------------------------
+
+    PALETTE_PLACEHOLDER = "查找地市、县区、部门、干部、团支部或命令……"
+
+    def action_command_palette(self) -> None:
+        # Textual's own palette, with our placeholder (its default is English).
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.PALETTE_PLACEHOLDER))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands: the dashboard's own, in Chinese. Textual's defaults (theme, keys
+        panel, maximize) open English screens of their own, so they are not offered."""
+        if self.periods:
+            for mode, key, label in SCREENS:
+                yield SystemCommand(f"{label}页", f"切换到“{label}”页（按键 {key}）", partial(self.action_show, mode))
+            yield SystemCommand("上一时段", "换到上一个月或全年（按键 [）", partial(self.action_step_period, -1))
+            yield SystemCommand("下一时段", "换到下一个月或全年（按键 ]）", partial(self.action_step_period, 1))
+            yield SystemCommand("记录驻点", "打开记录驻点表单（按键 v）", self.action_record_visit)
+        yield SystemCommand("图例", "每个标记和颜色的含义、按键（按键 ?）", self.action_legend)
+        yield SystemCommand("截图", "把当前画面保存为 SVG 图片（数据目录）", self.action_save_screen)
+        yield SystemCommand("退出", "退出看板（按键 q）", self.action_quit)
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C does not quit a Textual app; Textual's own reminder is English.
+        self.notify("按 q 退出看板（Ctrl+C 不会退出）", title="要退出吗？")
+
+    def action_save_screen(self) -> None:
+        from models.db import data_dir
+
+        path = self.save_screenshot(path=str(data_dir()))
+        self.notify(f"已保存截图：{path}", title="截图")
 
     def action_legend(self) -> None:
         from tui.components.legend import LegendScreen

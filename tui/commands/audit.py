@@ -25,6 +25,15 @@ def _parse_since(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+def _value(value: object) -> str:
+    """A stored value as a coordinator reads it: 是/否 and （空）, not Python's True/None."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 @click.command()
 @click.option("--since", default=None, help="只列出此时间之后的记录（如 2019-05-06，按北京时间）")
 @click.option("--kind", default=None, help="记录类型（表名）：visit 驻点记录、spotcheck 实地抽查、lecture 党团课、"
@@ -55,5 +64,5 @@ def audit(app: AppContext, since: str | None, kind: str | None, limit: int | Non
         click.echo(f"{when}  {label}  {c.table}#{c.record_id}{f'（{what}）' if what else ''}  {c.actor or '-'}  {c.source}")
         if c.action == "update":
             for key in c.new:
-                click.echo(f"    {key}: {c.old.get(key)!r} → {c.new[key]!r}")
+                click.echo(f"    {trail.FIELD_LABELS.get(key, key)}：{_value(c.old.get(key))} → {_value(c.new[key])}")
     click.echo(f"共 {len(changes)} 条")

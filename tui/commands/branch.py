@@ -37,6 +37,9 @@ def list_branches(app: AppContext, city: str | None, county: str | None, as_json
         return
     if not rows:
         click.echo("没有符合条件的团支部。")
+        hint = app.demo_hint()
+        if hint:
+            click.echo(hint, err=True)
         return
     click.echo(table(["编号", "地市", "县（市、区）", "团支部", "类型", "团员数", "书记"],
                      [[str(b.id), b.city, b.county, b.name, b.kind_label, str(b.member_count),

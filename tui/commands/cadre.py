@@ -55,7 +55,7 @@ def link_cmd(app: AppContext, ref: str, expires: str | None, public_url: str | N
             info = {"cadre_id": person.id, "cadre": person.name, "department": dept, "link_id": row.id,
                     "url": f"{base}/c/k/{token}", "expires_at": _show(row.expires_at)}
     except FieldError as exc:
-        fail(str(exc), 2)
+        fail(str(exc), 2, app.demo_hint())
     if as_json:
         echo_json(info)
         return
@@ -77,8 +77,9 @@ def revoke_cmd(app: AppContext, ref: str, actor: str) -> None:
             count = revoke(session, person)
             name = person.name
     except FieldError as exc:
-        fail(str(exc), 2)
-    click.echo(f"已停用 {name} 的 {count} 个个人链接" if count else f"{name} 没有有效的个人链接")
+        fail(str(exc), 2, app.demo_hint())
+    click.echo(f"已停用 {name} 的 {count} 个个人链接：打开过这些链接的手机立即不能再记录，已提交的记录保留"
+               if count else f"{name} 没有有效的个人链接，未做任何改动")
 
 
 @cadre.command("list")

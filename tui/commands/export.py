@@ -56,6 +56,9 @@ def feedback(app: AppContext, fmt: str | None, city: str | None, county: str | N
             fail(f"无法写入 {output}：{exc.strerror or exc}")
     extra = f"，照片 {photos} 张保存到 {photos_dir}" if photos_dir else ""
     click.echo(f"已导出团员评价 {count} 条到 {output}{extra}")
+    if not count:
+        hint = app.demo_hint()
+        click.echo(hint or "提示：没有符合条件的评价；可放宽 --city、--month 等条件再试", err=True)
 
 
 def _day(value) -> date | None:

@@ -22,6 +22,10 @@ def import_cmd(app: AppContext, kind: str, file: Path, actor: str | None, as_jso
 
     先校验全部行：任何一行有误则不写入任何数据，并列出每个错误（行、列、值、原因）。
     同一文件重复导入不会改变任何数据；每条新增或修改都记入审计日志。
+
+    类型与 zhudian template 相同：cadres 专职干部名册、visits 驻点记录、spotchecks 实地抽查、
+    lectures 党团课、branches 团支部名录、monthly 月度数据、projects 服务青年工作项目报告、
+    experiences 典型经验、plans 地市实施方案。
     """
     from models.db import session_scope
     from models.importing import KINDS, ImportRejected, run_import

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from models.clock import LOCAL_TZ, local
+from models.clock import LOCAL_TZ, local, now
 from models.db import session_scope
 from tui.cli import AppContext, echo_json, fail, pass_app
 
@@ -84,8 +84,11 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
             info = branch_info(session, branch_id)
             token, link_id = row.token, row.id
     except LinkError as exc:
-        fail(str(exc), 2)
+        fail(str(exc), 2, app.demo_hint() if str(exc).startswith("找不到") else "")
     url = f"{base}/s/{token}"
+    if closes_at is not None and closes_at <= now():
+        click.echo(f"提示：截止时间 {_show(closes_at)} 已过，这个链接打开后只显示“评价已截止”，团员无法提交。",
+                   err=True)
     try:
         if png:
             qr.write_png(url, png)
@@ -131,7 +134,7 @@ def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path
         county = find_county(session, county_name, city)
         branches = county_branches(session, county.id)
         if not branches:
-            fail(f"{county.name}还没有录入团支部，无法生成二维码")
+            fail(f"{county.name}还没有录入团支部，无法生成二维码", hint=app.demo_hint())
         entries = []
         for b in branches:
             info = branch_info(session, b.id)
@@ -172,7 +175,7 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
     with session_scope(app.engine()) as session:
         info = branch_info(session, branch_id)
         if info is None:
-            fail(f"找不到编号为 {branch_id} 的团支部", 2)
+            fail(f"找不到编号为 {branch_id} 的团支部", 2, app.demo_hint())
         if visit_id is not None and session.get(Visit, visit_id) is None:
             fail(f"找不到编号为 {visit_id} 的驻点记录", 2)
     secret = load_secret()

@@ -74,7 +74,7 @@ def channels() -> None:
 
 @channels.command("add")
 @click.option("--department", required=True, help="部门")
-@click.option("--url", required=True, help="Apprise 通知地址，如 wecombot://机器人key")
+@click.option("--url", required=True, help="Apprise 通知地址，如 wecombot://机器人密钥")
 @click.option("--label", default="", help="备注（如 组织部工作群）")
 @click.option("--actor", default="", help="操作人（记入审计日志）")
 @pass_app
