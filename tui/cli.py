@@ -7,7 +7,6 @@ stays fast and the survey room (Flask) is loaded only by the commands that start
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from models.db import DatabaseError, default_url, demo_url, make_engine, resolve_url
+from tui.say import json_text, say
 
 # command name -> "module:attribute"; each command module holds one job.
 COMMANDS: dict[str, str] = {
@@ -123,12 +123,12 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data))  # stored text inside is escaped, never sent to the terminal raw
 
 
 def fail(message: str, code: int = 1) -> None:
     """One line on stderr and the exit status; never a traceback."""
-    click.echo(f"错误：{message}", err=True)
+    say(f"错误：{message}", err=True)
     sys.exit(code)
 
 

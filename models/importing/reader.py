@@ -18,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from models.text import clean_text
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000
@@ -59,9 +61,9 @@ def header_key(text: str) -> str:
 
 
 def _clean_header(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Headers may carry the template's markers ("*" for required) and stray spaces or line breaks.
-    return "".join(text.split()).rstrip("*").lstrip("*")
+    # Headers may carry the template's markers ("*" for required), stray spaces or line breaks, and
+    # invisible characters (a BOM the decoder left, a zero-width space): the one cleaner drops those.
+    return "".join(clean_text(value).split()).rstrip("*").lstrip("*")
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -141,6 +143,10 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[tuple[in
 
 
 def _decode(data: bytes, name: str) -> str:
+    return _decode_bytes(data, name).removeprefix("\ufeff")  # GB18030's BOM (84 31 95 33) decodes to U+FEFF
+
+
+def _decode_bytes(data: bytes, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8", errors="strict")
@@ -284,4 +290,4 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(value, multiline=True)  # the one cleaner: no control or bidi character is imported

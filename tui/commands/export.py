@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tui.cli import AppContext, fail, pass_app
+from tui.say import say
 
 
 @click.group()
@@ -55,7 +56,7 @@ def feedback(app: AppContext, fmt: str | None, city: str | None, county: str | N
         except OSError as exc:
             fail(f"无法写入 {output}：{exc.strerror or exc}")
     extra = f"，照片 {photos} 张保存到 {photos_dir}" if photos_dir else ""
-    click.echo(f"已导出团员评价 {count} 条到 {output}{extra}")
+    say(f"已导出团员评价 {count} 条到 {output}{extra}")
 
 
 def _day(value) -> date | None:

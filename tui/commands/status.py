@@ -11,6 +11,7 @@ from models.progress import Figures, Period, progress
 from models.rules import alerts
 from models.targets import campaign_years, targets_for
 from tui.cli import AppContext, echo_json, pass_app
+from tui.say import say
 from tui.textwidth import table
 
 
@@ -79,5 +80,5 @@ def status(app: AppContext, month: str | None, as_json: bool) -> None:
                    "cities": [{**f.as_dict(), "breaches": counts.get(f.id, (0, 0))[0],
                                "risks": counts.get(f.id, (0, 0))[1]} for f in figures]})
         return
-    click.echo(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；预警见看板）")
-    click.echo(table(HEADERS, city_rows(figures, counts), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))
+    say(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；预警见看板）")
+    say(table(HEADERS, city_rows(figures, counts), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))
