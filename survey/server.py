@@ -36,6 +36,7 @@ HEADER_SECONDS = 30  # a request's headers must all arrive within this from its 
 BODY_RATE = 64 * 1024  # then its body at this average rate at least (512 kbit/s)
 CHANNEL_TIMEOUT = 60  # seconds an idle kept-alive connection is held before it is closed
 CHECK_SECONDS = 2  # how often connections are checked against these limits
+ACCEPT_BATCH = 512  # connections taken from the listen queue in one pass of the server's loop
 
 
 def _env_int(name: str, default: int) -> int:
@@ -87,6 +88,7 @@ def make_server(app: Flask, **kw: Any) -> Any:
     per_address = figures["per_address"]
     header_seconds, body_rate = figures["header_seconds"], figures["body_rate"]
     open_by_address: collections.Counter[str] = collections.Counter()
+    accepted = [0]  # connections taken so far (the server's accept loop watches it)
 
     class Channel(HTTPChannel):
         started = 0.0  # when the request being received sent its first byte (0: none in progress)
@@ -94,6 +96,7 @@ def make_server(app: Flask, **kw: Any) -> Any:
 
         def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:  # noqa: A002
             super().__init__(server, sock, addr, adj, map)
+            accepted[0] += 1
             self.address = addr[0] if isinstance(addr, tuple) else str(addr)
             open_by_address[self.address] += 1
             if open_by_address[self.address] > per_address:
@@ -114,6 +117,16 @@ def make_server(app: Flask, **kw: Any) -> Any:
 
     class Server(TcpWSGIServer):
         channel_class = Channel
+
+        def handle_accept(self) -> None:
+            # waitress takes one connection per pass of its loop, and a pass visits every open
+            # connection: a burst of thousands would queue a member's connect behind them for a
+            # minute. Take every queued connection at once (up to a batch) instead.
+            for _ in range(ACCEPT_BATCH):
+                before = accepted[0]
+                super().handle_accept()
+                if accepted[0] == before:
+                    return  # the queue is empty (or a connect failed; the next pass tries again)
 
         def maintenance(self, now: float) -> None:
             super().maintenance(now)  # idle connections (channel_timeout)
