@@ -38,7 +38,9 @@ def _member_get(url: str) -> float:
     started = time.monotonic()
     response = requests.get(url, timeout=10)
     assert response.status_code == 200 and "提交评价" in response.text
-    return time.monotonic() - started
+    took = time.monotonic() - started
+    print(f"member served in {took * 1000:.0f} ms")  # the figure docs/reliability.md gives
+    return took
 
 
 def _send_all(sock: socket.socket, data: bytes) -> bool:
@@ -81,7 +83,9 @@ def test_stalled_sockets_beyond_the_limit_leave_members_and_a_hall_served(serve,
                 _send_all(sock, b"E")
             return _states(stallers)["open"] == 0
 
+        trickle_started = time.monotonic()
         wait_for(closed, HEADER_SECONDS + survey_server.CHECK_SECONDS + 10, "the stalled requests closed")
+        print(f"stalled requests all closed {time.monotonic() - trickle_started:.1f} s after the trickle began")
         assert _member_get(form_url) < 1.0
     finally:
         for sock in stallers:
