@@ -29,6 +29,7 @@ from models.field import (
 )
 from models.live_codes import current_url, seconds_left
 from models.tables import Assignment, Branch, Cadre, City, County, Lecture, SpotSession, Visit
+from models.text import clean_text
 from models.visits import VisitInput, VisitRejected, record_visit
 from survey import cadres
 from survey.db import get_session
@@ -158,7 +159,7 @@ def _visit_page(visit: Visit, *, q: str = "", errors: dict[str, str] | None = No
 @bp.get("/visit/<int:visit_id>")
 @signed_in
 def visit_page(cadre: Cadre, visit_id: int) -> Response:
-    return _visit_page(_visit(cadre, visit_id), q=request.args.get("q", "").strip()[:40])
+    return _visit_page(_visit(cadre, visit_id), q=clean_text(request.args.get("q", ""))[:40])
 
 
 @bp.post("/visit/<int:visit_id>/session")

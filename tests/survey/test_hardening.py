@@ -109,3 +109,22 @@ def test_text_from_the_cadres_pages_goes_through_the_one_cleaner(make_app, cadre
     session.expire_all()
     [lecture] = session.exec(select(Lecture)).all()
     assert (lecture.title, lecture.place, lecture.materials) == ("党课[2J学习", "团校31m礼堂", "网盘链接")
+
+
+def test_a_nul_typed_on_the_cadres_pages_is_no_server_error(make_app, session):
+    year = today().year
+    if session.get(Campaign, year) is None:
+        session.add(Campaign(year=year, start_month=1, end_month=12, title="测试"))
+    cadre = factories.cadre(session, "组织部", "李空字符")
+    branch = factories.branch(session, "梅江区", "江南社区团支部")
+    _, token = issue_link(session, cadre, datetime.now(UTC) + timedelta(days=30))
+    session.commit()
+    client = make_app().test_client()
+    client.get(f"/c/k/{token}")
+    fields = hidden_fields(client.get("/c/visit").get_data(as_text=True))
+    response = client.post("/c/visit", data={**fields, "start_date": today().isoformat(), "full_days": "1",
+                                             "county_id": str(branch.county_id), "town": "江南\x00街道",
+                                             "cadres": [str(cadre.id)]})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"] + "?q=江南\x00社区")  # PostgreSQL refuses a NUL in a query
+    assert page.status_code == 200 and "江南社区团支部" in page.get_data(as_text=True)
