@@ -48,8 +48,12 @@ def _env_int(name: str, default: int) -> int:
 
 def limits() -> dict[str, int]:
     """The figures above, each overridable by a ``ZHUDIAN_*`` variable (the tests shorten deadlines)."""
-    return {"connection_limit": _env_int("ZHUDIAN_CONNECTION_LIMIT", CONNECTION_LIMIT),
-            "per_address": _env_int("ZHUDIAN_PER_ADDRESS", PER_ADDRESS),
+    connections = _env_int("ZHUDIAN_CONNECTION_LIMIT", CONNECTION_LIMIT)
+    # Behind a reverse proxy every connection comes from the proxy's address: the proxy is the one to
+    # hold slow clients back, and one address may then use every connection.
+    behind_proxy = _env_int("ZHUDIAN_TRUSTED_PROXIES", 0) > 0
+    return {"connection_limit": connections,
+            "per_address": connections if behind_proxy else _env_int("ZHUDIAN_PER_ADDRESS", PER_ADDRESS),
             "header_seconds": _env_int("ZHUDIAN_HEADER_SECONDS", HEADER_SECONDS),
             "body_rate": _env_int("ZHUDIAN_BODY_RATE", BODY_RATE)}
 
