@@ -36,9 +36,16 @@ from survey.db import close_session, make_write_lock
 from survey.tokens import Tokens
 
 # A body over MAX_BODY cannot hold a photo we take (5 MB): the form comes back with its text kept and
-# the photo refused. Over HARD_MAX_BODY the server refuses the request without reading it.
+# the photo refused. A lecture file (20 MB) fits below HARD_MAX_BODY; over it the server refuses the
+# request without reading it (waitress answers 413 before the app sees it).
 MAX_BODY = 8 * 1024 * 1024
 HARD_MAX_BODY = 32 * 1024 * 1024
+# werkzeug's multipart parser reads the body in 64 KB chunks and holds each chunk, plus up to a
+# boundary's length held back from the previous one, in one buffer that MAX_FORM_MEMORY_SIZE caps,
+# file parts included. A cap equal to the chunk refused most real photos (a CR or LF near a chunk's
+# end); twice the chunk leaves room for any boundary a browser sends (RFC 2046: at most 70 bytes).
+MULTIPART_CHUNK = 64 * 1024
+FORM_MEMORY = 2 * MULTIPART_CHUNK
 
 
 def _env_int(name: str, default: int) -> int:
@@ -109,7 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LINK_CACHE_SECONDS=_env_int("ZHUDIAN_LINK_CACHE_SECONDS", 10),
         MAX_CONTENT_LENGTH=HARD_MAX_BODY,
         PHOTO_BODY_LIMIT=MAX_BODY,
-        MAX_FORM_MEMORY_SIZE=64 * 1024,  # text fields: a suggestion is at most 500 characters
+        MAX_FORM_MEMORY_SIZE=FORM_MEMORY,  # also each text field's cap: a suggestion is 500 characters
         MAX_FORM_PARTS=50,
     )
     if test_config:

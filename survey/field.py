@@ -29,11 +29,13 @@ from models.field import (
 )
 from models.live_codes import current_url, seconds_left
 from models.tables import Assignment, Branch, Cadre, City, County, Lecture, SpotSession, Visit
+from models.text import clean_text
 from models.visits import VisitInput, VisitRejected, record_visit
 from survey import cadres
 from survey.db import get_session
-from survey.field_common import form_date, form_int, page, refused, signed_in, url
+from survey.field_common import form_date, form_int, form_text, page, refused, signed_in, stored_once, url
 from survey.photos import MAX_BYTES, PhotoError, reencode
+from survey.views import secure_cookies
 
 bp = Blueprint("field", __name__, url_prefix="/c")
 
@@ -50,8 +52,8 @@ def sign_in(token: str) -> Response:
         return refused(state)
     # The cookie names the link; the address bar no longer holds the secret once redirected.
     response = back_home()
-    response.set_cookie(cadres.COOKIE, cadres.cookie_value(link.id), max_age=cadres.MAX_AGE, path="/c",
-                        httponly=True, samesite="Lax", secure=request.is_secure)
+    response.set_cookie(cadres.COOKIE, cadres.cookie_value(link.id), max_age=cadres.MAX_AGE, path=url(""),
+                        httponly=True, samesite="Lax", secure=secure_cookies())
     return response
 
 
@@ -110,7 +112,7 @@ def new_visit(cadre: Cadre) -> Response:
                       county_id=county.id if county else None, start_date=form_date("start_date"),
                       end_date=form_date("end_date") or form_date("start_date"),
                       full_days=float(form_int("full_days")) if form_int("full_days") else None,
-                      town=request.form.get("town", "").strip()[:60], max_meeting_size=form_int("max_meeting_size"),
+                      town=form_text("town", 60), max_meeting_size=form_int("max_meeting_size"),
                       cadre_ids=chosen)
     if data.start_date is not None and (data.start_date.year != today().year or data.start_date > today()):
         errors["start_date"] = f"驻点日期应在{today().year}年的驻点工作期间内，且不晚于今天"
@@ -121,12 +123,15 @@ def new_visit(cadre: Cadre) -> Response:
     if errors:
         return _visit_form(cadre, errors, status=422)
     try:
-        with audit.tracking(session, SOURCE, actor=cadre.name):
+        with stored_once(session) as once, audit.tracking(session, SOURCE, actor=cadre.name):
             visit = record_visit(session, data, confirmed=request.form.get("confirm") == "1")
             remember_submission(session, request.form["sid"], "visit", visit.id)
-        session.commit()
+        if once.done is not None:
+            return redirect(url(f"/visit/{once.done.record_id}"), code=303)
     except VisitRejected as exc:
         session.rollback()
+        if (done := stored_submission(session, request.form["sid"])) is not None:
+            return redirect(url(f"/visit/{done.record_id}"), code=303)  # the same form, stored meanwhile
         return _visit_form(cadre, exc.check.errors, exc.check.warnings, status=422)
     return redirect(url(f"/visit/{visit.id}"), code=303)
 
@@ -154,7 +159,7 @@ def _visit_page(visit: Visit, *, q: str = "", errors: dict[str, str] | None = No
 @bp.get("/visit/<int:visit_id>")
 @signed_in
 def visit_page(cadre: Cadre, visit_id: int) -> Response:
-    return _visit_page(_visit(cadre, visit_id), q=request.args.get("q", "").strip()[:40])
+    return _visit_page(_visit(cadre, visit_id), q=clean_text(request.args.get("q", ""))[:40])
 
 
 @bp.post("/visit/<int:visit_id>/session")
@@ -167,10 +172,11 @@ def begin(cadre: Cadre, visit_id: int) -> Response:
     if (done := stored_submission(session, request.form["sid"])) is not None:
         return redirect(url(f"/session/{done.record_id}"), code=303)
     try:
-        with audit.tracking(session, SOURCE, actor=cadre.name):
+        with stored_once(session) as once, audit.tracking(session, SOURCE, actor=cadre.name):
             spot = start_session(session, cadre, visit, form_int("branch_id") or 0, form_int("present"))
             remember_submission(session, request.form["sid"], "session", spot.id)
-        session.commit()
+        if once.done is not None:
+            return redirect(url(f"/session/{once.done.record_id}"), code=303)
     except FieldError as exc:
         session.rollback()
         return _visit_page(visit, errors={"session": str(exc)}, status=422)
@@ -213,7 +219,7 @@ def check(cadre: Cadre, session_id: int) -> Response:
             photo_id = None
             upload = request.files.get("photo")
             try:
-                with audit.tracking(session, SOURCE, actor=cadre.name):
+                with stored_once(session), audit.tracking(session, SOURCE, actor=cadre.name):
                     if upload is not None and upload.filename:
                         clean = reencode(upload.stream.read(MAX_BYTES + 1))
                         photo_id = store_photo(session.connection(), mime=clean.mime, width=clean.width,
@@ -224,10 +230,9 @@ def check(cadre: Cadre, session_id: int) -> Response:
                     record_check(session, spot, has_group=request.form.get("has_group") == "1",
                                  group_members=group or 0, branch_members=members,
                                  secretary_operates=request.form.get("secretary_operates") == "1",
-                                 notes=request.form.get("notes", "").strip()[:2000], checked_on=today(),
+                                 notes=form_text("notes", 2000, multiline=True), checked_on=today(),
                                  photo_id=photo_id)
                     remember_submission(session, request.form["sid"], "spotcheck", spot.id)
-                session.commit()
                 return back_home()
             except (FieldError, PhotoError) as exc:
                 session.rollback()
@@ -246,8 +251,8 @@ def lecture(cadre: Cadre) -> Response:
     errors: dict[str, str] = {}
     if request.method == "POST":
         held_on, audience = form_date("held_on"), form_int("audience")
-        title, place = request.form.get("title", "").strip()[:200], request.form.get("place", "").strip()[:100]
-        materials = request.form.get("materials", "").strip()[:500]
+        title, place = form_text("title", 200), form_text("place", 100)
+        materials = form_text("materials", 500)
         if not cadres.form_ok():
             errors["form"] = "页面已过期，请检查内容后再次提交"
         elif stored_submission(session, request.form["sid"]) is not None:
@@ -269,7 +274,7 @@ def lecture(cadre: Cadre) -> Response:
         if errors and data:
             errors.setdefault("material", "浏览器不会保留已选的文件，请重新选择课件")
         if not errors:
-            with audit.tracking(session, SOURCE, actor=cadre.name):
+            with stored_once(session), audit.tracking(session, SOURCE, actor=cadre.name):
                 row = Lecture(cadre_id=cadre.id, held_on=held_on, place=place, audience=audience, title=title,
                               materials=materials)
                 session.add(row)
@@ -277,7 +282,6 @@ def lecture(cadre: Cadre) -> Response:
                 if data:
                     add_material(session, row, upload.filename, data)
                 remember_submission(session, request.form["sid"], "lecture", row.id)
-            session.commit()
             return back_home()
     sid, ft = (request.form["sid"], request.form["ft"]) if request.method == "POST" and "sid" in request.form \
         else cadres.new_form()

@@ -7,7 +7,6 @@ stays fast and the survey room (Flask) is loaded only by the commands that start
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from models.db import DatabaseError, default_url, demo_url, make_engine, resolve_url
 from tui import i18n
+from tui.say import json_text, say
 
 # click's own words (Usage:, Options, errors) in Chinese for every command, the tests' CliRunner too.
 i18n.install()
@@ -144,14 +144,14 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data))  # stored text inside is escaped, never sent to the terminal raw
 
 
 def fail(message: str, code: int = 1, hint: str = "") -> None:
     """One line on stderr (and a hint line, if any) and the exit status; never a traceback."""
-    click.echo(f"错误：{message}", err=True)
+    say(f"错误：{message}", err=True)
     if hint:
-        click.echo(hint, err=True)
+        say(hint, err=True)
     sys.exit(code)
 
 

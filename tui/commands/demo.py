@@ -35,6 +35,7 @@ from models.demo import (
 from models.migrate import upgrade
 from models.targets import DEFAULT_YEAR
 from tui.cli import AppContext, echo_json
+from tui.say import say
 
 COUNT_LABELS = [("branch", "团支部", "个"), ("cadre", "专职干部", "名"), ("visit", "驻点", "次"),
                 ("spotcheck", "实地抽查", "次"), ("activity", "团支部活动", "项"), ("lecture", "党团课", "次"),
@@ -59,7 +60,7 @@ def target_url(ctx: click.Context, app: AppContext) -> str:
             raise DatabaseError(f"演示数据不能写入正式数据库 {real}；请去掉 --db 或换一个数据库。")
         return url
     if app.db_url:
-        click.echo("提示：演示数据不会写入 ZHUDIAN_DATABASE_URL 指定的数据库，改用数据目录中的 demo.db。", err=True)
+        say("提示：演示数据不会写入 ZHUDIAN_DATABASE_URL 指定的数据库，改用数据目录中的 demo.db。", err=True)
     return demo_url()
 
 
@@ -92,7 +93,7 @@ def prepare(url: str, params: DemoParams, force: bool) -> tuple[DemoSummary | No
             engine.dispose()
             _remove_sqlite_file(_sqlite_path(url))  # type: ignore[arg-type]
             engine = make_engine(url)
-        return build_demo(engine, params, progress=lambda step: click.echo(f"  生成：{step}…", err=True)), None
+        return build_demo(engine, params, progress=lambda step: say(f"  生成：{step}…", err=True)), None
     finally:
         engine.dispose()
 
@@ -138,11 +139,11 @@ def demo(ctx: click.Context, no_ui: bool, ratings: int, seed: int, year: int, fo
         echo_json({"url": shown, "reused": summary is None, **(data or {}),
                    "seconds": round(summary.seconds, 2) if summary else None})
     else:
-        click.echo(f"演示数据库：{shown}")
+        say(f"演示数据库：{shown}")
         if summary is None:
-            click.echo("已存在参数相同的完整演示数据库，直接使用（加 --force 可重新生成）。")
+            say("已存在参数相同的完整演示数据库，直接使用（加 --force 可重新生成）。")
         else:
             for line in describe(summary):
-                click.echo(line)
+                say(line)
     if not no_ui:
         open_ui(url)

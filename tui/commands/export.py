@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tui.cli import AppContext, fail, pass_app
+from tui.say import say
 
 
 @click.group()
@@ -55,10 +56,10 @@ def feedback(app: AppContext, fmt: str | None, city: str | None, county: str | N
         except OSError as exc:
             fail(f"无法写入 {output}：{exc.strerror or exc}")
     extra = f"，照片 {photos} 张保存到 {photos_dir}" if photos_dir else ""
-    click.echo(f"已导出团员评价 {count} 条到 {output}{extra}")
+    say(f"已导出团员评价 {count} 条到 {output}{extra}")
     if not count:
         hint = app.demo_hint()
-        click.echo(hint or "提示：没有符合条件的评价；可放宽 --city、--month 等条件再试", err=True)
+        say(hint or "提示：没有符合条件的评价；可放宽 --city、--month 等条件再试", err=True)
 
 
 def _day(value) -> date | None:
@@ -94,4 +95,4 @@ def visits(app: AppContext, year: int, department: str | None, output: Path) -> 
         fail(str(exc))
     except OSError as exc:
         fail(f"无法写入 {output}：{exc.strerror or exc}")
-    click.echo(f"已导出{heading}（{len(entries)} 次驻点）：{output}")
+    say(f"已导出{heading}（{len(entries)} 次驻点）：{output}")

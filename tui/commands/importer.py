@@ -9,6 +9,7 @@ import click
 
 from tui.cli import AppContext, echo_json, pass_app
 from tui.commands.template import KIND_NAMES
+from tui.say import say
 
 
 @click.command("import")
@@ -40,17 +41,17 @@ def import_cmd(app: AppContext, kind: str, file: Path, actor: str | None, as_jso
                        "errors": [e.__dict__ for e in exc.errors]})
         else:
             if exc.file_problem:
-                click.echo(f"错误：{exc.file_problem}", err=True)
+                say(f"错误：{exc.file_problem}", err=True)
             else:
-                click.echo(f"错误：文件“{file.name}”有 {len(exc.errors)} 处问题，未写入任何数据：", err=True)
+                say(f"错误：文件“{file.name}”有 {len(exc.errors)} 处问题，未写入任何数据：", err=True)
                 for error in exc.errors:
-                    click.echo(f"  {error}", err=True)
+                    say(f"  {error}", err=True)
         sys.exit(1)
     if as_json:
         echo_json({"ok": True, **result.as_dict()})
         return
     label = KINDS[kind].label
-    click.echo(f"已导入{label} {result.rows} 行：新增 {result.created}，修改 {result.updated}，"
-               f"未变 {result.unchanged}" + ("（已跳过模板示例行）" if result.skipped_example else ""))
+    say(f"已导入{label} {result.rows} 行：新增 {result.created}，修改 {result.updated}，"
+        f"未变 {result.unchanged}" + ("（已跳过模板示例行）" if result.skipped_example else ""))
     for warning in result.warnings:
-        click.echo(f"  提示：{warning}")
+        say(f"  提示：{warning}")

@@ -9,6 +9,7 @@ from models.migrate import head_revision, upgrade
 from models.reference import load_reference
 from models.targets import DEFAULT_YEAR
 from tui.cli import AppContext, echo_json, pass_app
+from tui.say import say
 
 
 @click.command()
@@ -26,5 +27,5 @@ def init(app: AppContext, year: int, as_json: bool) -> None:
         echo_json({"url": engine.url.render_as_string(hide_password=True), "schema": head_revision(),
                    "added": result.added})
     else:
-        click.echo(f"数据库：{engine.url.render_as_string(hide_password=True)}")
-        click.echo(f"结构版本：{head_revision()}；新增参考数据 {result.added} 条")
+        say(f"数据库：{engine.url.render_as_string(hide_password=True)}")
+        say(f"结构版本：{head_revision()}；新增参考数据 {result.added} 条")

@@ -13,6 +13,7 @@ from models.db import session_scope
 from models.text import clean_text
 from tui.cli import AppContext, echo_json, fail, pass_app
 from tui.commands.link import public_url_option, resolve_public_url
+from tui.say import say
 
 STATES = {"ok": "有效", "revoked": "已停用", "expired": "已过期", "unknown": "无效"}
 
@@ -57,9 +58,9 @@ def link_cmd(app: AppContext, name: str, role: str, expires: str | None, public_
     if as_json:
         echo_json(info)
         return
-    click.echo(f"领导：{info['name']}{'（' + info['role'] + '）' if info['role'] else ''}（链接编号 {info['link_id']}）")
-    click.echo(f"个人链接：{info['url']}")
-    click.echo(f"有效期至：{info['expires_at']}（北京时间）；请只发给本人，可随时用 zhudian leader revoke 停用")
+    say(f"领导：{info['name']}{'（' + info['role'] + '）' if info['role'] else ''}（链接编号 {info['link_id']}）")
+    say(f"个人链接：{info['url']}")
+    say(f"有效期至：{info['expires_at']}（北京时间）；请只发给本人，可随时用 zhudian leader revoke 停用")
     click.echo(qr.terminal(info["url"], color=sys.stdout.isatty()))
 
 
@@ -75,7 +76,7 @@ def revoke_cmd(app: AppContext, ref: str, actor: str) -> None:
         count = len(revoke_leader(session, ref))
     if not count:
         fail(f"没有找到“{ref}”的有效链接（可用 zhudian leader list 查看）", 2)
-    click.echo(f"已停用 {ref} 的 {count} 个个人链接")
+    say(f"已停用 {ref} 的 {count} 个个人链接")
 
 
 @leader.command("list")
@@ -93,7 +94,7 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         echo_json(out)
         return
     if not out:
-        click.echo("还没有发放领导链接（zhudian leader link --name 姓名 --role 职务）")
+        say("还没有发放领导链接（zhudian leader link --name 姓名 --role 职务）")
     for r in out:
-        click.echo(f"{r['link_id']:>4}  {clean_text(r['name'])}  {clean_text(r['role'])}  {r['state']}  "
+        say(f"{r['link_id']:>4}  {clean_text(r['name'])}  {clean_text(r['role'])}  {r['state']}  "
                    f"有效期至 {r['expires_at']}")

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from models.db import data_dir, demo_url, is_sqlite, resolve_url
 from models.secret import secret_path
 from tui.cli import AppContext, echo_json, fail, pass_app
+from tui.say import say
 
 
 def _sqlite_file(url: str) -> Path:
@@ -28,7 +29,7 @@ def paths(app: AppContext, only_database: bool, as_json: bool) -> None:
     if only_database:
         if database is None:
             fail("正式数据库不是 SQLite 文件（--db 或 ZHUDIAN_DATABASE_URL 指向其他数据库），请用该数据库自己的备份工具")
-        click.echo(database)
+        say(database)
         return
     found = {"data_dir": str(data_dir()), "database": database or url.split("@")[-1],
              "demo_database": str(_sqlite_file(demo_url())), "secret_file": str(secret_path())}
@@ -36,7 +37,7 @@ def paths(app: AppContext, only_database: bool, as_json: bool) -> None:
         echo_json(found)
         return
     real_exists = Path(database).exists() if database else True
-    click.echo(f"数据目录：{found['data_dir']}")
-    click.echo(f"正式数据库：{found['database']}{'' if real_exists else '（尚未创建，zhudian init 后生成）'}")
-    click.echo(f"演示数据库：{found['demo_database']}")
-    click.echo(f"问卷密钥文件：{found['secret_file']}（备份时一并保存，勿存入数据库）")
+    say(f"数据目录：{found['data_dir']}")
+    say(f"正式数据库：{found['database']}{'' if real_exists else '（尚未创建，zhudian init 后生成）'}")
+    say(f"演示数据库：{found['demo_database']}")
+    say(f"问卷密钥文件：{found['secret_file']}（备份时一并保存，勿存入数据库）")

@@ -8,6 +8,7 @@ from models import audit
 from models.db import session_scope
 from models.text import clean_text
 from tui.cli import AppContext, echo_json, fail, pass_app
+from tui.say import say
 
 STATE_LABELS = {"sent": "已发送", "failed": "发送失败（下次运行时重试）", "already": "此前已发送",
                 "dry_run": "将发送（演练，未发送）", "no_channel": "未设置通知渠道，无法发送"}
@@ -48,7 +49,7 @@ def remind(ctx: click.Context, dry_run: bool, as_of, as_json: bool) -> None:
 
 def _print(outcomes, dry_run: bool, day) -> None:
     if not outcomes:
-        click.echo(f"{day:%Y-%m-%d}：各部门没有需要提醒的事项。")
+        say(f"{day:%Y-%m-%d}：各部门没有需要提醒的事项。")
         return
     shown: set[tuple[str, str]] = set()
     for o in outcomes:
@@ -56,14 +57,14 @@ def _print(outcomes, dry_run: bool, day) -> None:
         # Whatever was stored or answered reaches the terminal as plain text, never as an escape sequence.
         if dry_run and key not in shown:
             shown.add(key)
-            click.echo(f"\n{clean_text(o.reminder.title)}")
-            click.echo(clean_text(o.reminder.body, multiline=True))
+            say(f"\n{clean_text(o.reminder.title)}")
+            say(clean_text(o.reminder.body, multiline=True))
         where = f" → {clean_text(o.channel)}" if o.channel else ""
         parts = f"（分 {o.parts} 条）" if o.parts > 1 else ""
-        click.echo(clean_text(f"{o.reminder.department} · {o.reminder.deadline}{where}：{STATE_LABELS[o.state]}{parts}"
+        say(clean_text(f"{o.reminder.department} · {o.reminder.deadline}{where}：{STATE_LABELS[o.state]}{parts}"
                               + (f"：{o.error}" if o.error else "")))
     counts = {s: sum(1 for o in outcomes if o.state == s) for s in STATE_LABELS}
-    click.echo(f"\n合计：已发送 {counts['sent']}，失败 {counts['failed']}，此前已发送 {counts['already']}，"
+    say(f"\n合计：已发送 {counts['sent']}，失败 {counts['failed']}，此前已发送 {counts['already']}，"
                f"演练 {counts['dry_run']}，无渠道 {counts['no_channel']}")
 
 
@@ -93,7 +94,7 @@ def add_cmd(app: AppContext, department: str, url: str, label: str, actor: str) 
                          new={"department_id": dept.id, "url": masked(url), "label": row.label})
     except ChannelError as exc:
         fail(str(exc), 2)
-    click.echo(f"已为{name}添加通知渠道 {ident}：{masked(url)}")
+    say(f"已为{name}添加通知渠道 {ident}：{masked(url)}")
 
 
 @channels.command("list")
@@ -117,9 +118,9 @@ def list_cmd(app: AppContext, department: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("还没有通知渠道（zhudian remind channels add --department 部门 --url 地址）")
+        say("还没有通知渠道（zhudian remind channels add --department 部门 --url 地址）")
     for r in rows:
-        click.echo(f"{r['id']:>4}  {r['department']}  {clean_text(r['url'])}  {clean_text(r['label'])}")
+        say(f"{r['id']:>4}  {r['department']}  {clean_text(r['url'])}  {clean_text(r['label'])}")
 
 
 @channels.command("remove")
@@ -138,4 +139,4 @@ def remove_cmd(app: AppContext, channel_id: int, actor: str) -> None:
                          old={"department_id": row.department_id, "url": shown, "label": row.label})
     except ChannelError as exc:
         fail(str(exc), 2)
-    click.echo(f"已删除通知渠道 {channel_id}：{shown}")
+    say(f"已删除通知渠道 {channel_id}：{shown}")

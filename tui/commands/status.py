@@ -11,6 +11,7 @@ from models.figures.period import Period
 from models.progress import Figures
 from models.targets import campaign_years, targets_for
 from tui.cli import AppContext, echo_json, pass_app
+from tui.say import say
 from tui.textwidth import table
 
 
@@ -79,5 +80,5 @@ def status(app: AppContext, month: str | None, as_json: bool) -> None:
                                "missed": data.context[f.id].alerts[1], "risks": data.context[f.id].alerts[2]}
                               for f in data.figures]})
         return
-    click.echo(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；违规 = 违反禁止性规定，未达标含未报）")
-    click.echo(table(HEADERS, city_rows(data.figures, data.context), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))
+    say(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；违规 = 违反禁止性规定，未达标含未报）")
+    say(table(HEADERS, city_rows(data.figures, data.context), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))

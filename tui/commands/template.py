@@ -8,6 +8,7 @@ import click
 
 from models.db import session_scope
 from tui.cli import AppContext, pass_app
+from tui.say import say
 
 KIND_NAMES = ("cadres", "visits", "spotchecks", "lectures", "branches", "monthly", "projects", "experiences", "plans")
 
@@ -37,4 +38,4 @@ def template(app: AppContext, kind: str, output: Path) -> None:
 
     with session_scope(app.engine()) as session:
         write_template(session, KINDS[kind], output, print_setup)
-    click.echo(f"已生成{KINDS[kind].label}导入模板：{output}")
+    say(f"已生成{KINDS[kind].label}导入模板：{output}")
