@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models.clock import CAMPAIGN_START_MONTH, campaign_year, today
 from models.tables import Campaign, Target
 
 # key -> (seed default, Chinese label). Order is the order shown to coordinators.
@@ -42,8 +43,8 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "unverified_rating_weight": (0, "未经抽查核实的团员评价计入评价的权重（0 = 不计入）"),
 }
 
-DEFAULT_YEAR = 2019  # the seed's campaign year
-DEFAULT_START_MONTH = 4
+DEFAULT_YEAR = 2019  # the seed's own campaign year (fixtures and the tests' fixed province)
+DEFAULT_START_MONTH = CAMPAIGN_START_MONTH
 DEFAULT_END_MONTH = 11
 
 
@@ -115,6 +116,12 @@ def ensure_campaign(session: Session, year: int = DEFAULT_YEAR) -> int:
             added += 1
     session.flush()
     return added
+
+
+def current_year(day: date | None = None) -> int:
+    """The campaign year the product works in as of ``day`` (default: the clock's today): this year's
+    from April on, last year's before."""
+    return campaign_year(day or today(), DEFAULT_START_MONTH)
 
 
 def campaign_years(session: Session) -> list[int]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
+from models import clock
 from models.clock import today
 from models.field import issue_link, revoke
 from models.live_codes import read_code
@@ -32,12 +33,15 @@ class Field:
     other_city_county_id: int
 
 
+TODAY = date(2026, 11, 20)  # the app runs as of this campaign day, whatever the machine's day
+
+
 @pytest.fixture
 def field(session: Session) -> Field:
-    # The campaign of this year spans the whole year here, so "today" is a day a visit may be recorded.
+    clock.set_today(TODAY)
     year = today().year
     if session.get(Campaign, year) is None:
-        session.add(Campaign(year=year, start_month=1, end_month=12, title="测试"))
+        session.add(Campaign(year=year, start_month=4, end_month=11, title="测试"))
     cadre = factories.cadre(session, "组织部", "李驻点")
     colleague = factories.cadre(session, "组织部", "王同行")
     branch = factories.branch(session, "梅江区", "江南社区团支部")
@@ -47,6 +51,7 @@ def field(session: Session) -> Field:
     session.commit()
     yield Field(cadre.id, colleague.id, branch.id, other.id, act.id, token, branch.county_id,
                 factories.county(session, "荔湾区").id)
+    clock.set_today(None)
     campaign = session.get(Campaign, year)
     if campaign is not None and campaign.title == "测试":
         session.delete(campaign)
@@ -102,8 +107,8 @@ def test_unknown_revoked_or_expired_links_get_a_clear_page_and_write_nothing(app
         session.commit()
     else:  # a link whose expiry has passed (issue_link itself refuses to make one)
         link, token = issue_link(session, session.get(factories.Cadre, field.cadre_id),
-                                 datetime.now(UTC) + timedelta(days=1))
-        link.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+                                 clock.now() + timedelta(days=1))
+        link.expires_at = clock.now() - timedelta(seconds=1)
         session.add(link)
         session.commit()
     before = count(session, Visit)
@@ -132,7 +137,10 @@ def test_a_cadre_records_a_visit_and_a_retry_stores_it_once(phone, session, fiel
 @pytest.mark.parametrize(("changes", "message"), [
     ({"county_id": ""}, "只到市级的驻点不予登记"),
     ({"full_days": "0.5"}, "整天数应为正整数"),
-    ({"start_date": "2001-05-06"}, "驻点日期应在"),
+    ({"start_date": "2001-05-06"}, "驻点工作年度"),
+    ({"start_date": "2026-12-01"}, "驻点工作期间内"),
+    ({"start_date": "2026-06-15", "end_date": "2026-11-30"}, "不能晚于今天"),
+    ({"start_date": "2026-06-15", "end_date": "2026-11-15"}, "只有 1 个整天"),
     ({"cadres": []}, "请把自己也勾选"),
 ])
 def test_bad_visits_are_refused_with_the_typed_values_kept(phone, session, field, changes, message):
@@ -163,7 +171,8 @@ def test_a_meeting_over_ten_is_confirmed_then_recorded(phone, session, field):
 def start_visit(phone: FlaskClient, field: Field) -> int:
     fields = form_of(phone, "/c/visit")
     response = phone.post("/c/visit", data={**fields, **visit_answer(field)})
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    assert response.headers["Location"].endswith("?saved=1")
+    return int(response.headers["Location"].removesuffix("?saved=1").rsplit("/", 1)[1])
 
 
 def test_a_spot_check_session_ties_the_members_ratings_to_it(app, phone, session, field):
@@ -189,7 +198,7 @@ def test_a_spot_check_session_ties_the_members_ratings_to_it(app, phone, session
                            content_type="multipart/form-data")
         assert done.status_code == 303
     live = phone.get(started.headers["Location"]).get_data(as_text=True)
-    assert "已收到 <b id=\"count\">3</b>" in live and "超出 1 份已标记" in live
+    assert "已收到 <b id=\"count\">3</b>" in live and "超出 1 份" in live and "都不计入" in live
     ratings = session.exec(select(Rating).order_by(Rating.id)).all()
     assert {r.link_id for r in ratings} == {spot.link_id}
     assert verified_rating_ids(session, [r.id for r in ratings]) == set()  # no spot check recorded yet
@@ -197,20 +206,32 @@ def test_a_spot_check_session_ties_the_members_ratings_to_it(app, phone, session
     fields = form_of(phone, f"/c/session/{spot.id}/check")
     bad = phone.post(f"/c/session/{spot.id}/check", data={**fields, "has_group": "1", "group_members": "30",
                                                           "branch_members": "20", "secretary_operates": "1",
-                                                          "notes": "现场看了群"})
+                                                          "notes": "现场看了群", "checked_on": "2026-11-20",
+                                                          "present": "2"})
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "不能多于团支部团员数" in text and "现场看了群" in text
     assert count(session, SpotCheck) == 0
     ok = phone.post(f"/c/session/{spot.id}/check", data={**fields, "has_group": "1", "group_members": "14",
                                                          "branch_members": "20", "secretary_operates": "0",
-                                                         "notes": "现场看了群"})
+                                                         "notes": "现场看了群", "checked_on": "2026-11-20",
+                                                         "present": "2"})
     assert ok.status_code == 303
+    saved = phone.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "已保存抽查结果：江南社区团支部，2026-11-20" in saved and "不计入" in saved
     session.expire_all()
     [check] = session.exec(select(SpotCheck)).all()
     assert (check.wechat_ok, check.secretary_operates, check.group_members) == (False, False, 14)  # 14 < 3/4 × 20
     assert session.get(SpotSession, spot.id).spotcheck_id == check.id
-    # Verified: the first two, as many as were present; the third is kept, flagged, not counted.
-    assert verified_rating_ids(session, [r.id for r in ratings]) == {ratings[0].id, ratings[1].id}
+    # Three ratings for two present: none counts (kept, flagged), so no place goes to whoever answered first.
+    assert verified_rating_ids(session, [r.id for r in ratings]) == set()
+    # The cadre recounts and confirms three were present: then all three count.
+    fields = form_of(phone, f"/c/session/{spot.id}/check")
+    again = phone.post(f"/c/session/{spot.id}/check", data={**fields, "has_group": "1", "group_members": "14",
+                                                            "branch_members": "20", "secretary_operates": "0",
+                                                            "checked_on": "2026-11-20", "present": "3"})
+    assert again.status_code == 303
+    session.expire_all()
+    assert verified_rating_ids(session, [r.id for r in ratings]) == {r.id for r in ratings}
 
 
 def test_a_branch_outside_the_visits_county_is_refused(phone, session, field):
@@ -219,7 +240,7 @@ def test_a_branch_outside_the_visits_county_is_refused(phone, session, field):
     response = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.other_county_branch_id),
                                                                 "present": "12"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "不在本次驻点的县" in page and 'value="12"' in page
+    assert response.status_code == 422 and "本次驻点县" in page and 'value="12"' in page
     assert count(session, SpotSession) == 0
 
 
@@ -272,14 +293,15 @@ def test_a_spot_checks_photo_is_re_encoded_and_kept(phone, session, field):
 
     visit_id = start_visit(phone, field)
     fields = form_of(phone, f"/c/visit/{visit_id}")
-    started = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.branch_id)})
+    started = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.branch_id),
+                                                               "present": "8"})
     spot_id = int(started.headers["Location"].rsplit("/", 1)[1])
     raw = io.BytesIO()
     Image.new("RGB", (2400, 1800), (20, 90, 160)).save(raw, "JPEG")
     fields = form_of(phone, f"/c/session/{spot_id}/check")
     done = phone.post(f"/c/session/{spot_id}/check", content_type="multipart/form-data",
                       data={**fields, "has_group": "0", "group_members": "0", "branch_members": "12",
-                            "secretary_operates": "1", "photo": (io.BytesIO(raw.getvalue()), "现场.jpg")})
+                            "secretary_operates": "1", "checked_on": "2026-11-20", "present": "8", "photo": (io.BytesIO(raw.getvalue()), "现场.jpg")})
     assert done.status_code == 303
     session.expire_all()
     [check] = session.exec(select(SpotCheck)).all()
