@@ -158,11 +158,23 @@ def demo(ctx: click.Context, no_ui: bool, ratings: int, seed: int, year: int | N
     """生成演示省份数据（独立的 demo.db，不会写入正式数据库），然后打开看板。"""
     app = ctx.find_object(AppContext)
     assert app is not None
+    previous = os.environ.get(clock.TODAY_ENV)
     if as_of is not None:
         # The dashboard here and the survey server it starts run as of the same day.
         clock.set_today(as_of)
         os.environ[clock.TODAY_ENV] = as_of.isoformat()
-    params = demo_params(ratings, seed, year, clock.today())
+    try:
+        params = demo_params(ratings, seed, year, clock.today())
+        _demo(ctx, app, no_ui, params, force, as_json)
+    finally:
+        clock.set_today(None)
+        if previous is None:
+            os.environ.pop(clock.TODAY_ENV, None)
+        else:
+            os.environ[clock.TODAY_ENV] = previous
+
+
+def _demo(ctx: click.Context, app: AppContext, no_ui: bool, params: DemoParams, force: bool, as_json: bool) -> None:
     url = target_url(ctx, app)
     shown = make_url(url).render_as_string(hide_password=True)
     summary, marker = prepare(url, params, force)
