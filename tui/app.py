@@ -83,6 +83,7 @@ class ZhudianApp(App):
         Binding("left_square_bracket", "step_period(-1)", "上月", show=True),
         Binding("right_square_bracket", "step_period(1)", "下月", show=True),
         Binding("p", "pick_period", "时段", show=False),
+        Binding("d", "doors", "演示入口", show=True),  # only while the demo runs (check_action)
         Binding("v", "record_visit", "记录驻点", show=True),
         Binding("question_mark", "legend", "图例", show=True),
         Binding("q", "quit", "退出", show=True),
@@ -92,8 +93,9 @@ class ZhudianApp(App):
 
     def __init__(self, url: str, *, now: Callable[[], datetime] = clock.now, engine: Engine | None = None,
                  qr_url: Callable[[Engine, int], tuple[str, float]] | None = None,
-                 refresh_seconds: float | None = None) -> None:
+                 refresh_seconds: float | None = None, doors: Any = None) -> None:
         super().__init__()
+        self.doors = doors  # tui.components.demo_doors.DemoDoors while ``zhudian demo`` runs
         self.url = url
         self._engine = engine
         self.now = now
@@ -224,6 +226,8 @@ class ZhudianApp(App):
             self.add_mode(mode, factory)
         self.mode_names = set(MODES)
         self.switch_mode(self._pending_mode)
+        if self.doors is not None:
+            self.call_after_refresh(self.action_doors)  # the demo's doors first, over the dashboard
 
     def take_prefetched(self, period: Any) -> Any:
         """The overview read at start-up, once, if it is for ``period``."""
@@ -252,6 +256,17 @@ class ZhudianApp(App):
     def set_period(self, period: Any) -> None:
         self.period = period
         self.action_step_period(0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "doors":
+            return self.doors is not None  # no key in the footer outside the demo
+        return True
+
+    def action_doors(self) -> None:
+        from tui.components.demo_doors import DoorsScreen
+
+        if self.doors is not None and not isinstance(self.screen, DoorsScreen):
+            self.push_screen(DoorsScreen(self.doors))
 
     def action_pick_period(self) -> None:
         """The period selector: every campaign year in the database with its months."""
