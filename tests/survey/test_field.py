@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
@@ -16,6 +17,7 @@ from models.clock import today
 from models.field import issue_link, revoke
 from models.live_codes import read_code
 from models.provenance import verified_rating_ids
+from models.records import spot_sessions
 from models.tables import AuditEntry, Campaign, Lecture, Rating, SpotCheck, SpotSession, Visit, VisitCadre
 from tests import factories
 from tests.survey.conftest import hidden_fields
@@ -307,3 +309,111 @@ def test_a_spot_checks_photo_is_re_encoded_and_kept(phone, session, field):
     [check] = session.exec(select(SpotCheck)).all()
     photo = session.get(Photo, check.photo_id)
     assert not check.wechat_ok and (photo.mime, max(photo.width, photo.height)) == ("image/jpeg", 1600)
+
+
+# --- live codes verify only the members present (issue 21.4), attacked the way a script would: a blank
+# 在场, a script answering first through a live code with fresh cookies, a visit that ends months ahead or
+# spans months for one whole day, a code shown on a day that is not the visit's. -------------------------
+
+
+def show_qr(phone: FlaskClient, visit_id: int, branch_id: int, present: str) -> tuple[int, str]:
+    """The cadre starts a session and reads the URL the live QR shows."""
+    fields = form_of(phone, f"/c/visit/{visit_id}")
+    started = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(branch_id),
+                                                               "present": present})
+    assert started.status_code == 303, started.get_data(as_text=True)
+    spot_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    live = phone.get(started.headers["Location"]).get_data(as_text=True)
+    return spot_id, re.search(r"/l/[^\s<\"]+", live).group(0)
+
+
+def rate(app: Flask, code_url: str, activity_id: int, score: int) -> None:
+    """One phone (fresh cookies, as a script would use) rating through the live code."""
+    member = app.test_client()
+    form = member.get(code_url).get_data(as_text=True)
+    action = re.search(r'action="([^"]+)"', form).group(1)
+    done = member.post(action, data={**hidden_fields(form), "activity": str(activity_id), "score": str(score)},
+                       content_type="multipart/form-data")
+    assert done.status_code == 303
+
+
+def record_check(phone: FlaskClient, spot_id: int, present: str) -> None:
+    fields = form_of(phone, f"/c/session/{spot_id}/check")
+    done = phone.post(f"/c/session/{spot_id}/check", data={**fields, "has_group": "1", "group_members": "10",
+                                                           "branch_members": "12", "secretary_operates": "1",
+                                                           "checked_on": "2026-11-20", "present": present})
+    assert done.status_code == 303, done.get_data(as_text=True)
+
+
+def test_a_blank_present_is_refused_before_the_qr(phone, session, field):
+    visit_id = start_visit(phone, field)
+    page = phone.get(f"/c/visit/{visit_id}").get_data(as_text=True)
+    assert 'id="present"' in page and "required" in page.split('id="present"')[1].split(">")[0]
+    fields = hidden_fields(page)
+    refused = phone.post(f"/c/visit/{visit_id}/session", data={**fields, "branch_id": str(field.branch_id),
+                                                               "present": ""})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "请先填写在场团员人数" in text
+    assert f'value="{field.branch_id}" checked' in text  # the chosen branch survives the refusal
+    assert count(session, SpotSession) == 0  # no QR, no live link
+
+
+def test_a_script_answering_first_does_not_take_the_honest_members_places(app, phone, session, field):
+    visit_id = start_visit(phone, field)
+    spot_id, code = show_qr(phone, visit_id, field.branch_id, present="5")
+    for _ in range(60):  # a script got the code first: 60 one-star ratings, fresh cookies each
+        rate(app, code, field.activity_id, 1)
+    first_ids = {r for r in session.exec(select(Rating.id)).all()}
+    for _ in range(5):  # then the five members in the room
+        rate(app, code, field.activity_id, 5)
+    live = phone.get(f"/c/session/{spot_id}").get_data(as_text=True)
+    assert "已收到 <b id=\"count\">65</b>" in live and "都不计入" in live and "不按先后取舍" in live
+    record_check(phone, spot_id, present="5")
+    session.expire_all()
+    everything = session.exec(select(Rating.id)).all()
+    # Nobody's place went to whoever answered first: none of the flooded session counts …
+    assert verified_rating_ids(session, everything) == set()
+    # … all 65 are kept, and flagged on the dashboard's session row (60 beyond the 5 present).
+    [row] = [r for r in spot_sessions(session) if r.id == spot_id]
+    assert (row.ratings, row.beyond, row.verified) == (65, 60, 0)
+
+    # The cadre shows a fresh code to the members present: their five ratings count, the script's none.
+    spot2, code2 = show_qr(phone, visit_id, field.branch_id, present="5")
+    for _ in range(5):
+        rate(app, code2, field.activity_id, 5)
+    record_check(phone, spot2, present="5")
+    session.expire_all()
+    spot = session.get(SpotSession, spot2)
+    honest = set(session.exec(select(Rating.id).where(Rating.link_id == spot.link_id)).all())
+    verified = verified_rating_ids(session, session.exec(select(Rating.id)).all())
+    assert verified == honest and len(honest) == 5 and not verified & first_ids
+    scores = session.exec(select(func.avg(Rating.score)).where(Rating.id.in_(verified))).one()
+    assert scores == 5  # the verified average the evaluation reads is the members', not the script's
+
+
+def test_a_visit_ending_months_ahead_or_spread_over_months_is_refused(phone, session, field):
+    clock.set_today(date(2026, 6, 20))  # restored by the fixture
+    fields = form_of(phone, "/c/visit")
+    ahead = phone.post("/c/visit", data={**fields, **visit_answer(field, start_date="2026-06-15",
+                                                                   end_date="2026-11-30")})
+    text = ahead.get_data(as_text=True)
+    assert ahead.status_code == 422
+    assert "结束日期（2026-11-30）不能晚于今天（2026-06-20）" in text and "只有 1 个整天" in text
+    clock.set_today(date(2026, 11, 20))
+    spread = phone.post("/c/visit", data={**fields, **visit_answer(field, start_date="2026-06-15",
+                                                                    end_date="2026-11-20")})
+    assert spread.status_code == 422 and "驻点日期跨 159 天，但只有 1 个整天" in spread.get_data(as_text=True)
+    assert count(session, Visit) == 0
+
+
+def test_a_live_code_is_shown_only_on_the_visits_own_days(phone, session, field):
+    fields = form_of(phone, "/c/visit")
+    done = phone.post("/c/visit", data={**fields, **visit_answer(field, start_date="2026-11-18")})
+    visit_id = int(done.headers["Location"].removesuffix("?saved=1").rsplit("/", 1)[1])
+    page = phone.get(f"/c/visit/{visit_id}").get_data(as_text=True)
+    # Said before any QR: ratings through it today could never count.
+    assert "今天（2026-11-20）不是本次驻点的日期（2026-11-18）" in page and "disabled" in page
+    refused = phone.post(f"/c/visit/{visit_id}/session", data={**hidden_fields(page), "present": "5",
+                                                               "branch_id": str(field.branch_id)})
+    assert refused.status_code == 422 and "现场二维码只在驻点当天有效" in refused.get_data(as_text=True)
+    assert count(session, SpotSession) == 0
