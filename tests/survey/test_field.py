@@ -257,6 +257,11 @@ def test_a_lecture_is_recorded_once(phone, session, field):
     assert phone.post("/c/lecture", data={**fields, **answer}).status_code == 303  # a retry
     [lecture] = session.exec(select(Lecture)).all()
     assert (lecture.cadre_id, lecture.audience, lecture.materials) == (field.cadre_id, 35, "网盘/课件.pptx")
+    saved = phone.post("/c/lecture", data={**fields, **answer})  # the retry lands on the same confirmation
+    home = phone.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "已保存党团课：2026-11-20《青年大学习》，江南社区，听课 35 人；计入2026年。" in home
+    later = phone.post("/c/lecture", data={**form_of(phone, "/c/lecture"), **answer, "held_on": "2026-11-21"})
+    assert later.status_code == 422 and "授课日期不能晚于今天（2026-11-20）" in later.get_data(as_text=True)
 
 
 def test_a_form_from_elsewhere_is_refused(phone, session, field):
@@ -417,3 +422,28 @@ def test_a_live_code_is_shown_only_on_the_visits_own_days(phone, session, field)
                                                                "branch_id": str(field.branch_id)})
     assert refused.status_code == 422 and "现场二维码只在驻点当天有效" in refused.get_data(as_text=True)
     assert count(session, SpotSession) == 0
+
+
+def test_a_refused_spot_check_says_beside_the_photo_that_it_must_be_chosen_again(phone, session, field):
+    import io
+
+    from PIL import Image
+
+    visit_id = start_visit(phone, field)
+    spot_id, _code = show_qr(phone, visit_id, field.branch_id, present="8")
+    raw = io.BytesIO()
+    Image.new("RGB", (800, 600), (20, 90, 160)).save(raw, "JPEG")
+    fields = form_of(phone, f"/c/session/{spot_id}/check")
+    refused = phone.post(f"/c/session/{spot_id}/check", content_type="multipart/form-data",
+                         data={**fields, "has_group": "1", "group_members": "30", "branch_members": "12",
+                               "secretary_operates": "1", "checked_on": "2026-11-20", "present": "8",
+                               "notes": "群里人不多", "photo": (io.BytesIO(raw.getvalue()), "现场.jpg")})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "不能多于团支部团员数" in page and "群里人不多" in page
+    beside = page.split('id="photo"')[1]
+    assert 'aria-invalid="true"' in beside.split(">")[0] and "浏览器不会保留已选的照片，请重新选择" in beside
+    assert count(session, SpotCheck) == 0
+    early = phone.post(f"/c/session/{spot_id}/check", data={**fields, "has_group": "0", "group_members": "0",
+                                                            "branch_members": "12", "secretary_operates": "1",
+                                                            "checked_on": "2026-11-19", "present": "8"})
+    assert early.status_code == 422 and "抽查日期应在本次驻点的日期内" in early.get_data(as_text=True)
