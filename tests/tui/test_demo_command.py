@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,19 @@ def test_a_campaign_not_yet_begun_is_refused_in_chinese(home: Path):
     bad = run("demo", "--no-ui", "--today", "2026-13-01")
     assert bad.exit_code == 2 and "日期格式应为 YYYY-MM-DD" in bad.output
     assert not (home / "demo.db").exists()
+
+
+def test_after_the_campaign_the_demo_runs_as_of_its_last_day(home: Path, monkeypatch: pytest.MonkeyPatch):
+    # On 2 December the 2026 campaign is over; the demo's server and dashboard run as of 30 November,
+    # so a newcomer can still record a visit and show its live QR on that visit's day.
+    from models import clock
+
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2026-12-02")
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr("tui.demo_ui.run", lambda url: seen.append((clock.today().isoformat(),
+                                                                   os.environ["ZHUDIAN_TODAY"])))
+    result = run("demo", "--ratings", "100")
+    assert result.exit_code == 0, result.output
+    assert "已生成 2026 年演示数据" in result.output and "按期间最后一天（2026-11-30）运行" in result.output
+    assert seen == [("2026-11-30", "2026-11-30")]  # the dashboard here and the server it starts
+    assert clock.today().isoformat() == "2026-12-02"  # and nothing leaks past the command

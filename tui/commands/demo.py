@@ -121,8 +121,19 @@ def demo_params(ratings: int, seed: int, year: int | None, as_of: date) -> DemoP
     if as_of < first:
         raise click.UsageError(f"{year}年的驻点工作从{first:%Y-%m-%d}开始，今天（{as_of:%Y-%m-%d}）还没有记录；"
                                f"请换一个年度（--year）或日期（--today）")
-    last = date(year, DEFAULT_END_MONTH + 1, 1) - date.resolution if DEFAULT_END_MONTH < 12 else date(year, 12, 31)
+    last = campaign_last_day(year)
     return DemoParams(ratings=ratings, seed=seed, year=year, today=as_of if as_of < last else None)
+
+
+def campaign_last_day(year: int) -> date:
+    return date(year, DEFAULT_END_MONTH + 1, 1) - date.resolution if DEFAULT_END_MONTH < 12 else date(year, 12, 31)
+
+
+def walk_day(params: DemoParams, as_of: date) -> date:
+    """The day the demo's server and dashboard run as of: ``as_of`` while the campaign is under way;
+    after it ended, its last day, so the field pages can still be walked end to end (a visit on a
+    campaign day, its live QR shown on that day, the spot check)."""
+    return min(as_of, campaign_last_day(params.year))
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -165,6 +176,12 @@ def demo(ctx: click.Context, no_ui: bool, ratings: int, seed: int, year: int | N
         os.environ[clock.TODAY_ENV] = as_of.isoformat()
     try:
         params = demo_params(ratings, seed, year, clock.today())
+        day = walk_day(params, clock.today())
+        if not no_ui and day != clock.today():
+            clock.set_today(day)
+            os.environ[clock.TODAY_ENV] = day.isoformat()
+            click.echo(f"{params.year}年驻点工作期间已结束：演示的问卷服务器和看板按期间最后一天（{day:%Y-%m-%d}）运行，"
+                       f"以便走完记录驻点、现场二维码、抽查的全过程（--today 可另选日期）。", err=True)
         _demo(ctx, app, no_ui, params, force, as_json)
     finally:
         clock.set_today(None)
