@@ -35,7 +35,7 @@ def doors_text(doors: DemoDoors) -> Text:
     for label, url in rows:
         text.append(f"{label}\n", style="bold")
         text.append(f"{url}\n\n")
-    text.append("同一网络（同一 Wi-Fi）中的手机：用相机或微信扫一扫扫描“干部二维码”“团员二维码”，"
+    text.append("手机连上与这台电脑相同的 Wi-Fi 或局域网后，用相机或微信扫一扫扫描“干部二维码”“团员二维码”，"
                 "或在浏览器中输入上面的地址。按 c / m 看二维码，l 回到链接。\n")
     text.append("退出看板（q）时问卷服务器随之停止。", style="dim")
     return text
