@@ -176,8 +176,11 @@ def run(url: str) -> None:
             name, token = demo_cadre_link(url)
             branch, member = demo_member_link(url)
             doors = DemoDoors(public, name, f"{public}/c/k/{token}", branch, f"{public}/s/{member}")
-            click.echo(f"驻点干部手机页面（演示干部：{name}，同一网络中的手机可打开）：{doors.cadre_url}")
-            click.echo(f"团员评价链接（{branch}）：{doors.member_url}")
+            # Each address on a line of its own: at 80 columns a label before it would break it in two.
+            click.echo(f"驻点干部手机页面（演示干部：{name}，同一网络中的手机可打开）：")
+            click.echo(doors.cadre_url)
+            click.echo(f"团员评价链接（{branch}）：")
+            click.echo(doors.member_url)
             click.echo("看板中按 d 随时查看这些地址及其二维码。")
         else:
             click.echo(f"问卷服务器未能启动，二维码暂不可用；详见日志 {log_path}", err=True)
