@@ -116,3 +116,10 @@ def test_init_sets_up_the_current_campaign_year_and_keeps_earlier_ones(run, monk
         assert (t.months, t.dept_days_per_month, t.cadre_days_per_year) == (list(range(4, 12)), 3, 10)
         assert t.volunteer_rate_min == DEFAULTS["volunteer_rate_min"][0]
     engine.dispose()
+
+
+def test_a_mistyped_as_of_date_is_one_chinese_line(run, monkeypatch):
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2026-13-01")
+    result = run("status")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip() == "错误：环境变量 ZHUDIAN_TODAY 日期格式应为 YYYY-MM-DD（如 2026-11-20）：2026-13-01"
