@@ -23,6 +23,7 @@ from models.clock import LOCAL_TZ, now
 from models.clock import today as clock_today
 from models.links import create_link
 from models.progress import Period, progress, visit_days_grid
+from models.provenance import verified_rating_ids
 from models.sources import FIELD_PAGES
 from models.tables import (
     Branch,
@@ -237,6 +238,12 @@ def session_verdict(session: Session, spot: SpotSession, today: date | None = No
         why.append(f"已收到 {count} 份评价，超过在场的 {spot.present} 人：本次二维码的评价都不计入（保留并标记），"
                    "不按先后取舍。请核实在场人数后在抽查结果中确认，或重新出示新的二维码")
     return not why, why
+
+
+def session_verified(session: Session, spot: SpotSession) -> int:
+    """How many of the session's ratings count as verified now (the one rule: ``models.provenance``)."""
+    ids = session.exec(select(Rating.id).where(Rating.link_id == spot.link_id)).all()
+    return len(verified_rating_ids(session, ids))
 
 
 def wechat_rule(group_members: int, branch_members: int) -> bool:

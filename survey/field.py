@@ -29,6 +29,7 @@ from models.field import (
     remember_submission,
     session_ratings,
     session_verdict,
+    session_verified,
     start_session,
     stored_submission,
     summary,
@@ -77,13 +78,14 @@ def _saved_note(cadre: Cadre, saved: str) -> str:
         if check is None or session.get(Cadre, spot.cadre_id).department_id != cadre.department_id:
             return ""
         branch = session.get(Branch, check.branch_id)
-        counts, why = session_verdict(session, spot)
-        count, _beyond = session_ratings(session, spot)
+        count, beyond = session_ratings(session, spot)
+        verified = session_verified(session, spot)
         wechat = "微信群达标" if check.wechat_ok else "微信群未建立或不足3/4"
         operates = "书记能现场操作智慧团建" if check.secretary_operates else "书记不能现场操作智慧团建"
         photo = "，含现场照片" if check.photo_id else ""
-        verdict = (f"现场二维码评价 {count} 份计为已核实" if counts
-                   else f"现场二维码评价 {count} 份不计入：{'；'.join(why)}")
+        verdict = (f"现场二维码评价 {count} 份计为已核实" if verified == count
+                   else f"现场二维码评价 {count} 份，计为已核实 {verified} 份"
+                   + (f"（超过在场的 {spot.present} 人，本次都不计入）" if beyond else ""))
         return (f"已保存抽查结果：{branch.name}，{check.checked_on:%Y-%m-%d}，团员 {check.branch_members} 人、"
                 f"群内 {check.group_members} 人（{wechat}），{operates}，在场 {spot.present} 人{photo}；{verdict}。")
     return ""

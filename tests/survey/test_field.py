@@ -447,3 +447,18 @@ def test_a_refused_spot_check_says_beside_the_photo_that_it_must_be_chosen_again
                                                             "branch_members": "12", "secretary_operates": "1",
                                                             "checked_on": "2026-11-19", "present": "8"})
     assert early.status_code == 422 and "抽查日期应在本次驻点的日期内" in early.get_data(as_text=True)
+
+
+def test_a_spot_check_saved_the_day_after_still_verifies_the_days_ratings(app, phone, session, field):
+    visit_id = start_visit(phone, field)  # 2026-11-20
+    spot_id, code = show_qr(phone, visit_id, field.branch_id, present="3")
+    for score in (5, 4):
+        rate(app, code, field.activity_id, score)
+    clock.set_today(date(2026, 11, 21))  # the cadre writes the result up the next morning
+    assert "<svg" not in phone.get(f"/c/session/{spot_id}").get_data(as_text=True)  # no code off the visit's day
+    fields = form_of(phone, f"/c/session/{spot_id}/check")
+    done = phone.post(f"/c/session/{spot_id}/check", data={**fields, "has_group": "0", "group_members": "0",
+                                                           "branch_members": "12", "secretary_operates": "1",
+                                                           "checked_on": "2026-11-20", "present": "3"})
+    home = phone.get(done.headers["Location"]).get_data(as_text=True)
+    assert "2026-11-20" in home and "现场二维码评价 2 份计为已核实" in home
