@@ -51,7 +51,7 @@ async def test_the_branch_and_city_show_their_spot_check_sessions(make, demo_url
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_loaded(pilot, OverviewScreen)
         app.open("branch", branch_id)
-        await wait_loaded(pilot, BranchScreen)
+        await wait_loaded(pilot, BranchScreen, timeout=60)
         app.screen.query_one(Tabs).active = "tab-sessions"
         await wait_for(pilot, lambda: app.screen.query_one(Tabs).active == "tab-sessions")
         # 3 ratings through the session for 2 present: none counted (whoever came first), 1 beyond, check recorded.
@@ -61,7 +61,7 @@ async def test_the_branch_and_city_show_their_spot_check_sessions(make, demo_url
         assert [str(c) for c in row[3:8]] == ["2", "3", "0", "1", "是"]
         app.pop_screen()
         app.open("city", city_id)
-        await wait_loaded(pilot, CityScreen)
+        await wait_loaded(pilot, CityScreen, timeout=60)
         app.screen.query_one(Tabs).active = "tab-visits"
         await wait_text(pilot, "手机页面（李驻点）")
         app.screen.query_one(Tabs).active = "tab-sessions"
