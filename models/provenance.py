@@ -3,8 +3,12 @@
 - **A member's rating** is verified when it came through a live (rotating) code of a branch shown
   during a recorded visit that spot-checked that branch, on a day of the visit: :func:`verified_ratings`.
   A cadre's spot-check session on the field pages (``models.field``) has a live link of its own; its
-  ratings count once the session's spot check is recorded, the first as many as members were present
-  (those beyond are kept and flagged). Every other rating (printed sheets, static links, a live code
+  ratings count once the session's spot check is recorded, and only when they are no more than the
+  members present (stated before the QR is shown, confirmed by the cadre with the spot check). A
+  session with more ratings than that counts none of them (all kept, flagged): anonymous ratings
+  cannot tell a present member from a script that got the code, so which ones count is never decided
+  by who answered first — the seed's 无法核实的一律不计入; the cadre sees the count live and can
+  show a fresh code to the members present. Every other rating (printed sheets, static links, a live code
   with no spot check behind it, or used outside the visit's dates) is unverified.
 - **A monthly figure** (附件2) is verified when its row names a system export (智慧团建, i志愿 or
   青年之声) with the file and the export date, or was checked on site (实地核实) by a cadre who took part
@@ -65,14 +69,14 @@ def verified_ratings(session: Session, *columns) -> Select:
 
     A verified rating came through the live link of a branch and a recorded visit (the link's
     ``visit_id``) that spot-checked that branch, on a day of that visit; a spot-check session's link
-    counts once the session is tied to that spot check, for its first ``present`` ratings. Callers may
+    counts once the session is tied to that spot check, and only while its ratings are no more than
+    the members ``present`` (more: none of them count, whoever answered first). Callers may
     join further tables (Branch, County) and group. The query starts from the live links, so its cost
     follows the verified ratings (found through ``ix_rating_link_id``), not all ratings.
     """
     day = _local_day(session, Rating.created_at)
-    earlier = aliased(Rating)
-    rank = (select(func.count()).select_from(earlier)
-            .where(earlier.link_id == Rating.link_id, earlier.id < Rating.id).scalar_subquery())
+    same = aliased(Rating)
+    received = (select(func.count()).select_from(same).where(same.link_id == Rating.link_id).scalar_subquery())
     return (
         select(*columns).select_from(SurveyLink)
         .join(SpotCheck, and_(SpotCheck.visit_id == SurveyLink.visit_id, SpotCheck.branch_id == SurveyLink.branch_id))
@@ -84,8 +88,8 @@ def verified_ratings(session: Session, *columns) -> Select:
         .where(col(SurveyLink.live).is_(True), Rating.branch_id + 0 == SurveyLink.branch_id,
                day >= Visit.start_date, day <= Visit.end_date,
                or_(col(SpotSession.id).is_(None),
-                   and_(SpotSession.spotcheck_id == SpotCheck.id,
-                        or_(col(SpotSession.present).is_(None), rank < SpotSession.present))))
+                   and_(SpotSession.spotcheck_id == SpotCheck.id, col(SpotSession.present).is_not(None),
+                        received <= SpotSession.present)))
     )
 
 

@@ -7,16 +7,18 @@ Schema changes go through Alembic migrations in ``models/migrations``.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.clock import now as clock_now
+
 
 def utcnow() -> datetime:
-    # Aware UTC everywhere: SQLModel's datetime columns refuse naive values.
-    return datetime.now(UTC)
+    # Aware UTC everywhere (SQLModel's datetime columns refuse naive values), from the one clock.
+    return clock_now()
 
 
 class CountyKind(StrEnum):

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models.clock import CAMPAIGN_START_MONTH, campaign_year, today
 from models.tables import Campaign, Target
 
 # key -> (seed default, Chinese label). Order is the order shown to coordinators.
@@ -43,8 +44,8 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "weight_dept_outcomes": (0.2, "部门评价权重：对接地市成效（从系统客观数据的权重中划出，其余为本部门工作）"),
 }
 
-DEFAULT_YEAR = 2019  # the seed's campaign year
-DEFAULT_START_MONTH = 4
+DEFAULT_YEAR = 2019  # the seed's own campaign year (fixtures and the tests' fixed province)
+DEFAULT_START_MONTH = CAMPAIGN_START_MONTH
 DEFAULT_END_MONTH = 11
 
 
@@ -117,6 +118,12 @@ def ensure_campaign(session: Session, year: int = DEFAULT_YEAR) -> int:
             added += 1
     session.flush()
     return added
+
+
+def current_year(day: date | None = None) -> int:
+    """The campaign year the product works in as of ``day`` (default: the clock's today): this year's
+    from April on, last year's before."""
+    return campaign_year(day or today(), DEFAULT_START_MONTH)
 
 
 def campaign_years(session: Session) -> list[int]:

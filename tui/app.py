@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -39,6 +39,7 @@ class CampaignKnown(Message):
     targets: Any
     period: Any
     overview: Any  # the overview's first read, done in the same worker (first paint sooner)
+    campaigns: list[tuple[int, list[int]]] = field(default_factory=list)  # every campaign year and its months
 
 
 @dataclass
@@ -56,12 +57,21 @@ class StartScreen(ChineseBindings, Screen):
 
 
 def pick_period(years: list[int], months: list[int], today: date) -> tuple[int, int | None]:
-    """The campaign year to show first and its month (``None`` = whole year) for ``today``."""
+    """The campaign year to show first and its month (``None`` = whole year) for ``today``: the most
+    recent campaign as of ``today`` (this year's from April on) that the database holds."""
+    current = clock.campaign_year(today)
     if not years:
-        return today.year, None
-    year = today.year if today.year in years else max([y for y in years if y <= today.year] or [min(years)])
+        return current, None
+    year = max([y for y in years if y <= current] or [min(years)])
     month = today.month if (year == today.year and today.month in months) else None
     return year, month
+
+
+def all_periods(campaigns: list[tuple[int, list[int]]]) -> list[Any]:
+    """Every campaign year's whole year and months, in order (what ``[``/``]`` and ``p`` choose from)."""
+    from models.progress import Period
+
+    return [p for year, months in sorted(campaigns) for p in (Period(year), *(Period(year, m) for m in months))]
 
 
 class ZhudianApp(App):
@@ -75,6 +85,8 @@ class ZhudianApp(App):
         *[Binding(key, f"show('{mode}')", label, show=False) for mode, key, label in SCREENS],
         Binding("left_square_bracket", "step_period(-1)", "上月", show=True),
         Binding("right_square_bracket", "step_period(1)", "下月", show=True),
+        Binding("p", "pick_period", "时段", show=False),
+        Binding("d", "doors", "演示入口", show=True),  # only while the demo runs (check_action)
         Binding("v", "record_visit", "记录驻点", show=True),
         Binding("question_mark", "legend", "图例", show=True),
         Binding("q", "quit", "退出", show=True),
@@ -84,8 +96,9 @@ class ZhudianApp(App):
 
     def __init__(self, url: str, *, now: Callable[[], datetime] = clock.now, engine: Engine | None = None,
                  qr_url: Callable[[Engine, int], tuple[str, float]] | None = None,
-                 refresh_seconds: float | None = None) -> None:
+                 refresh_seconds: float | None = None, doors: Any = None) -> None:
         super().__init__()
+        self.doors = doors  # tui.components.demo_doors.DemoDoors while ``zhudian demo`` runs
         self.url = url
         self._engine = engine
         self.now = now
@@ -165,8 +178,9 @@ class ZhudianApp(App):
             year = pick_period(years, [], today)[0]
             targets = targets_for(session, year)
             period = Period(year, pick_period([year], targets.months, today)[1])
+            campaigns = [(y, targets.months if y == year else targets_for(session, y).months) for y in years]
             overview = load_overview(session, period, today) if with_overview else None
-        return CampaignKnown(year, targets, period, overview)
+        return CampaignKnown(year, targets, period, overview, campaigns or [(year, targets.months)])
 
     def start_early(self) -> None:
         """Begin the first read in a thread before Textual has started (cold start overlaps both)."""
@@ -205,7 +219,7 @@ class ZhudianApp(App):
         self.database_ok()
         self.year, self.targets = message.year, message.targets
         self.months = self.targets.months
-        self.periods = [Period(self.year), *[Period(self.year, m) for m in self.months]]
+        self.periods = all_periods(message.campaigns) or [Period(self.year), *[Period(self.year, m) for m in self.months]]
         self.period = message.period
         if message.overview is not None:
             self._prefetched = (("overview", message.period), message.overview)
@@ -215,6 +229,8 @@ class ZhudianApp(App):
             self.add_mode(mode, factory)
         self.mode_names = set(MODES)
         self.switch_mode(self._pending_mode)
+        if self.doors is not None:
+            self.call_after_refresh(self.action_doors)  # the demo's doors first, over the dashboard
 
     def take_prefetched(self, period: Any) -> Any:
         """The overview read at start-up, once, if it is for ``period``."""
@@ -243,6 +259,30 @@ class ZhudianApp(App):
     def set_period(self, period: Any) -> None:
         self.period = period
         self.action_step_period(0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "doors":
+            return self.doors is not None  # no key in the footer outside the demo
+        return True
+
+    def action_doors(self) -> None:
+        from tui.components.demo_doors import DoorsScreen
+
+        if self.doors is not None and not isinstance(self.screen, DoorsScreen):
+            self.push_screen(DoorsScreen(self.doors))
+
+    def action_pick_period(self) -> None:
+        """The period selector: every campaign year in the database with its months."""
+        if not self.periods:
+            return
+        from tui.components.period_picker import PeriodPicker
+
+        def chosen(period: Any) -> None:
+            if period is not None:
+                self.set_period(period)
+
+        if not isinstance(self.screen, PeriodPicker):
+            self.push_screen(PeriodPicker(self.periods, self.period), chosen)
 
     # --- navigation ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from models import clock
 from models.db import DatabaseError, default_url, demo_url, make_engine, resolve_url
 from tui import i18n
 from tui.say import json_text, say
@@ -134,6 +135,11 @@ class AppContext:
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None) -> None:
     """驻点：团员评价收集与驻点工作进度看板。"""
+    try:
+        clock.fixed_today()  # a mistyped ZHUDIAN_TODAY: one Chinese line, before anything runs
+    except clock.ClockError as exc:
+        click.echo(f"错误：环境变量 {clock.TODAY_ENV} {exc}", err=True)
+        ctx.exit(2)
     ctx.obj = AppContext(db_url=db_url)
 
 
