@@ -4,8 +4,7 @@ GB18030, a 合计 row), read into the figures of 附件2; the file kept by its h
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from models.evaluation import evaluate
 from models.evidence import ExportRejected, evidence, import_export
@@ -87,7 +86,7 @@ def test_no_personal_column_is_stored(session, tmp_path, engine):
     dump = []
     with engine.connect() as conn:
         for table in ("evidencefile", "evidenceuse", "monthlyreport", "branch", "activity", "auditentry"):
-            dump += [repr(tuple(row)) for row in conn.execute(text(f'SELECT * FROM "{table}"'))]
+            dump += [repr(tuple(row)) for row in conn.execute(SQLModel.metadata.tables[table].select())]
     blob = "\n".join(dump)
     for i in range(40):
         name, idno, phone = exports.person(i)
