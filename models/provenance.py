@@ -101,19 +101,24 @@ def is_empty(report: MonthlyReport) -> bool:
     return all(getattr(report, a) in (None, "") for a in CONTENT_ATTRS)
 
 
+def is_received(obj) -> bool:
+    """Received once: stamped, or recorded with a date before receipts were stamped."""
+    return obj.received_at is not None or getattr(obj, "submitted_on", None) is not None
+
+
 def receive(obj, moment: datetime | None = None, *, claimed: date | None = None, backfill: str = "",
             materials: bool = False) -> None:
     """Stamp ``obj``'s receipt with the system clock (once: the first receipt stands); ``claimed`` is the
     date typed for it, kept as claimed. ``materials``: a lecture's materials rather than the lecture."""
     moment = moment or clock.now()
     if materials:
-        if obj.materials_received_at is None:
+        if obj.materials_received_at is None and obj.materials_submitted_on is None:
             obj.materials_received_at = moment
             obj.materials_submitted_on = clock.local(moment).date()
         if claimed is not None:
             obj.materials_claimed_on = claimed
     else:
-        if obj.received_at is None:
+        if not is_received(obj):
             obj.received_at = moment
             if hasattr(obj, "submitted_on"):
                 obj.submitted_on = clock.local(moment).date()
@@ -125,7 +130,7 @@ def receive(obj, moment: datetime | None = None, *, claimed: date | None = None,
 
 def record_change(report: MonthlyReport, moment: datetime, targets) -> bool:
     """A change to a received form's figures: after its deadline it is 报送后修改 (kept, audited, shown)."""
-    if report.received_at is None or clock.local(moment).date() <= form_due(report.year, report.month, targets):
+    if not is_received(report) or clock.local(moment).date() <= form_due(report.year, report.month, targets):
         return False
     report.amended_at = moment
     return True

@@ -21,7 +21,7 @@ from models import audit, clock
 from models.evidence import figures as compute
 from models.evidence.reading import ExportRejected, read_export
 from models.importing.core import Context, Invalid, default_actor
-from models.provenance import receive, record_change
+from models.provenance import is_received, receive, record_change
 from models.tables import Activity, Branch, County, Department, EvidenceFile, EvidenceUse, MonthlyReport
 from models.targets import targets_for
 
@@ -180,7 +180,7 @@ def _write_report(session: Session, dept_id: int, county_id: int, year: int, mon
     changed = {k: v for k, v in values.items() if getattr(report, k) != v}
     for k, v in changed.items():
         setattr(report, k, v)
-    if report.received_at is None:
+    if not is_received(report):
         receive(report, moment, backfill=backfill)
     elif changed:
         record_change(report, moment, t)

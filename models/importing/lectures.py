@@ -53,7 +53,7 @@ def apply(ctx: Context, row: dict[str, Any]) -> str:
     })
     if obj.received_at is None:
         receive(obj, ctx.now, backfill=ctx.backfill)
-    if row["materials_submitted_on"] is not None and obj.materials.strip() and obj.materials_received_at is None:
+    if row["materials_submitted_on"] is not None and obj.materials.strip():
         receive(obj, ctx.now, materials=True)  # the materials count as received now, not on the typed date
     ctx.session.flush()
     return outcome

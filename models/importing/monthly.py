@@ -20,6 +20,7 @@ from models.provenance import (
     OnSiteCheck,
     check_in_order,
     is_empty,
+    is_received,
     receipt,
     receive,
     record_change,
@@ -108,7 +109,7 @@ def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
                         "标记为未核实，不计入评价；请用 zhudian import export 导入该导出文件")
     if row["source"] == ON_SITE and row.get("visit") is not None:
         visit, cadre = row["visit"], row["checked_by"]
-        received = receipt(stored) if stored is not None and stored.received_at else ctx.today
+        received = (receipt(stored) if stored is not None else None) or ctx.today
         why = check_in_order(OnSiteCheck(visit.county_id, visit.start_date, visit.end_date, cadre.name), *row["period"],
                              received, ctx.today)
         if why:
@@ -145,7 +146,7 @@ def apply(ctx: Context, row: dict[str, Any]) -> str:
     obj, outcome = core.upsert(ctx, MonthlyReport, {"department_id": row["department"].id,
                                                     "county_id": row["county"].id, "year": year,
                                                     "month": month}, values)
-    if obj.received_at is None:
+    if not is_received(obj):
         receive(obj, ctx.now, backfill=ctx.backfill)
     elif before is not None and any(before[k] != getattr(obj, k) for k in CONTENT):
         record_change(obj, ctx.now, targets_for(ctx.session, year))

@@ -6,7 +6,7 @@ from typing import Any
 
 from models.importing import core
 from models.importing.core import Column, Kind
-from models.provenance import receive
+from models.provenance import is_received, receive
 from models.tables import CityPlan
 
 COLUMNS = [
@@ -25,7 +25,7 @@ def natural_key(row: dict[str, Any]) -> tuple:
 def apply(ctx, row: dict[str, Any]) -> str:
     obj, outcome = core.upsert(ctx, CityPlan, {"city_id": row["city"].id, "year": row["year"]},
                                {"title": row["title"], "claimed_on": row["submitted_on"]})
-    if row["submitted_on"] is not None and obj.received_at is None:
+    if row["submitted_on"] is not None and not is_received(obj):
         receive(obj, ctx.now, backfill=ctx.backfill)  # received now, whatever date the file claims
         ctx.session.flush()
     return outcome

@@ -6,7 +6,7 @@ from typing import Any
 
 from models.importing import core
 from models.importing.core import Column, Context, Kind
-from models.provenance import receive
+from models.provenance import is_received, receive
 from models.tables import ServiceProject
 
 COLUMNS = [
@@ -29,7 +29,7 @@ def apply(ctx: Context, row: dict[str, Any]) -> str:
     obj, outcome = core.upsert(ctx, ServiceProject, {"department_id": row["department"].id, "year": row["year"]},
                                {"title": row["title"], "summary": row["summary"],
                                 "claimed_on": row["submitted_on"], "reviewed_by": row["reviewed_by"]})
-    if row["submitted_on"] is not None and obj.received_at is None:
+    if row["submitted_on"] is not None and not is_received(obj):
         receive(obj, ctx.now, backfill=ctx.backfill)  # received now, whatever date the file claims
         ctx.session.flush()
     return outcome
