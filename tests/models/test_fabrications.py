@@ -227,3 +227,25 @@ def test_experience_without_a_check_cannot_record_a_promotion(session, tmp_path,
         ["组织部", "梅州", "梅江区", 2019, "未核实", "做法", "", "", "2019-09-01", "现场会", "基层组织建设部"]])
     assert errors == ["第2行“推广日期”列（值：2019-09-01）：尚未实地核实的经验不能记录推广：须先经驻点核实，再推广"]
     assert session.exec(select(Experience).where(Experience.title == "未核实")).first() is None
+
+
+def test_the_monthly_form_marks_unverified_and_amended_figures(session, tmp_path, province):
+    from models.monthly_form import build_form
+
+    load(session, tmp_path, "monthly", M_HEADERS, [monthly(**{"县（市、区）": "梅县区", "注册志愿者比例（%）": 99})])
+    form = build_form(session, f.county(session, "梅县区"), 2019, 5)
+    assert form.volunteer_rate == "99（未核实，报送后修改）"
+    verified = build_form(session, f.county(session, "梅江区"), 2019, 5)
+    assert verified.volunteer_rate == "91" and verified.new_nonpublic == "1 个 / 未录入"
+
+
+def test_the_yearly_baseline_changes_only_with_an_approver(session, tmp_path, province):
+    row = {"县（市、区）": "梅江区", "月份": "2019-06", "团员数": 900, "非公企业任务底数": 12}
+    errors = refused(session, tmp_path, "monthly", M_HEADERS, [monthly(**row)])
+    assert errors == ["第2行“非公企业任务底数”列（值：12）：任务底数每年确定一次（已为 10）：修改须填写任务底数调整批准人和批准日期"]
+    load(session, tmp_path, "monthly", M_HEADERS, [monthly(**row, 任务底数调整批准人="基层组织建设部 王部长",
+                                                           任务底数调整批准日期="2019-06-10")])
+    from models.monthly_form import build_form
+
+    form = build_form(session, f.county(session, "梅江区"), 2019, 6)
+    assert form.nonpublic_baseline == "12 个（年内调整，经基层组织建设部 王部长于2019-06-10批准）"
