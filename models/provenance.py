@@ -417,3 +417,22 @@ def lecture_provenance(lectures: Iterable[Lecture], targets, *, today: date | No
         out[lec.id] = Provenance(not why, f"{lec.held_on:%Y-%m-%d} {lec.place}，{lec.audience} 人" if not why else
                                  f"{UNVERIFIED}：{why}", flags=(why,) if why else (), records={"lecture": [lec.id]})
     return out
+
+
+def report_marks_by_city(session: Session, year: int, months: Iterable[int], *,
+                         today: date | None = None) -> dict[int, tuple[int, int]]:
+    """Per city: how many of its monthly forms in ``months`` are 未核实 and how many 报送后修改 (``status``,
+    the dashboard). Empty forms are not forms and are not counted."""
+    from models.tables import County
+
+    rows = session.exec(select(MonthlyReport, County.city_id).join(County, County.id == MonthlyReport.county_id)
+                        .where(MonthlyReport.year == year, col(MonthlyReport.month).in_(list(months)))).all()
+    reports = [r for r, _c in rows if not is_empty(r)]
+    provs = report_provenance(session, reports, today=today)
+    out: dict[int, list[int]] = {}
+    for r, city in rows:
+        if r.id in provs:
+            counts = out.setdefault(city, [0, 0])
+            counts[0] += not provs[r.id].verified
+            counts[1] += r.amended_at is not None
+    return {city: (a, b) for city, (a, b) in out.items()}

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from models.alert_places import severity_by_city
 from models.clock import today
 from models.progress import Figures, Period, progress
+from models.provenance import report_marks_by_city
 from models.rules import alerts
 from models.targets import campaign_years, targets_for
 from tui.cli import AppContext, echo_json, pass_app
@@ -28,7 +29,8 @@ def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "未录入" if value is None else fmt.format(value)
 
 
-def city_rows(figures: list[Figures], alerts: dict[int, tuple[int, int]]) -> list[list[str]]:
+def city_rows(figures: list[Figures], alerts: dict[int, tuple[int, int]],
+              marks: dict[int, tuple[int, int]] | None = None) -> list[list[str]]:
     """One row per city; the seed sets visit-day targets per department, so a city's days carry none."""
     rows = []
     for f in figures:
@@ -49,12 +51,14 @@ def city_rows(figures: list[Figures], alerts: dict[int, tuple[int, int]]) -> lis
             str(f.lectures),
             f"{f.forms_on_time}/{f.forms_late}/{f.forms_missing}",
             f"{breaches}/{risks}",
+            "{}/{}".format(*(marks or {}).get(f.id, (0, 0))),
         ])
     return rows
 
 
 HEADERS = ["地市", "对接部门", "驻点天数", "累计天数", "覆盖县区", "抽查/问题", "评价数", "其中核实", "平均分",
-           "意见", "注册志愿者率", "人均时长", "党团课", "月报 按时/迟/缺", "预警 违规/风险"]
+           "意见", "注册志愿者率", "人均时长", "党团课", "月报 按时/迟/缺", "预警 违规/风险",
+           "月报 未核实/报送后修改"]
 
 
 @click.command()
@@ -74,10 +78,15 @@ def status(app: AppContext, month: str | None, as_json: bool) -> None:
         figures = progress(session, "city", period)
         # The same verdicts as the dashboard's 预警 column (models.rules), so the two never disagree.
         counts = severity_by_city(session, alerts(session, period))
+        # Forms whose figures no export or on-site check backs, and forms changed after their deadline.
+        marks = report_marks_by_city(session, period.year, [period.month] if period.month else
+                                     targets_for(session, period.year).months)
     if as_json:
         echo_json({"period": period.key, "label": period.label,
                    "cities": [{**f.as_dict(), "breaches": counts.get(f.id, (0, 0))[0],
-                               "risks": counts.get(f.id, (0, 0))[1]} for f in figures]})
+                               "risks": counts.get(f.id, (0, 0))[1],
+                               "forms_unverified": marks.get(f.id, (0, 0))[0],
+                               "forms_amended": marks.get(f.id, (0, 0))[1]} for f in figures]})
         return
     click.echo(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；预警见看板）")
-    click.echo(table(HEADERS, city_rows(figures, counts), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))
+    click.echo(table(HEADERS, city_rows(figures, counts, marks), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15)))
