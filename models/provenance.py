@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, cast, func, or_
+from sqlalchemy import Date, and_, cast, event, func, or_
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -436,3 +436,11 @@ def report_marks_by_city(session: Session, year: int, months: Iterable[int], *,
             counts[0] += not provs[r.id].verified
             counts[1] += r.amended_at is not None
     return {city: (a, b) for city, (a, b) in out.items()}
+
+
+@event.listens_for(Lecture, "before_insert")
+def _lecture_recorded(_mapper, _connection, lecture: Lecture) -> None:
+    """Every face that records a lecture (import, field page, dashboard) leaves the system's time on it, so a
+    lecture written down before its day is known as such."""
+    if lecture.received_at is None:
+        lecture.received_at = clock.now()

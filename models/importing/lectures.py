@@ -51,7 +51,8 @@ def apply(ctx: Context, row: dict[str, Any]) -> str:
         "county_id": row["county"].id if row["county"] else None, "materials": row["materials"],
         "materials_claimed_on": row["materials_submitted_on"],
     })
-    if obj.received_at is None:
+    if outcome == "created":
+        obj.received_at = None  # stamped at insert by the clock; this import's time is the one to keep
         receive(obj, ctx.now, backfill=ctx.backfill)
     if row["materials_submitted_on"] is not None and obj.materials.strip():
         receive(obj, ctx.now, materials=True)  # the materials count as received now, not on the typed date

@@ -164,6 +164,7 @@ def test_a_lecture_to_one_listener_in_an_office_is_kept_and_flagged(session, tmp
                   now=datetime(2019, 6, 15, 2, tzinfo=UTC))
     assert result.warnings == ["第2行 已记录，但标记为存疑、不计入：授课地点“团省委机关会议室”是机关办公场所，不是团员青年聚集地"]
     lec = session.exec(select(Lecture).where(Lecture.cadre_id == province["li"].id)).one()
+    assert lec.received_at == datetime(2019, 6, 15, 2, tzinfo=UTC)  # recorded by the import, on the system's clock
     [p] = lecture_provenance([lec], targets_for(session, 2019), today=END).values()
     assert not p.verified and p.text.startswith("未核实：授课地点")
     lec.place = "梅州市委党校"
