@@ -171,3 +171,22 @@ def test_exported_figures_score_in_the_evaluation(session, tmp_path):
     meizhou = next(c for c in ev.cities if c.name == "梅州")
     rate = next(x for x in meizhou.figures if x.key == "volunteer_rate")
     assert rate.actual == 90.0 and rate.score == 100.0
+
+
+def test_a_city_wide_export_is_split_by_its_county_column(session, tmp_path):
+    headers = ["组织名称", "组织类型", "单位类别", "成立日期", "团支部书记", "所属县区"]
+    rows = [["甲团支部", "团支部", "非公企业", date(2019, 5, 2), "", "梅江区"],
+            ["乙团支部", "团支部", "学校", date(2010, 5, 2), "某", "梅县区"],
+            ["丙团支部", "团支部", "社会组织", date(2019, 5, 9), "某", "梅县区"]]
+    path = exports.write_export(tmp_path / "梅州团组织.xlsx", "梅州市团组织", headers, rows)
+    result = import_export(session, path, system="智慧团建", exported=MAY31, department="组织部", city="梅州",
+                           now=NOW)
+    session.commit()
+    assert result.figures == {
+        "梅江区": {"branches_without_cadre": 1, "new_nonpublic_orgs": 1, "new_social_orgs": 0},
+        "梅县区": {"branches_without_cadre": 0, "new_nonpublic_orgs": 0, "new_social_orgs": 1}}
+    assert (report(session, "梅县区").new_social_orgs, report(session, "梅江区").new_nonpublic_orgs) == (1, 1)
+    bad = exports.write_export(tmp_path / "错县区.xlsx", "x", headers, [["丁团支部", "团支部", "学校", date(2010, 1, 1), "",
+                                                                      "梅花区"]])
+    with pytest.raises(ExportRejected, match="“所属县区”有误，未导入任何数据：第3行：未找到梅州市的县（市、区）/镇街“梅花区”"):
+        import_export(session, bad, system="智慧团建", exported=MAY31, department="组织部", city="梅州", now=NOW)
