@@ -444,3 +444,24 @@ def _lecture_recorded(_mapper, _connection, lecture: Lecture) -> None:
     lecture written down before its day is known as such."""
     if lecture.received_at is None:
         lecture.received_at = clock.now()
+
+
+def materials_receipts(session: Session, lectures: Iterable[Lecture], targets=None) -> dict[int, date | None]:
+    """Per lecture (by id): when its materials reached the system — an import's stamp (:func:`receipt`), or
+    the first file uploaded from the cadre's field page (stamped by the server when stored)."""
+    from models.tables import LectureMaterial
+
+    lectures = list(lectures)
+    uploads: dict[int, datetime] = {}
+    ids = [lec.id for lec in lectures]
+    if ids:
+        for lecture_id, at in session.exec(select(LectureMaterial.lecture_id, func.min(LectureMaterial.created_at))
+                                           .where(col(LectureMaterial.lecture_id).in_(ids))
+                                           .group_by(LectureMaterial.lecture_id)):
+            uploads[lecture_id] = at
+    out: dict[int, date | None] = {}
+    for lec in lectures:
+        stamped = receipt(lec, targets)
+        uploaded = clock.local(uploads[lec.id]).date() if lec.id in uploads else None
+        out[lec.id] = min(d for d in (stamped, uploaded) if d is not None) if (stamped or uploaded) else None
+    return out

@@ -250,3 +250,18 @@ def test_the_yearly_baseline_changes_only_with_an_approver(session, tmp_path, pr
 
     form = build_form(session, f.county(session, "梅江区"), 2019, 6)
     assert form.nonpublic_baseline == "12 个（年内调整，经基层组织建设部 王部长于2019-06-10批准）"
+
+
+def test_lecture_materials_count_from_their_upload_or_import_never_a_typed_date(session, tmp_path, province):
+    from models.provenance import materials_receipts
+    from models.tables import LectureMaterial
+
+    zhang = province["zhang"]
+    uploaded = f.lecture(session, zhang, held_on=date(2019, 6, 2), title="手机页面录入")
+    session.add(LectureMaterial(lecture_id=uploaded.id, filename="课件.pdf", mime="application/pdf", data=b"%PDF-1.4",
+                                created_at=datetime(2019, 12, 30, 3, tzinfo=UTC)))
+    typed = f.lecture(session, zhang, held_on=date(2019, 6, 3), title="只填了日期")
+    typed.materials, typed.materials_claimed_on = "课件.pptx", date(2019, 12, 1)
+    session.commit()
+    got = materials_receipts(session, [uploaded, typed])
+    assert got == {uploaded.id: date(2019, 12, 30), typed.id: None}
