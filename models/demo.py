@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlmodel import Session, SQLModel
 
+from models import demo_exports
 from models import demo_names as names
 from models import demo_provenance as prov
 from models.clock import LOCAL_TZ
@@ -69,7 +70,7 @@ MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finishe
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
 # Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
-GENERATOR_VERSION = 7
+GENERATOR_VERSION = 8
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -262,6 +263,8 @@ class _Generator:
         self.say(f"团员评价 {self.p.ratings:,} 条")
         self._ratings()
         self._fix_sequences()
+        self.say("系统导出文件（智慧团建、i志愿）")
+        self.summary.counts["evidencefile"] = demo_exports.import_exports(self.conn, self.p.year, self.p.seed)
         self._marker()
         return self.summary
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from models import records
 from models.clock import LOCAL_TZ
 from models.progress import Period
+from models.provenance import AMENDED, BACKFILL, UNVERIFIED, Provenance, report_provenance
 from models.reference import find_city, find_county
 from models.tables import City, County, MonthlyReport
 
@@ -86,14 +87,32 @@ def _names(names: list[str]) -> str:
     return f"{len(names)} 个" + (f"：{'、'.join(names)}" if names else "")
 
 
-def _pick(reports: list[tuple[str, MonthlyReport]], attr: str, paired: list[str]):
-    """A figure from the month's reports: the paired department's first, else any department's."""
+def _pick_report(reports: list[tuple[str, MonthlyReport]], attr: str, paired: list[str]) -> MonthlyReport | None:
+    """The report a figure is taken from: the paired department's first, else any department's."""
     ordered = sorted(reports, key=lambda dr: (dr[0] not in paired,))
     for _dept, report in ordered:
         value = getattr(report, attr)
         if value is not None and value != "":
-            return value
+            return report
     return None
+
+
+def _pick(reports: list[tuple[str, MonthlyReport]], attr: str, paired: list[str]):
+    """A figure from the month's reports: the paired department's first, else any department's."""
+    report = _pick_report(reports, attr, paired)
+    return getattr(report, attr) if report is not None else None
+
+
+def marks(provenance: Provenance | None, attr: str, report: MonthlyReport | None) -> str:
+    """What the form shows beside a figure: 未核实 (no export or on-site check behind it), 报送后修改, 补录."""
+    if report is None or provenance is None:
+        return ""
+    shown = [] if provenance.counts(attr) else [UNVERIFIED]
+    if report.amended_at is not None:
+        shown.append(AMENDED)
+    if report.backfill_reason:
+        shown.append(BACKFILL)
+    return f"（{'，'.join(shown)}）" if shown else ""
 
 
 def _date_range(start: date, end: date) -> str:
@@ -110,6 +129,11 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
     period = Period(year, month)
     paired = records.paired_departments(session, city.id)
     reports = records.monthly_report_rows(session, year, month, county.id)
+    provenance = report_provenance(session, [r for _d, r in reports])
+
+    def mark(*attrs: str) -> str:
+        found = [(a, _pick_report(reports, a, paired)) for a in attrs]
+        return "".join(dict.fromkeys(marks(provenance.get(r.id), a, r) for a, r in found if r is not None))
     visits = sorted(records.visits(session, period, county_id=county.id), key=lambda v: (v.start_date, v.id))
     checks = sorted(records.spot_checks(session, period, county_id=county.id), key=lambda c: (c.checked_on, c.id))
     branches = records.branches(session, county_id=county.id)
@@ -119,7 +143,7 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
 
     without = _pick(reports, "branches_without_cadre", paired)
     if without is not None:
-        without_text = f"{without} 个"
+        without_text = f"{without} 个" + mark("branches_without_cadre")
     elif branches:
         # No figure reported: count from the branch register, and say so.
         names = [b.name for b in branches if not b.has_secretary]
@@ -171,14 +195,23 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
         a, b = _pick(reports, orgs, paired), _pick(reports, members, paired)
         if a is None and b is None:
             return NOT_RECORDED
-        return f"{_num(a, ' 个')} / {_num(b, ' 人')}"
+        return f"{_num(a, ' 个')} / {_num(b, ' 人')}" + mark(orgs, members)
+
+    def baseline(attr: str) -> str:
+        text = _num(_pick(reports, attr, paired), " 个")
+        report = _pick_report(reports, attr, paired)
+        if report is not None and report.baseline_approved_by:
+            text += f"（年内调整，经{report.baseline_approved_by}" + (
+                f"于{report.baseline_approved_on:%Y-%m-%d}" if report.baseline_approved_on else "") + "批准）"
+        return text
 
     hours = _pick(reports, "service_hours_per_capita", paired)
     times = _pick(reports, "service_times_per_capita", paired)
     if hours is None and times is None:
         service = NOT_RECORDED
     else:
-        service = _num(hours, " 小时") + (f"（人均服务 {times:g} 次）" if times is not None else "")
+        service = _num(hours, " 小时") + (f"（人均服务 {times:g} 次）" if times is not None else "") \
+            + mark("service_hours_per_capita", "service_times_per_capita")
 
     return MonthlyForm(
         city=city.full_name, county=county.name, year=year, month=month,
@@ -188,13 +221,13 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
         checked=checked, wechat_failed=wechat, secretary_failed=secretary,
         ratings=ratings,
         branch_experience=_pick(reports, "branch_experience", paired) or NOT_RECORDED,
-        nonpublic_baseline=_num(_pick(reports, "nonpublic_baseline", paired), " 个"),
-        social_baseline=_num(_pick(reports, "social_baseline", paired), " 个"),
+        nonpublic_baseline=baseline("nonpublic_baseline"),
+        social_baseline=baseline("social_baseline"),
         new_nonpublic=pair("new_nonpublic_orgs", "new_nonpublic_members"),
         new_social=pair("new_social_orgs", "new_social_members"),
         typical_org_name=_pick(reports, "typical_org_name", paired) or NOT_RECORDED,
         typical_org_experience=_pick(reports, "typical_org_experience", paired) or NOT_RECORDED,
-        volunteer_rate=_num(_pick(reports, "volunteer_rate", paired)),
+        volunteer_rate=_num(_pick(reports, "volunteer_rate", paired)) + mark("volunteer_rate"),
         service_hours=service,
         opinions=shown,
         visits=visit_text,

@@ -10,32 +10,48 @@
   by who answered first — the seed's 无法核实的一律不计入; the cadre sees the count live and can
   show a fresh code to the members present. Every other rating (printed sheets, static links, a live code
   with no spot check behind it, or used outside the visit's dates) is unverified.
-- **A monthly figure** (附件2) is verified when its row names a system export (智慧团建, i志愿 or
-  青年之声) with the file and the export date, or was checked on site (实地核实) by a cadre who took part
-  in a recorded visit to that county unit: :func:`report_provenance`.
-- **A typical experience** is verified when a cadre checked it on a recorded visit to its county unit,
-  and promoted when where, when and by whom it was promoted are recorded: :func:`experience_provenance`.
+- **A monthly figure** (附件2) is verified when the system holds its evidence: an export file of
+  智慧团建 or i志愿 imported with ``zhudian import export`` (its hash kept, the figure computed from its
+  rows and still equal to what is stored), or an on-site check (实地核实) by a cadre who took part in a
+  recorded visit to that county unit, held in that month or before the form was received, and not in
+  the future: :func:`report_provenance`. A file name typed beside a figure proves nothing.
+- **A typical experience** is verified when it has its text and a cadre checked it on a recorded visit
+  to its county unit; promoted when where, when and by whom are recorded and the promotion came after
+  that check: :func:`experience_provenance`.
+- **A lecture** counts from the plan's issue date to the end of December, once its day has come, with
+  its place and more than a handful of listeners, not in an office: :func:`lecture_provenance`.
+- **Time is the system's**: a receipt is the system clock's stamp, the typed date is kept as claimed;
+  :func:`receipt` is the date every deadline is scored on. A change to figures after the deadline is
+  报送后修改 (:func:`record_change`); history brought in later is 补录, scored as the targets say.
 
 The evaluation, the rules, the screens and the exports all ask here; only verified data enters a score.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, cast, func, or_
+from sqlalchemy import Date, and_, cast, event, func, or_
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from models import clock
 from models.clock import LOCAL_TZ
+from models.deadlines import form_due
 from models.tables import (
     Cadre,
+    CityPlan,
+    EvidenceFile,
+    EvidenceUse,
     Experience,
+    Lecture,
     MonthlyReport,
     Rating,
+    ServiceProject,
     SpotCheck,
     SpotSession,
     SurveyLink,
@@ -48,13 +64,110 @@ ON_SITE = "实地核实"
 SOURCES = (*SYSTEMS, ON_SITE)
 VERIFIED = "已核实"
 UNVERIFIED = "未核实"
+_ONE_DAY = timedelta(days=1)
+
+
+BACKFILL = "补录"
+AMENDED = "报送后修改"
+# The figures of 附件2 that are scored and so need evidence (任务底数 are tasks, not figures).
+FIGURE_ATTRS = ("league_members", "branches_without_cadre", "new_nonpublic_orgs", "new_nonpublic_members",
+                "new_social_orgs", "new_social_members", "volunteer_rate", "service_hours_per_capita",
+                "service_times_per_capita")
+FIGURE_LABELS = {"league_members": "团员数", "branches_without_cadre": "无团干团支部数",
+                 "new_nonpublic_orgs": "本月新建团非公企业数", "new_nonpublic_members": "本月新增非公企业团员数",
+                 "new_social_orgs": "本月新建团社会组织数", "new_social_members": "本月新增社会组织团员数",
+                 "volunteer_rate": "注册志愿者比例", "service_hours_per_capita": "人均服务时长",
+                 "service_times_per_capita": "人均服务次数"}
+CONTENT_ATTRS = (*FIGURE_ATTRS, "nonpublic_baseline", "social_baseline", "typical_org_name", "typical_org_experience",
+                 "branch_experience")
+OFFICE_WORDS = ("机关", "办公室", "办公楼", "办公大楼")
 
 
 @dataclass(frozen=True)
 class Provenance:
     verified: bool
-    text: str  # Chinese: where the figure came from, or 未核实
-    promoted: bool = False  # experiences only: its province-wide promotion is recorded
+    text: str  # Chinese: where the figure came from, or 未核实 and why
+    promoted: bool = False  # experiences only: its province-wide promotion is recorded, after the check
+    figures: frozenset[str] = frozenset()  # monthly reports: the figures an export file backs
+    flags: tuple[str, ...] = ()  # 报送后修改, 补录, and why something does not count
+    records: dict[str, list[int]] = field(default_factory=dict)  # the evidence: table -> ids
+
+    def counts(self, attr: str) -> bool:
+        """Whether this report's figure ``attr`` may be scored (checked on site, or backed by an export)."""
+        return self.verified or attr in self.figures
+
+
+# --- time is the system's -------------------------------------------------------------------------------
+
+
+def is_empty(report: MonthlyReport) -> bool:
+    """A form with no figure and no text: not a submitted form, whatever date it carries."""
+    return all(getattr(report, a) in (None, "") for a in CONTENT_ATTRS)
+
+
+def is_received(obj) -> bool:
+    """Received once: stamped, or recorded with a date before receipts were stamped."""
+    return obj.received_at is not None or getattr(obj, "submitted_on", None) is not None
+
+
+def receive(obj, moment: datetime | None = None, *, claimed: date | None = None, backfill: str = "",
+            materials: bool = False) -> None:
+    """Stamp ``obj``'s receipt with the system clock (once: the first receipt stands); ``claimed`` is the
+    date typed for it, kept as claimed. ``materials``: a lecture's materials rather than the lecture."""
+    moment = moment or clock.now()
+    if materials:
+        if obj.materials_received_at is None and obj.materials_submitted_on is None:
+            obj.materials_received_at = moment
+            obj.materials_submitted_on = clock.local(moment).date()
+        if claimed is not None:
+            obj.materials_claimed_on = claimed
+    else:
+        if not is_received(obj):
+            obj.received_at = moment
+            if hasattr(obj, "submitted_on"):
+                obj.submitted_on = clock.local(moment).date()
+        if claimed is not None and hasattr(obj, "claimed_on"):
+            obj.claimed_on = claimed
+    if backfill and not obj.backfill_reason:
+        obj.backfill_reason = backfill[:200]
+
+
+def record_change(report: MonthlyReport, moment: datetime, targets) -> bool:
+    """A change to a received form's figures: after its deadline it is 报送后修改 (kept, audited, shown)."""
+    if not is_received(report) or clock.local(moment).date() <= form_due(report.year, report.month, targets):
+        return False
+    report.amended_at = moment
+    return True
+
+
+def receipt(obj: MonthlyReport | CityPlan | ServiceProject | Lecture, targets=None) -> date | None:
+    """THE date a form, plan, project report or lecture's materials count as received: the system's stamp
+    (China time), never a typed date. 补录 counts on its claimed date only when the targets say so
+    (``backfill_on_time``). An empty monthly form is not received. Rows recorded before receipts were
+    stamped keep their recorded date."""
+    if isinstance(obj, Lecture):
+        if not obj.materials.strip():
+            return None
+        stamped, claimed, legacy = obj.materials_received_at, obj.materials_claimed_on, obj.materials_submitted_on
+    else:
+        if isinstance(obj, MonthlyReport) and is_empty(obj):
+            return None
+        stamped, claimed, legacy = obj.received_at, obj.claimed_on, obj.submitted_on
+    if stamped is None:
+        return legacy
+    if obj.backfill_reason and claimed is not None and targets is not None and targets.backfill_on_time:
+        return claimed
+    return clock.local(stamped).date()
+
+
+def receipt_flags(obj) -> tuple[str, ...]:
+    """补录 and 报送后修改, as they are shown beside a figure."""
+    flags = []
+    if getattr(obj, "backfill_reason", ""):
+        flags.append(f"{BACKFILL}（{obj.backfill_reason}）")
+    if getattr(obj, "amended_at", None) is not None:
+        flags.append(f"{AMENDED}（{clock.local(obj.amended_at):%Y-%m-%d}）")
+    return tuple(flags)
 
 
 def _local_day(session: Session, moment):
@@ -120,60 +233,239 @@ def verified_rating_ids(session: Session, ids: Iterable[int]) -> set[int]:
     return set(session.exec(verified_ratings(session, Rating.id).where(col(Rating.id).in_(wanted))).all())
 
 
-# --- figures checked on a visit: the visit must be recorded in that county unit, with that cadre ---------
+# --- figures checked on a visit: the visit must be recorded in that county unit, with that cadre, in order ---
 
 
-def _on_site_checks(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int | None, date, str]]:
-    """(visit, cadre) → (the visit's county, its start, the cadre's name) where the cadre took part."""
+@dataclass(frozen=True)
+class OnSiteCheck:
+    county_id: int | None
+    start: date
+    end: date
+    cadre: str
+
+
+def _on_site_checks(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], OnSiteCheck]:
+    """(visit, cadre) → the visit's county, dates and the cadre's name, where the cadre took part."""
     if not pairs:
         return {}
     rows = session.exec(
-        select(VisitCadre.visit_id, VisitCadre.cadre_id, Visit.county_id, Visit.start_date, Cadre.name)
+        select(VisitCadre.visit_id, VisitCadre.cadre_id, Visit.county_id, Visit.start_date, Visit.end_date, Cadre.name)
         .join(Visit, Visit.id == VisitCadre.visit_id).join(Cadre, Cadre.id == VisitCadre.cadre_id)
         .where(col(VisitCadre.visit_id).in_({v for v, _c in pairs}))
     ).all()
-    return {(v, c): (county, start, name) for v, c, county, start, name in rows if (v, c) in pairs}
+    return {(v, c): OnSiteCheck(county, start, end, name) for v, c, county, start, end, name in rows if (v, c) in pairs}
 
 
-def _checked(found: dict, visit_id: int | None, cadre_id: int | None, county_id: int, year: int) -> str | None:
-    """The checking cadre's name when (visit, cadre) is a recorded check of this county unit and year."""
+def _checked(found: dict, visit_id: int | None, cadre_id: int | None, county_id: int, year: int) -> OnSiteCheck | None:
+    """The recorded check when (visit, cadre) is a check of this county unit and year."""
     hit = found.get((visit_id, cadre_id)) if visit_id and cadre_id else None
-    if hit is None or hit[0] != county_id or hit[1].year != year:
+    if hit is None or hit.county_id != county_id or hit.start.year != year:
         return None
-    return f"{ON_SITE}：{hit[2]}（{hit[1]:%m月%d日}驻点）"
+    return hit
 
 
-def report_provenance(session: Session, reports: Iterable[MonthlyReport]) -> dict[int, Provenance]:
-    """Per monthly report (by id): whether its figures are verified, and the source in words."""
-    reports = list(reports)
-    found = _on_site_checks(session, {(r.checked_visit_id, r.checked_by_id) for r in reports
-                                      if r.source == ON_SITE and r.checked_visit_id and r.checked_by_id})
-    out: dict[int, Provenance] = {}
-    for r in reports:
-        if r.source in SYSTEMS and r.source_file.strip() and r.source_date is not None:
-            out[r.id] = Provenance(True, f"{r.source}导出（{r.source_file}，{r.source_date:%Y-%m-%d}）")
-        elif r.source == ON_SITE and (text := _checked(found, r.checked_visit_id, r.checked_by_id,
-                                                       r.county_id, r.year)):
-            out[r.id] = Provenance(True, text)
-        else:
-            out[r.id] = Provenance(False, UNVERIFIED)
+def _check_text(hit: OnSiteCheck) -> str:
+    return f"{ON_SITE}：{hit.cadre}（{hit.start:%m月%d日}驻点）"
+
+
+def check_in_order(hit: OnSiteCheck, year: int, month: int, received: date | None, today: date) -> str:
+    """Why an on-site check of a month's form does not count ("" when it does): the visit must have
+    begun by today, by the form's receipt (or by the month's end while none is received), and not have
+    ended before the month began."""
+    first = date(year, month, 1)
+    if hit.start > today:
+        return f"核实驻点（{hit.start:%m月%d日}）尚未到来"
+    if received is not None and hit.start > received:
+        return f"核实驻点（{hit.start:%m月%d日}）晚于报表收到日期（{received:%m月%d日}），不算实地核实"
+    if received is None and hit.start > _month_end(year, month):
+        return f"核实驻点（{hit.start:%m月%d日}）不在{month}月内"
+    if hit.end < first:
+        return f"核实驻点（{hit.start:%m月%d日}）早于{month}月，不能核实{month}月的数据"
+    return ""
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - _ONE_DAY
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(float(a) - float(b)) < 1e-6
+
+
+def _evidence(session: Session, report_ids: list[int]) -> dict[int, list[tuple[EvidenceFile, dict]]]:
+    out: dict[int, list[tuple[EvidenceFile, dict]]] = {}
+    if not report_ids:
+        return out
+    for use, ev in session.exec(select(EvidenceUse, EvidenceFile).join(EvidenceFile, EvidenceFile.id == EvidenceUse.evidence_id)
+                                .where(col(EvidenceUse.report_id).in_(report_ids)).order_by(EvidenceFile.id)):
+        out.setdefault(use.report_id, []).append((ev, json.loads(use.values or "{}")))
     return out
 
 
-def experience_provenance(session: Session, experiences: Iterable[Experience]) -> dict[int, Provenance]:
-    """Per experience (by id): checked on a recorded visit (verified), and its promotion recorded."""
+def evidence_text(ev: EvidenceFile) -> str:
+    return (f"{ev.system}导出（{ev.file_name}，{ev.exported_on:%Y-%m-%d}，SHA-256 {ev.sha256[:12]}…，"
+            f"用 {ev.rows_used}/{ev.rows_total} 行）")
+
+
+def report_provenance(session: Session, reports: Iterable[MonthlyReport], *, today: date | None = None,
+                      targets=None) -> dict[int, Provenance]:
+    """Per monthly report (by id): whether its figures are verified, which ones an export backs, the source
+    in words, its flags (报送后修改, 补录, why not verified) and the evidence records."""
+    today = today or clock.today()
+    reports = list(reports)
+    found = _on_site_checks(session, {(r.checked_visit_id, r.checked_by_id) for r in reports
+                                      if r.source == ON_SITE and r.checked_visit_id and r.checked_by_id})
+    files = _evidence(session, [r.id for r in reports])
+    out: dict[int, Provenance] = {}
+    for r in reports:
+        flags = list(receipt_flags(r))
+        present = {a for a in FIGURE_ATTRS if getattr(r, a) is not None}
+        backed: set[str] = set()
+        used: list[EvidenceFile] = []
+        for ev, values in files.get(r.id, []):
+            if ev.exported_on > today:
+                continue
+            hits = {a for a, v in values.items() if a in present and _same(getattr(r, a), v)}
+            if hits:
+                backed |= hits
+                used.append(ev)
+        records: dict[str, list[int]] = {"evidencefile": [ev.id for ev in used]} if used else {}
+        if r.source == ON_SITE and (hit := _checked(found, r.checked_visit_id, r.checked_by_id, r.county_id, r.year)):
+            why = check_in_order(hit, r.year, r.month, receipt(r, targets), today)
+            if not why:
+                records["visit"] = [r.checked_visit_id]
+                out[r.id] = Provenance(True, _check_text(hit), figures=frozenset(present), flags=tuple(flags),
+                                       records=records)
+                continue
+            flags.append(why)
+        if backed and backed == present:
+            out[r.id] = Provenance(True, "；".join(evidence_text(ev) for ev in used), figures=frozenset(backed),
+                                   flags=tuple(flags), records=records)
+            continue
+        if r.source in SYSTEMS and not used:
+            flags.append(f"填写的来源“{r.source}”{('（' + r.source_file + '）') if r.source_file else ''}"
+                         "没有导入的导出文件，数字为手工填写")
+        if backed:
+            typed = "、".join(FIGURE_LABELS[a] for a in FIGURE_ATTRS if a in present - backed)
+            text = f"{UNVERIFIED}（部分核实：{'；'.join(evidence_text(ev) for ev in used)}；手工填写：{typed}）"
+        else:
+            text = UNVERIFIED
+        out[r.id] = Provenance(False, text, figures=frozenset(backed), flags=tuple(flags), records=records)
+    return out
+
+
+def experience_provenance(session: Session, experiences: Iterable[Experience], *,
+                          today: date | None = None) -> dict[int, Provenance]:
+    """Per experience (by id): with its text and checked on a recorded visit (verified), and its promotion
+    recorded after that check (promoted)."""
+    today = today or clock.today()
     experiences = list(experiences)
     found = _on_site_checks(session, {(e.checked_visit_id, e.checked_by_id) for e in experiences
                                       if e.checked_visit_id and e.checked_by_id})
     out: dict[int, Provenance] = {}
     for e in experiences:
-        text = _checked(found, e.checked_visit_id, e.checked_by_id, e.county_id, e.year)
-        if text is None:
-            out[e.id] = Provenance(False, UNVERIFIED)
+        hit = _checked(found, e.checked_visit_id, e.checked_by_id, e.county_id, e.year)
+        if not e.text.strip():
+            out[e.id] = Provenance(False, UNVERIFIED, flags=("经验内容为空：没有可核实的做法",))
             continue
-        promoted = (e.promoted_on is not None and e.promoted_on.year == e.year
-                    and bool(e.promoted_where.strip()) and bool(e.promoted_by.strip()))
-        if promoted:
-            text += f"；{e.promoted_on:%Y-%m-%d} 由{e.promoted_by}在{e.promoted_where}推广"
-        out[e.id] = Provenance(True, text, promoted)
+        if hit is None or hit.start > today:
+            why = "核实驻点尚未到来" if hit is not None else "未经驻点实地核实"
+            out[e.id] = Provenance(False, UNVERIFIED, flags=(why,))
+            continue
+        text, flags = _check_text(hit), []
+        recorded = clock.local(e.promotion_recorded_at).date() if e.promotion_recorded_at else None
+        promoted = False
+        if e.promoted_on is not None:
+            if not (e.promoted_where.strip() and e.promoted_by.strip()):
+                flags.append("推广未写明场合和单位")
+            elif e.promoted_on.year != e.year:
+                flags.append("推广不在本年度")
+            elif e.promoted_on < hit.start or (recorded is not None and recorded < hit.start):
+                flags.append(f"推广（{e.promoted_on:%m月%d日}）早于实地核实（{hit.start:%m月%d日}），不计为推广")
+            elif e.promoted_on > today:
+                flags.append("推广日期尚未到来")
+            else:
+                promoted = True
+                text += f"；{e.promoted_on:%Y-%m-%d} 由{e.promoted_by}在{e.promoted_where}推广"
+        out[e.id] = Provenance(True, text, promoted, flags=tuple(flags), records={"visit": [e.checked_visit_id]})
+    return out
+
+
+def lecture_problem(held_on: date, audience: int | None, place: str, targets, today: date) -> str:
+    """Why a lecture does not count ("" when it does): the seed's 每年……开讲至少1次党团课, from the plan's
+    issue date to the end of December, once its day has come, to more than a handful of 团员青年, at a
+    named place that is not an office."""
+    if held_on < targets.plan_issued:
+        return f"授课日期早于实施方案印发日期（{targets.plan_issued:%Y-%m-%d}）"
+    if held_on > date(targets.year, 12, 31):
+        return f"授课日期不在{targets.year}年内"
+    if held_on > today:
+        return f"授课日期（{held_on:%Y-%m-%d}）尚未到来"
+    if not place.strip():
+        return "未填写授课地点"
+    if any(w in place for w in OFFICE_WORDS):
+        return f"授课地点“{place}”是机关办公场所，不是团员青年聚集地"
+    if audience is None or audience < targets.lecture_min_audience:
+        return f"听课团员青年 {audience or 0} 人，少于 {targets.lecture_min_audience:g} 人"
+    return ""
+
+
+def lecture_provenance(lectures: Iterable[Lecture], targets, *, today: date | None = None) -> dict[int, Provenance]:
+    """Per lecture (by id): whether it counts toward the cadre's yearly lecture, and if not, why (flagged)."""
+    today = today or clock.today()
+    out = {}
+    for lec in lectures:
+        why = lecture_problem(lec.held_on, lec.audience, lec.place, targets, today)
+        out[lec.id] = Provenance(not why, f"{lec.held_on:%Y-%m-%d} {lec.place}，{lec.audience} 人" if not why else
+                                 f"{UNVERIFIED}：{why}", flags=(why,) if why else (), records={"lecture": [lec.id]})
+    return out
+
+
+def report_marks_by_city(session: Session, year: int, months: Iterable[int], *,
+                         today: date | None = None) -> dict[int, tuple[int, int]]:
+    """Per city: how many of its monthly forms in ``months`` are 未核实 and how many 报送后修改 (``status``,
+    the dashboard). Empty forms are not forms and are not counted."""
+    from models.tables import County
+
+    rows = session.exec(select(MonthlyReport, County.city_id).join(County, County.id == MonthlyReport.county_id)
+                        .where(MonthlyReport.year == year, col(MonthlyReport.month).in_(list(months)))).all()
+    reports = [r for r, _c in rows if not is_empty(r)]
+    provs = report_provenance(session, reports, today=today)
+    out: dict[int, list[int]] = {}
+    for r, city in rows:
+        if r.id in provs:
+            counts = out.setdefault(city, [0, 0])
+            counts[0] += not provs[r.id].verified
+            counts[1] += r.amended_at is not None
+    return {city: (a, b) for city, (a, b) in out.items()}
+
+
+@event.listens_for(Lecture, "before_insert")
+def _lecture_recorded(_mapper, _connection, lecture: Lecture) -> None:
+    """Every face that records a lecture (import, field page, dashboard) leaves the system's time on it, so a
+    lecture written down before its day is known as such."""
+    if lecture.received_at is None:
+        lecture.received_at = clock.now()
+
+
+def materials_receipts(session: Session, lectures: Iterable[Lecture], targets=None) -> dict[int, date | None]:
+    """Per lecture (by id): when its materials reached the system — an import's stamp (:func:`receipt`), or
+    the first file uploaded from the cadre's field page (stamped by the server when stored)."""
+    from models.tables import LectureMaterial
+
+    lectures = list(lectures)
+    uploads: dict[int, datetime] = {}
+    ids = [lec.id for lec in lectures]
+    if ids:
+        for lecture_id, at in session.exec(select(LectureMaterial.lecture_id, func.min(LectureMaterial.created_at))
+                                           .where(col(LectureMaterial.lecture_id).in_(ids))
+                                           .group_by(LectureMaterial.lecture_id)):
+            uploads[lecture_id] = at
+    out: dict[int, date | None] = {}
+    for lec in lectures:
+        stamped = receipt(lec, targets)
+        uploaded = clock.local(uploads[lec.id]).date() if lec.id in uploads else None
+        out[lec.id] = min(d for d in (stamped, uploaded) if d is not None) if (stamped or uploaded) else None
     return out
