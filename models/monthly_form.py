@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 
 from models import records
 from models.clock import LOCAL_TZ
+from models.figures.deadlines import AMENDED, BACKFILL
 from models.progress import Period
-from models.provenance import AMENDED, BACKFILL, UNVERIFIED, Provenance, report_provenance
+from models.provenance import UNVERIFIED, Provenance, report_provenance
 from models.reference import find_city, find_county
 from models.tables import City, County, MonthlyReport
 

@@ -18,10 +18,11 @@ from sqlmodel import Session, select
 from models.clock import today as clock_today
 from models.figures import deadlines, monthly, outcomes
 from models.figures import visits as days_of
+from models.figures.lectures import counted_lectures
 from models.figures.period import Period
 from models.figures.tree import Tree, load_tree
 from models.provenance import verified_by_county
-from models.tables import Branch, County, Department, Lecture, MonthlyReport, RatingStat
+from models.tables import Branch, County, Department, MonthlyReport, RatingStat
 from models.targets import Targets, targets_for
 
 __all__ = ["LEVELS", "LEVEL_LABELS", "STATUS_LABELS", "Figures", "Period", "progress", "rating_trend",
@@ -226,10 +227,8 @@ def progress(
     # A lecture counts on any day of the campaign year (the seed: 每年……至少1次).
     lecture_first, lecture_last = (first, last) if period.month else (date(period.year, 1, 1),
                                                                       date(period.year, 12, 31))
-    lectures = session.exec(
-        select(Lecture.cadre_id, Lecture.county_id)
-        .where(Lecture.held_on >= lecture_first, Lecture.held_on <= lecture_last)
-    ).all()
+    lectures = [(lec.cadre_id, lec.county_id)
+                for lec in counted_lectures(session, lecture_first, lecture_last, targets, today)]
     cadre_dept = {cid: c.department_id for cid, c in tree.cadres.items()}
     index = _VisitIndex(visits)
 

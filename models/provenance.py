@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Date, and_, cast, event, func, or_
 from sqlalchemy.orm import aliased
@@ -41,17 +41,16 @@ from sqlmodel import Session, col, select
 
 from models import clock
 from models.clock import LOCAL_TZ
-from models.deadlines import form_due
+from models.figures.deadlines import is_empty, receipt, receipt_flags
+from models.figures.monthly import FIGURE_ATTRS, FIGURE_LABELS
 from models.tables import (
     Cadre,
-    CityPlan,
     EvidenceFile,
     EvidenceUse,
     Experience,
     Lecture,
     MonthlyReport,
     Rating,
-    ServiceProject,
     SpotCheck,
     SpotSession,
     SurveyLink,
@@ -67,19 +66,6 @@ UNVERIFIED = "未核实"
 _ONE_DAY = timedelta(days=1)
 
 
-BACKFILL = "补录"
-AMENDED = "报送后修改"
-# The figures of 附件2 that are scored and so need evidence (任务底数 are tasks, not figures).
-FIGURE_ATTRS = ("league_members", "branches_without_cadre", "new_nonpublic_orgs", "new_nonpublic_members",
-                "new_social_orgs", "new_social_members", "volunteer_rate", "service_hours_per_capita",
-                "service_times_per_capita")
-FIGURE_LABELS = {"league_members": "团员数", "branches_without_cadre": "无团干团支部数",
-                 "new_nonpublic_orgs": "本月新建团非公企业数", "new_nonpublic_members": "本月新增非公企业团员数",
-                 "new_social_orgs": "本月新建团社会组织数", "new_social_members": "本月新增社会组织团员数",
-                 "volunteer_rate": "注册志愿者比例", "service_hours_per_capita": "人均服务时长",
-                 "service_times_per_capita": "人均服务次数"}
-CONTENT_ATTRS = (*FIGURE_ATTRS, "nonpublic_baseline", "social_baseline", "typical_org_name", "typical_org_experience",
-                 "branch_experience")
 OFFICE_WORDS = ("机关", "办公室", "办公楼", "办公大楼")
 
 
@@ -95,79 +81,6 @@ class Provenance:
     def counts(self, attr: str) -> bool:
         """Whether this report's figure ``attr`` may be scored (checked on site, or backed by an export)."""
         return self.verified or attr in self.figures
-
-
-# --- time is the system's -------------------------------------------------------------------------------
-
-
-def is_empty(report: MonthlyReport) -> bool:
-    """A form with no figure and no text: not a submitted form, whatever date it carries."""
-    return all(getattr(report, a) in (None, "") for a in CONTENT_ATTRS)
-
-
-def is_received(obj) -> bool:
-    """Received once: stamped, or recorded with a date before receipts were stamped."""
-    return obj.received_at is not None or getattr(obj, "submitted_on", None) is not None
-
-
-def receive(obj, moment: datetime | None = None, *, claimed: date | None = None, backfill: str = "",
-            materials: bool = False) -> None:
-    """Stamp ``obj``'s receipt with the system clock (once: the first receipt stands); ``claimed`` is the
-    date typed for it, kept as claimed. ``materials``: a lecture's materials rather than the lecture."""
-    moment = moment or clock.now()
-    if materials:
-        if obj.materials_received_at is None and obj.materials_submitted_on is None:
-            obj.materials_received_at = moment
-            obj.materials_submitted_on = clock.local(moment).date()
-        if claimed is not None:
-            obj.materials_claimed_on = claimed
-    else:
-        if not is_received(obj):
-            obj.received_at = moment
-            if hasattr(obj, "submitted_on"):
-                obj.submitted_on = clock.local(moment).date()
-        if claimed is not None and hasattr(obj, "claimed_on"):
-            obj.claimed_on = claimed
-    if backfill and not obj.backfill_reason:
-        obj.backfill_reason = backfill[:200]
-
-
-def record_change(report: MonthlyReport, moment: datetime, targets) -> bool:
-    """A change to a received form's figures: after its deadline it is 报送后修改 (kept, audited, shown)."""
-    if not is_received(report) or clock.local(moment).date() <= form_due(report.year, report.month, targets):
-        return False
-    report.amended_at = moment
-    return True
-
-
-def receipt(obj: MonthlyReport | CityPlan | ServiceProject | Lecture, targets=None) -> date | None:
-    """THE date a form, plan, project report or lecture's materials count as received: the system's stamp
-    (China time), never a typed date. 补录 counts on its claimed date only when the targets say so
-    (``backfill_on_time``). An empty monthly form is not received. Rows recorded before receipts were
-    stamped keep their recorded date."""
-    if isinstance(obj, Lecture):
-        if not obj.materials.strip():
-            return None
-        stamped, claimed, legacy = obj.materials_received_at, obj.materials_claimed_on, obj.materials_submitted_on
-    else:
-        if isinstance(obj, MonthlyReport) and is_empty(obj):
-            return None
-        stamped, claimed, legacy = obj.received_at, obj.claimed_on, obj.submitted_on
-    if stamped is None:
-        return legacy
-    if obj.backfill_reason and claimed is not None and targets is not None and targets.backfill_on_time:
-        return claimed
-    return clock.local(stamped).date()
-
-
-def receipt_flags(obj) -> tuple[str, ...]:
-    """补录 and 报送后修改, as they are shown beside a figure."""
-    flags = []
-    if getattr(obj, "backfill_reason", ""):
-        flags.append(f"{BACKFILL}（{obj.backfill_reason}）")
-    if getattr(obj, "amended_at", None) is not None:
-        flags.append(f"{AMENDED}（{clock.local(obj.amended_at):%Y-%m-%d}）")
-    return tuple(flags)
 
 
 def _local_day(session: Session, moment):
@@ -448,24 +361,3 @@ def _lecture_recorded(_mapper, _connection, lecture: Lecture) -> None:
     lecture written down before its day is known as such."""
     if lecture.received_at is None:
         lecture.received_at = clock.now()
-
-
-def materials_receipts(session: Session, lectures: Iterable[Lecture], targets=None) -> dict[int, date | None]:
-    """Per lecture (by id): when its materials reached the system — an import's stamp (:func:`receipt`), or
-    the first file uploaded from the cadre's field page (stamped by the server when stored)."""
-    from models.tables import LectureMaterial
-
-    lectures = list(lectures)
-    uploads: dict[int, datetime] = {}
-    ids = [lec.id for lec in lectures]
-    if ids:
-        for lecture_id, at in session.exec(select(LectureMaterial.lecture_id, func.min(LectureMaterial.created_at))
-                                           .where(col(LectureMaterial.lecture_id).in_(ids))
-                                           .group_by(LectureMaterial.lecture_id)):
-            uploads[lecture_id] = at
-    out: dict[int, date | None] = {}
-    for lec in lectures:
-        stamped = receipt(lec, targets)
-        uploaded = clock.local(uploads[lec.id]).date() if lec.id in uploads else None
-        out[lec.id] = min(d for d in (stamped, uploaded) if d is not None) if (stamped or uploaded) else None
-    return out

@@ -302,7 +302,7 @@ class MonthlyReport(SQLModel, table=True):
     source_date: date | None = None
     checked_by_id: int | None = Field(default=None, foreign_key="cadre.id")
     checked_visit_id: int | None = Field(default=None, foreign_key="visit.id")
-    # Time is the system's (models/provenance.receipt): submitted_on is the China-time date of received_at.
+    # Time is the system's (models/figures/deadlines.receipt): submitted_on is the China-time date of received_at.
     received_at: datetime | None = None
     claimed_on: date | None = None  # 报送日期 as typed in a file, kept as claimed
     backfill_reason: str = Field(default="", max_length=200)  # 补录: history from before the product was used

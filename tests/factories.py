@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 import json
+import math
 import shutil
 import uuid
 from collections.abc import Callable
@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 
 from models.db import make_engine
 from models.feedback import add_rating
-from models.provenance import FIGURE_ATTRS, SYSTEMS
+from models.figures.monthly import FIGURE_ATTRS
+from models.provenance import SYSTEMS
 from models.reference import find_city, find_county, find_department
 from models.tables import (
     Activity,

@@ -15,7 +15,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import clock
-from models.provenance import experience_provenance, lecture_provenance, receipt, report_provenance
+from models.figures.deadlines import receipt
+from models.provenance import experience_provenance, lecture_provenance, report_provenance
 from models.tables import Cadre, County, EvidenceFile, Experience, Lecture, MonthlyReport, Visit
 from models.targets import targets_for
 

@@ -20,8 +20,8 @@ from sqlmodel import Session, select
 from models import audit, clock
 from models.evidence import figures as compute
 from models.evidence.reading import ExportRejected, read_export
+from models.figures.deadlines import is_received, receive, record_change
 from models.importing.core import Context, Invalid, default_actor
-from models.provenance import is_received, receive, record_change
 from models.tables import Activity, Branch, County, Department, EvidenceFile, EvidenceUse, MonthlyReport
 from models.targets import targets_for
 

@@ -21,6 +21,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+# The figures of 附件2 that are scored and so need evidence (任务底数 are tasks, not figures).
+FIGURE_ATTRS = ("league_members", "branches_without_cadre", "new_nonpublic_orgs", "new_nonpublic_members",
+                "new_social_orgs", "new_social_members", "volunteer_rate", "service_hours_per_capita",
+                "service_times_per_capita")
+FIGURE_LABELS = {"league_members": "团员数", "branches_without_cadre": "无团干团支部数",
+                 "new_nonpublic_orgs": "本月新建团非公企业数", "new_nonpublic_members": "本月新增非公企业团员数",
+                 "new_social_orgs": "本月新建团社会组织数", "new_social_members": "本月新增社会组织团员数",
+                 "volunteer_rate": "注册志愿者比例", "service_hours_per_capita": "人均服务时长",
+                 "service_times_per_capita": "人均服务次数"}
+CONTENT_ATTRS = (*FIGURE_ATTRS, "nonpublic_baseline", "social_baseline", "typical_org_name", "typical_org_experience",
+                 "branch_experience")
 STOCK = ("volunteer_rate", "service_hours_per_capita", "service_times_per_capita", "nonpublic_baseline",
          "social_baseline")
 FLOW = ("new_nonpublic_orgs", "new_social_orgs")

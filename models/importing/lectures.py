@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.figures.deadlines import receive
 from models.importing import core
 from models.importing.core import Column, Context, Kind
-from models.provenance import lecture_problem, receive
+from models.provenance import lecture_problem
 from models.tables import Lecture
 from models.targets import targets_for
 

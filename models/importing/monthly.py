@@ -11,20 +11,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
+from models.figures.deadlines import is_empty, is_received, receipt, receive, record_change
 from models.importing import core
 from models.importing import provenance as sources
 from models.importing.core import Column, Context, Kind
-from models.provenance import (
-    ON_SITE,
-    SYSTEMS,
-    OnSiteCheck,
-    check_in_order,
-    is_empty,
-    is_received,
-    receipt,
-    receive,
-    record_change,
-)
+from models.provenance import ON_SITE, SYSTEMS, OnSiteCheck, check_in_order
 from models.tables import Branch, MonthlyReport
 from models.targets import targets_for
 

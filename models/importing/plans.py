@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.figures.deadlines import is_received, receive
 from models.importing import core
 from models.importing.core import Column, Kind
-from models.provenance import is_received, receive
 from models.tables import CityPlan
 
 COLUMNS = [

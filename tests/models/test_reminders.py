@@ -98,7 +98,7 @@ def hooks():
 def province(session, smtp, hooks):
     jia = f.cadre(session, "组织部", "甲")
     f.visit(session, "组织部", "梅州", "梅江区", start=date(2019, 5, 6), days=1, cadres=[jia])
-    f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 5, 20))
+    f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 5, 20), league_members=50)
     add_channel(session, find_department(session, "组织部"),
                 f"mailto://127.0.0.1:{smtp.port}?from=zhudian@example.com&to=zuzhi@example.com&mode=insecure")
     add_channel(session, find_department(session, "宣传部"), hooks.url("/xuanchuan"), "宣传部工作群")

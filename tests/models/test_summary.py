@@ -15,7 +15,7 @@ def test_department_rows_days_left_forms_and_cadres_behind(session):
     bing.exempt_approved_by, bing.exempt_approved_on = "党组", date(2019, 3, 1)  # 经党组批准可不参加
     f.visit(session, "组织部", "梅州", "梅江区", start=date(2019, 4, 8), days=3, cadres=[jia])
     f.visit(session, "组织部", "清远", "清城区", start=date(2019, 5, 6), days=1, cadres=[jia, yi])
-    f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 5, 20))
+    f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 5, 20), league_members=50)
     session.commit()
     summary = month_summary(session, Period(2019, 5), today=date(2019, 5, 25))
     row = next(d for d in summary.departments if d.name == "组织部")

@@ -31,7 +31,7 @@ def province(session: Session):
     f.live_rating(session, v, b, 4)
     f.live_rating(session, v, b, 2)
     f.rating(session, b, 1, suggestion="活动场地的电线裸露，存在安全隐患，希望尽快处理")
-    f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 5, 20))
+    f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 5, 20), league_members=50)
     _, leader = issue_leader_link(session, "王领导", "副书记", FUTURE)
     _, cadre = issue_link(session, jia, FUTURE)
     session.commit()

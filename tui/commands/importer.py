@@ -139,7 +139,7 @@ def _export(app: AppContext, file: Path, actor: str | None, backfill: str, syste
                f"数据 {result.rows_total} 行，用于计算 {result.rows_used} 行" + ("（补录）" if backfill else ""))
     for skipped in result.skipped:
         say(f"  未计入：{skipped}")
-    from models.provenance import FIGURE_LABELS as labels
+    from models.figures.monthly import FIGURE_LABELS as labels
 
     for county_name, values in result.figures.items():
         shown = "，".join(f"{labels.get(k, k)} {v:g}" for k, v in values.items())
