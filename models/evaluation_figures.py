@@ -37,6 +37,7 @@ class Figure:
     counted: bool = True  # False while not yet due: left out of the component's mean
     count: int | None = None  # records counted, where they are not all listed (unverified ratings)
     missing_text: str = NOT_RECORDED  # what an empty actual reads as
+    evidence: list[dict] = field(default_factory=list)  # per record: its files, checks, receipt (models.evidence)
 
     @property
     def basis(self) -> int:
@@ -58,7 +59,7 @@ class Figure:
         return {"key": self.key, "label": self.label, "actual": self.actual, "target": self.target,
                 "unit": self.unit, "score": self.score, "counted": self.counted,
                 "verified": self.verified_text, "detail": self.detail, "unverified": self.unverified,
-                "records": self.records}
+                "records": self.records, "evidence": self.evidence}
 
 
 @dataclass(frozen=True)

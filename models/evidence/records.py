@@ -59,6 +59,13 @@ def _visits(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
 def evidence(session: Session, records: dict[str, list[int]], *, today: date | None = None) -> list[Evidence]:
     """The evidence of these records (tables monthlyreport, experience, lecture; others are ignored)."""
     today = today or clock.today()
+    years: dict[int, Any] = {}
+
+    def targets(year: int):
+        if year not in years:
+            years[year] = targets_for(session, year)
+        return years[year]
+
     out: list[Evidence] = []
     reports = list(session.exec(select(MonthlyReport).where(col(MonthlyReport.id).in_(records.get("monthlyreport")
                                                                                      or [0]))))
@@ -69,7 +76,7 @@ def evidence(session: Session, records: dict[str, list[int]], *, today: date | N
         visits = _visits(session, {i for p in provs.values() for i in p.records.get("visit", [])})
         for r in reports:
             p = provs[r.id]
-            item = Evidence("monthlyreport", r.id, p.verified, p.text, receipt(r, targets_for(session, r.year)),
+            item = Evidence("monthlyreport", r.id, p.verified, p.text, receipt(r, targets(r.year)),
                             r.claimed_on, list(p.flags),
                             [file_dict(files[i]) for i in p.records.get("evidencefile", [])],
                             [visits[i] | _cadre(session, r.checked_by_id) for i in p.records.get("visit", [])
@@ -89,7 +96,7 @@ def evidence(session: Session, records: dict[str, list[int]], *, today: date | N
     for lec in lectures:
         by_year.setdefault(lec.held_on.year, []).append(lec)
     for year, group in by_year.items():
-        t = targets_for(session, year)
+        t = targets(year)
         provs = lecture_provenance(group, t, today=today)
         for lec in group:
             p = provs[lec.id]

@@ -71,6 +71,11 @@ def test_every_face_reads_the_same_figures(session, db_url, home, province):
     figure = next(x for x in by_name(report["cities"], "梅州")["components"][0]["figures"]
                   if x["key"] == "volunteer_rate")
     assert o.volunteer_rate == s["volunteer_rate"] == figure["actual"] == 80
+    # The score opens to its evidence: May's form, checked on site on 甲's visit in 梅江区.
+    [may] = figure["evidence"]
+    assert (may["table"], may["verified"], may["received"]) == ("monthlyreport", True, "2019-05-31")
+    assert may["visits"] == [{"id": province["may"].id, "county": "梅江区", "start": "2019-05-06",
+                              "end": "2019-05-07", "cadre": "甲"}]
     assert o.figure_months["volunteer_rate"] == [5]
     rate = [a for a in found if a.rule == "volunteer_rate"]
     assert [(a.subject_name, a.word, a.city_ids) for a in rate] == [("梅州·梅江区", "未达标", [meizhou.id])]
