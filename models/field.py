@@ -161,10 +161,12 @@ def summary(session: Session, cadre: Cadre, today: date) -> CadreSummary:
     mine = [f for f in progress(session, "cadre", Period(year), department_id=cadre.department_id,
                                 today=today) if f.id == cadre.id]
     days, lectures = (mine[0].visit_days_year, mine[0].lectures) if mine else (0.0, 0)
+    # His own target: the seed's 10, pro-rated if he left (the dashboard's, the rules' and the evaluation's).
+    target = mine[0].visit_days_target if mine and mine[0].visit_days_target is not None else 0.0
     month = today.month if today.year == year else 0
     month_days = visit_days_grid(session, year).get(cadre.department_id, {}).get(month, 0.0)
     return CadreSummary(cadre, session.get(Department, cadre.department_id), days, lectures, month_days,
-                        targets.cadre_days_per_year, int(targets.lectures_per_cadre), targets.dept_days_per_month,
+                        target, int(targets.lectures_per_cadre), targets.dept_days_per_month,
                         visits, year, targets.months)
 
 

@@ -133,7 +133,8 @@ def test_branch_register_fills_in_when_no_figure_reported(db_url, records, tmp_p
     assert v["A2"] == "（6）月份"
     assert v["B4"] == "1 个：西郊团支部（据团支部名录）"
     assert v["C4"] == "0 个" and v["D4"] == NR  # a visit but no spot check recorded
-    assert v["B6"] == NR and v["B8"] == NR
+    # The 任务底数 stands for the year: June's form reads May's (one reading, models.figures.monthly).
+    assert v["B6"] == NR and v["B8"].startswith("40 个（5月报表）")
     assert v["A14"].endswith("3日 乙同志")
 
 
