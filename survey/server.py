@@ -84,7 +84,10 @@ def _open_files(connections: int) -> int:
 
 
 def make_server(app: Flask, **kw: Any) -> Any:
-    """A waitress server with the per-address limit and the request deadline (see the module's text)."""
+    """A waitress server with the per-address limit and the request deadline (see the module's text).
+
+    waitress has no public hook for either, so its channel and server classes are subclassed; the
+    version is bounded above in pyproject.toml for that reason."""
     from waitress.channel import HTTPChannel
     from waitress.server import TcpWSGIServer
 
