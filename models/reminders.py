@@ -123,6 +123,15 @@ class Reminder:
     def body(self) -> str:
         return "\n".join(self.lines)
 
+    @property
+    def label(self) -> str:
+        """The deadline in words: 2019年5月, 2019年服务青年工作项目报告 …"""
+        kind, _, when = self.deadline.partition(":")
+        if kind == "month":
+            year, month = when.split("-")
+            return f"{year}年{int(month)}月"
+        return f"{when}年{YEARLY.get(kind, kind)}"
+
 
 def _month_lines(row: DepartmentRow, targets: Targets) -> list[str]:
     lines = []

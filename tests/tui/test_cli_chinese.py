@@ -25,6 +25,7 @@ ALLOWED = {
     "zhudian", "JSON", "json", "XLSX", "xlsx", "PDF", "pdf", "CSV", "csv", "UTF", "BOM", "GB", "HTML", "html",
     "PNG", "SVG", "URL", "WSGI", "waitress", "Lines", "Ctrl", "LibreOffice", "SQLite", "PostgreSQL",
     "postgresql", "db", "demo", "YYYY", "MM", "DD", "HH", "ZHUDIAN_PUBLIC_URL", "ZHUDIAN_DATABASE_URL",
+    "ZHUDIAN_TODAY", "SHA",
     "visit", "spotcheck", "lecture", "branch", "cadre", "monthlyreport", "serviceproject", "template",
     "list", "serve", "init", "dashboard", "status", "SSH", "Chromium", "sqlite", "QR", "ID", "A4", "jieba",
     # Notification channels are typed as Apprise URLs (企业微信 and 钉钉 group bots, mail).

@@ -78,7 +78,7 @@ def test_audit_lists_imports_with_file_and_row(db_url, tmp_path):
     assert text.exit_code == 0
     assert "新增  branch#1（团支部）  小王  import:a.csv:第2行" in text.output
     assert "修改  branch#1（团支部）  小李  import:b.csv:第2行" in text.output
-    assert "member_count: 10 → 12" in text.output
+    assert "团员数：10 → 12" in text.output
     entries = json.loads(run(db_url, "audit", "--json", "--since", "2000-01-01").stdout)
     assert [e["action"] for e in entries] == ["create", "update"]
     assert json.loads(run(db_url, "audit", "--json", "--kind", "visit").stdout) == []

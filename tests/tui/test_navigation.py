@@ -76,10 +76,11 @@ async def test_month_selector_steps_through_the_campaign_and_whole_year(make):
 
         await pilot.press("left_square_bracket")
         await wait_text(pilot, "[ 2019年5月 ]")
-        # May is over and 组织部 stopped at 2 days: a breach, red, the same verdict as the alert list.
+        # May is over and 组织部 stopped at 2 days: 未达标 (magenta; red is for 违规 only), the same
+        # verdict as the alert list.
         await wait_for(pilot, lambda: table.get_row(meizhou)[days].plain.strip() == "2", what="May figures")
         assert table.get_row(meizhou)[state].plain.strip() == "✗ 5月"
-        assert str(table.get_row(meizhou)[state].style) == "bold red"
+        assert str(table.get_row(meizhou)[state].style) == "magenta"
 
         for _ in range(3):
             await pilot.press("left_square_bracket")
@@ -118,7 +119,9 @@ async def test_departments_heat_grid_and_drill_to_a_departments_visits(make):
         row = next(k for k in grid.keys if grid.get_row(k)[0].plain == "组织部")
         cells = [c.plain.strip() for c in grid.get_row(row)]
         assert cells[1:4] == ["0", "2", "1"] and cells[-2] == "3"  # April, May, June; total
-        assert cells[-1] == "✗ 4、5月"  # finished months short of 3 days; June is under way
+        # The state is every rule on 组织部's own work; the worst is June's 座谈会 of 12 people (违规), above
+        # April and May short of 3 days (未达标).
+        assert cells[-1] == "✗ 违规 6月"
         await cursor_to(pilot, grid, row)
         await pilot.press("left_square_bracket")  # May
         await pilot.press("enter")

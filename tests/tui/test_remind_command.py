@@ -22,7 +22,7 @@ def test_dry_run_prints_what_would_go_and_records_nothing(run, engine):
     assert result.exit_code == 0, result.output
     assert "【驻点提醒】组织部 2019年5月（05月31日截止）" in result.output
     assert "本月已驻点 1 个整天，规定每月至少 3 个整天，还差 2 天；本月还剩 6 天。" in result.output
-    assert "组织部 · month:2019-05 → json://127.0.0.1:9/never-called：将发送（演练，未发送）" in result.output
+    assert "组织部 · 2019年5月 → json://127.0.0.1:9/never-called：将发送（演练，未发送）" in result.output
     with Session(engine) as s:
         assert s.exec(select(ReminderSent)).all() == []
 

@@ -64,7 +64,7 @@ def import_cmd(app: AppContext, kind: str, file: Path, actor: str | None, backfi
 
     报送时间以系统收到（导入）的时间为准，文件中填写的报送日期仅作保存。
 
-    KIND 为 export 时导入“智慧团建”“i志愿”的导出文件：保留文件的 SHA-256、大小和行数，
+    类型为 export 时导入“智慧团建”“i志愿”的导出文件：保留文件的 SHA-256、大小和行数，
     由文件各行计算数字（姓名、身份证号、手机号等个人信息读取时即丢弃）。
     """
     if backfill and not reason.strip():

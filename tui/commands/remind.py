@@ -43,7 +43,10 @@ def remind(ctx: click.Context, dry_run: bool, as_of, as_json: bool) -> None:
                     "body": o.reminder.body} for o in outcomes])
     else:
         _print(outcomes, dry_run, day)
-    if any(o.state == "failed" for o in outcomes):
+    failed = sum(1 for o in outcomes if o.state == "failed")
+    if failed:
+        if not as_json:
+            say(f"错误：{failed} 条提醒发送失败，未记为已发送，下次运行时重试", err=True)
         ctx.exit(1)
 
 
@@ -61,11 +64,11 @@ def _print(outcomes, dry_run: bool, day) -> None:
             say(clean_text(o.reminder.body, multiline=True))
         where = f" → {clean_text(o.channel)}" if o.channel else ""
         parts = f"（分 {o.parts} 条）" if o.parts > 1 else ""
-        say(clean_text(f"{o.reminder.department} · {o.reminder.deadline}{where}：{STATE_LABELS[o.state]}{parts}"
-                              + (f"：{o.error}" if o.error else "")))
+        say(clean_text(f"{o.reminder.department} · {o.reminder.label}{where}：{STATE_LABELS[o.state]}{parts}"
+                       + (f"：{o.error}" if o.error else "")))
     counts = {s: sum(1 for o in outcomes if o.state == s) for s in STATE_LABELS}
     say(f"\n合计：已发送 {counts['sent']}，失败 {counts['failed']}，此前已发送 {counts['already']}，"
-               f"演练 {counts['dry_run']}，无渠道 {counts['no_channel']}")
+        f"演练 {counts['dry_run']}，无渠道 {counts['no_channel']}")
 
 
 @remind.group()
