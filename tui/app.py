@@ -264,8 +264,9 @@ class ZhudianApp(App):
     def open(self, kind: str, ident: int | None = None, **options: Any) -> None:
         """The one navigation function: every drill-down and the command palette come through here,
         so no screen imports another. ``kind``: city, county, branch, branch_feedback, department,
-        cadre, visit, records (``options``: title, wanted = {table: ids}), themes (``options``: scope), or
-        city_score / department_score (the figures behind an evaluation score)."""
+        cadre, visit, records (``options``: title, wanted = {table: ids}), themes (``options``: scope),
+        lowest (the lowest-rated branches; ``options``: min_ratings), or city_score / department_score (the
+        figures behind an evaluation score)."""
         from tui import screens as s
 
         if kind == "city" and ident is not None:
@@ -284,6 +285,8 @@ class ZhudianApp(App):
             self.push_screen(s.records_screen(options["title"], options["wanted"]))
         elif kind == "themes":
             self.push_screen(s.themes_screen(options["scope"]))
+        elif kind == "lowest":
+            self.push_screen(s.lowest_screen(options.get("min_ratings")))
         elif kind in ("city_score", "department_score") and ident is not None:
             self.push_screen(s.figures_screen(kind.removesuffix("_score"), ident))
 

@@ -8,7 +8,7 @@ thread worker cannot be stopped mid-read, so an older answer can still arrive af
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlmodel import Session
 from textual import work
@@ -26,7 +26,11 @@ from tui.components.navbar import NavBar
 
 @dataclass
 class Loaded(Message):
-    """Posted by a screen's worker with what ``fetch`` returned for ``params``."""
+    """Posted by a screen's worker with what ``fetch`` returned for ``params``.
+
+    Each screen posts a subclass of its own (``CityLoaded(data: CityData)``), named in its ``LOADED``
+    and handled there with ``@on``: a message can never reach a screen that did not ask for it.
+    """
 
     data: Any
     params: Any
@@ -47,6 +51,7 @@ class LiveScreen(Screen):
     """
 
     MODE = ""
+    LOADED: ClassVar[type[Loaded]] = Loaded  # the message type this screen's worker posts
     AUTO_FOCUS = ""  # off: focus_active_table picks the table in view (auto-focus would switch tabs)
     REFRESH_SECONDS = 5.0
     RETRY_SECONDS = 2.0
@@ -111,7 +116,7 @@ class LiveScreen(Screen):
         ready = self.prefetched(params) if not self.loads else None
         self._seq += 1
         if ready is not None:
-            self.post_message(Loaded(ready, params, self._seq))
+            self.post_message(self.LOADED(ready, params, self._seq))
         else:
             self._load(params, self._seq)
 
@@ -145,17 +150,21 @@ class LiveScreen(Screen):
                 self.post_message(LoadFailed(self.app.describe_error(exc), seq))
             return
         if not worker.is_cancelled:
-            self.post_message(Loaded(data, params, seq))
+            self.post_message(self.LOADED(data, params, seq))
 
     def on_loaded(self, message: Loaded) -> None:
         message.stop()
-        if message.seq != self._seq:
+        self.accept(message.data, message.params, message.seq)
+
+    def accept(self, data: Any, params: Any, seq: int) -> None:
+        """Show a worker's answer if it is the latest read's (each screen's ``@on`` handler calls this)."""
+        if seq != self._seq:
             return  # overtaken: a newer read is under way and will be shown instead
-        if message.params != self.params():
+        if params != self.params():
             self.reload()  # the period or a filter changed while reading
             return
         self.app.database_ok()
-        self._show(message.data, message.params)
+        self._show(data, params)
 
     def _show(self, data: Any, params: Any) -> None:
         try:

@@ -74,6 +74,7 @@ class CityScreen(FilterBox, LiveScreen):
 
     def fetch(self, session: Session, params: Any) -> CityData:
         from models import records
+        from models.branch_ratings import rated_branches
         from models.progress import progress, rating_trend
         from models.themes.query import top_themes
         from tui.components.theme_cells import ANALYSE_SECONDS
@@ -84,9 +85,9 @@ class CityScreen(FilterBox, LiveScreen):
         counties = progress(session, "county", period, city_id=self.city_id, today=today)
         visits = records.visits(session, period, city_id=self.city_id)
         if county_id is None:
-            branches = records.branches(session, city_id=self.city_id)
+            branches = rated_branches(session, period, city_id=self.city_id)
         else:
-            branches = records.branches(session, county_id=county_id)
+            branches = rated_branches(session, period, county_id=county_id)
         trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
         themes = top_themes(session, self._theme_scope(), period, analyse_seconds=ANALYSE_SECONDS)
         sessions = records.spot_sessions(session, city_id=self.city_id)

@@ -59,6 +59,7 @@ class OverviewScreen(FilterBox, LiveScreen):
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
         Binding("enter", "drill", "下钻", show=True),
+        Binding("w", "lowest", "评分最低支部", show=True),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -132,3 +133,6 @@ class OverviewScreen(FilterBox, LiveScreen):
     def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
         event.stop()
         self.action_drill()
+
+    def action_lowest(self) -> None:
+        self.app.open("lowest")

@@ -28,7 +28,9 @@ def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> li
     if kind == "monthly_report":
         return list(records.monthly_reports(session, period, ids=ids))
     if kind == "branch":
-        return list(records.branches(session, ids=ids))
+        from models.branch_ratings import rated_branches
+
+        return rated_branches(session, period, ids=ids)
     if kind == "rating":
         return list(records.ratings(session, ids=ids, limit=None))
     if kind in ("experience", "city_plan", "project"):
