@@ -327,3 +327,16 @@ def visit_links(session: Session, rating_ids: list[int]) -> dict[int, VisitLink]
     return {rid: VisitLink(visit_id, start, dept,
                            names.get(cadre_id, "") if cadre_id is not None else "、".join(by_visit.get(visit_id, [])))
             for rid, visit_id, start, dept, cadre_id in rows}
+
+
+def priority_flags(session: Session, rating_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Rating id → what needs attention first in it: ``formalism`` and/or ``urgent`` (analysed ratings only)."""
+    if not rating_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for rid, theme in session.execute(
+            select(SuggestionTheme.rating_id, SuggestionTheme.theme)
+            .where(SuggestionTheme.rating_id.in_(rating_ids), SuggestionTheme.theme.in_((FORMALISM, URGENT)))
+            .order_by(SuggestionTheme.rating_id, SuggestionTheme.theme)):
+        found.setdefault(rid, []).append(theme)
+    return {rid: tuple(sorted(themes, key=lambda t: t != FORMALISM)) for rid, themes in found.items()}

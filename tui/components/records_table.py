@@ -11,6 +11,8 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
+from rich.text import Text
+
 from models import clock
 from tui.components.fmt import MARK_STYLE
 from tui.components.keyed_table import KeyedTable
@@ -52,6 +54,8 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
     "photo": [("created_at", "时间", 16), ("photo_id", "照片编号", 8), ("score", "评分", 5),
               ("activity", "活动", 14), ("suggestion", "意见建议", 40)],
 }
+
+FLAG_LABELS = {"formalism": "形式主义", "urgent": "安全紧急"}  # a rating's flags (models.themes.query.priority_flags)
 
 # table name (as in Alert.records) -> record kind of the tables
 RECORD_KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot_check", "lecture": "lecture",
@@ -115,6 +119,12 @@ class RecordsTable(KeyedTable):
 
     def _cell(self, record: Any, attr: str, width: int) -> Any:
         value = getattr(record, attr, None)
+        if attr == "suggestion" and getattr(record, "flags", ()):
+            # 需优先关注 first in the cell: what the seed forbids (形式主义), safety and urgent hardship.
+            mark = "、".join(FLAG_LABELS.get(f, f) for f in record.flags)
+            cell = Text(f"! {mark} ", style=MARK_STYLE["breach"])
+            cell.append_text(literal(show_value(value), max(width - cell.cell_len, 8)))
+            return cell
         if attr in ("mean", "verified_mean") and isinstance(value, float):
             return literal(f"{value:.2f}", width)  # averages always with two decimals: 4.00 beside 3.95
         if self.kind in ("rating", "photo") and attr == "score" and value == 1:
