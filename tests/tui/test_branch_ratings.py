@@ -40,7 +40,7 @@ async def test_w_on_the_overview_finds_the_worst_branch_and_its_average(make, de
         await wait_for(pilot, lambda: table.row_count == 1)
         table.focus()
         await pilot.press("enter")
-        await wait_loaded(pilot, BranchScreen)
+        await wait_loaded(pilot, BranchScreen, timeout=30)
         await wait_text(pilot, "2019年6月 团员评价 4 条，平均分 1.75", "没有核实评价")
 
 
@@ -57,3 +57,24 @@ async def test_a_citys_branches_show_ratings_and_sort_by_them(make, demo_url):
         assert (row.rated, row.mean, row.verified) == (4, 1.75, 0)
         labels = [label for _k, label in table.column_spec]
         assert labels[:5] == ["团支部", "评价数", "平均分", "核实评价", "核实均分"]
+
+
+async def test_a_new_rating_reaches_the_citys_and_the_branchs_figures_within_seconds(make, demo_url):
+    app = make(refresh_seconds=0.3)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        guangzhou = app.screen.data.figures[0]
+        app.open("city", guangzhou.id)
+        await wait_loaded(pilot, CityScreen)
+        screen = app.screen
+        branches = screen.query_one("#branches", RecordsTable)
+        await wait_for(pilot, lambda: branches.row_count > 0)
+        key = next(k for k, r in branches.records.items() if r.name == BEIJINGJIE)
+        before = branches.records[key].rated
+        city_before = screen.data.city.rating_count
+        insert_rating(demo_url, BEIJINGJIE, 1, "新到的评价")  # as the survey server would, another connection
+        await wait_for(pilot, lambda: branches.records[key].rated == before + 1, timeout=5, what="the branch's 评价数")
+        assert screen.data.city.rating_count == city_before + 1
+        app.open("branch", branches.records[key].id)
+        await wait_loaded(pilot, BranchScreen, timeout=30)
+        await wait_text(pilot, f"团员评价 {before + 1} 条")

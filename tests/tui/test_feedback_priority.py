@@ -45,7 +45,7 @@ async def test_the_newest_suggestion_comes_first_and_formalism_is_flagged_with_i
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_loaded(pilot, OverviewScreen)
         await pilot.press("3")
-        await wait_loaded(pilot, FeedbackScreen)
+        await wait_loaded(pilot, FeedbackScreen, timeout=30)
         table = app.screen.query_one(RecordsTable)
         await wait_for(pilot, lambda: table.row_count == 6, what="June's six suggestions")
         times = [table.records[k].created_at for k in table.keys]
@@ -62,7 +62,7 @@ async def test_a_shows_ratings_without_a_suggestion_and_the_star_filter_combines
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, OverviewScreen)
         await pilot.press("3")
-        await wait_loaded(pilot, FeedbackScreen)
+        await wait_loaded(pilot, FeedbackScreen, timeout=30)
         table = app.screen.query_one(RecordsTable)
         await wait_for(pilot, lambda: table.row_count == 5, what="June's suggestions only")
         assert all(r.suggestion for r in table.records.values())
