@@ -35,15 +35,18 @@ from models.evaluation_figures import (
     View,
     city_objective,
     department_objective,
+    department_outcomes,
     experience_figure,
     rating_figure,
 )
+from models.figures import visits as days_of
 from models.targets import Targets, targets_for
 
 __all__ = ["COMPONENT_LABELS", "RECORD_LABELS", "NOT_RECORDED", "CadreScore", "Component", "Evaluation", "Figure", "Score",
            "evaluate"]
 
-COMPONENT_LABELS = {"objective": "系统客观数据", "ratings": "团员青年评价", "experience": "典型经验推广"}
+COMPONENT_LABELS = {"objective": "系统客观数据", "own": "本部门工作", "outcomes": "对接地市成效",
+                    "ratings": "团员青年评价", "experience": "典型经验推广"}
 # The tables a figure's records come from, as coordinators call them.
 RECORD_LABELS = {"visit": "驻点记录", "lecture": "党团课", "monthlyreport": "月报表", "rating": "团员评价",
                  "experience": "典型经验", "cityplan": "实施方案", "serviceproject": "项目报告"}
@@ -51,16 +54,24 @@ RECORD_LABELS = {"visit": "驻点记录", "lecture": "党团课", "monthlyreport
 
 def component_formulas(t: Targets) -> dict[str, str]:
     """How each component is computed, in words, with the campaign's numbers."""
+    own = round(t.weight_objective - t.weight_dept_outcomes, 3)
+    each = 100 / t.experience_full_marks if t.experience_full_marks else 100
+    mean = ("各项指标得分的平均数；每项 = 实际 ÷ 目标 × 100（最高 100）；报送类每份按时 "
+            f"{t.deadline_score_on_time:g}、迟报 {t.deadline_score_late:g}、未报 {t.deadline_score_missing:g} 分，未到期的不计")
     return {
-        "total": (f"总分 = {t.weight_objective:g}×系统客观数据 + {t.weight_ratings:g}×团员青年评价 + "
+        "total": (f"地市总分 = {t.weight_objective:g}×系统客观数据 + {t.weight_ratings:g}×团员青年评价 + "
                   f"{t.weight_experience:g}×典型经验推广（各项满分 100）"),
-        "objective": ("系统客观数据 = 各项指标得分的平均数；每项 = 实际 ÷ 目标 × 100（最高 100）；报送类每份按时 "
-                      f"{t.deadline_score_on_time:g}、迟报 {t.deadline_score_late:g}、未报 {t.deadline_score_missing:g} 分；"
-                      "只计已核实的数据"),
+        "department_total": (f"部门总分 = {own:g}×本部门工作 + {t.weight_dept_outcomes:g}×对接地市成效 + "
+                             f"{t.weight_ratings:g}×团员青年评价 + {t.weight_experience:g}×典型经验推广（各项满分 100）"),
+        "objective": f"系统客观数据 = {mean}；只计已核实的数据",
+        "own": (f"本部门工作 = {mean}；驻点天数按不同日历日计、只计到县及以下的驻点，"
+                f"每月最多计 {t.dept_days_per_month:g} 天"),
+        "outcomes": ("对接地市成效 = 对接地市的各项结果得分的平均数：实地抽查团支部达标比例、注册志愿者比例、"
+                     "人均服务时长和次数、“两新”新建团组织对照任务底数；只计已核实的数据"),
         "ratings": ("团员青年评价 = (平均星级 − 1) ÷ 4 × 100；只计实地抽查时现场二维码的评价，"
                     f"未核实评价的权重 {t.unverified_rating_weight:g}"),
-        "experience": (f"典型经验推广 = 经实地核实并在全省推广的经验条数 ÷ {t.experience_full_marks:g} × 100"
-                       "（最高 100）"),
+        "experience": (f"典型经验推广 = 经实地核实并在全省推广的经验条数 × {each:g} 分（{t.experience_full_marks:g} 条满分，"
+                       "最高 100）"),
     }
 
 
@@ -79,7 +90,7 @@ class Component:
     def worked(self) -> str:
         """The arithmetic with this subject's numbers, e.g. ``81.7 = (99.6 + 100 + 100 + 27) ÷ 4``."""
         counted = [f for f in self.figures if f.counted]
-        if self.key != "objective":
+        if self.key not in MEAN_COMPONENTS:
             return f"{self.score:g}" + (f" = {counted[0].score:g}" if counted else "")
         if not counted:
             return "0（无可计分的指标）"
@@ -108,7 +119,13 @@ class Score:
 
     @property
     def objective(self) -> float:
-        return self.component("objective").score
+        """系统客观数据 for a city; 本部门工作 for a department."""
+        return self.component("objective" if self.kind == "city" else "own").score
+
+    @property
+    def outcomes(self) -> float | None:
+        """对接地市成效 (departments only)."""
+        return self.component("outcomes").score if self.kind == "department" else None
 
     @property
     def ratings(self) -> float:
@@ -143,7 +160,8 @@ class CadreScore:
     lectures: int
     days_target: float
     lectures_target: float
-    exempt: str = ""  # "经党组批准不参加（批准人，日期）" when exempt
+    exempt: str = ""  # "经党组批准不参加（批准人，日期）" when exempt (or gone before the campaign)
+    note: str = ""  # why the days target is pro-rated (调离)
 
     @property
     def met(self) -> bool:
@@ -152,7 +170,7 @@ class CadreScore:
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "department": self.department, "days": self.days,
                 "days_target": self.days_target, "lectures": self.lectures, "lectures_target": self.lectures_target,
-                "exempt": self.exempt, "met": self.met}
+                "exempt": self.exempt, "note": self.note, "met": self.met}
 
 
 @dataclass
@@ -180,12 +198,18 @@ class Evaluation:
                 "cadres": [c.as_dict() for c in self.cadres]}
 
 
-def _score(name: str, kind: str, ident: int, t: Targets, objective: list[Figure], ratings: Figure,
+MEAN_COMPONENTS = ("objective", "own", "outcomes")
+
+
+def _mean_component(key: str, weight: float, figures: list[Figure]) -> Component:
+    counted = [f.score for f in figures if f.counted]
+    return Component(key, weight, round(sum(counted) / len(counted), 1) if counted else 0.0, figures)
+
+
+def _score(name: str, kind: str, ident: int, t: Targets, parts: list[Component], ratings: Figure,
            experience: Figure) -> Score:
-    counted = [f.score for f in objective if f.counted]
     s = Score(name, kind, ident, [
-        Component("objective", t.weight_objective, round(sum(counted) / len(counted), 1) if counted else 0.0,
-                  objective),
+        *parts,
         Component("ratings", t.weight_ratings, ratings.score, [ratings]),
         Component("experience", t.weight_experience, experience.score, [experience]),
     ])
@@ -197,13 +221,17 @@ def _scores(d: Data, view: View) -> tuple[list[Score], list[Score]]:
     cities = []
     for city in d.cities:
         counties = {k for k, c in d.county_city.items() if c == city.id}
-        cities.append(_score(city.name, "city", city.id, d.t, city_objective(d, city, view),
+        cities.append(_score(city.name, "city", city.id, d.t,
+                             [_mean_component("objective", d.t.weight_objective, city_objective(d, city, view))],
                              rating_figure(d, counties, view), experience_figure(d, counties, None, view)))
     departments = []
     for dept in d.departments:
         counties = d.dept_counties.get(dept.id, set())
-        departments.append(_score(dept.name, "department", dept.id, d.t, department_objective(d, dept, view),
-                                  rating_figure(d, counties, view), experience_figure(d, counties, dept.id, view)))
+        own = round(d.t.weight_objective - d.t.weight_dept_outcomes, 3)
+        departments.append(_score(dept.name, "department", dept.id, d.t, [
+            _mean_component("own", own, department_objective(d, dept, view)),
+            _mean_component("outcomes", d.t.weight_dept_outcomes, department_outcomes(d, dept, view)),
+        ], rating_figure(d, counties, view), experience_figure(d, counties, dept.id, view)))
     return cities, departments
 
 
@@ -239,18 +267,20 @@ def _merge(verified: list[Score], everything: list[Score]) -> list[Score]:
 
 
 def _cadres(d: Data) -> list[CadreScore]:
+    """Each cadre's real days (distinct dates at county level or below) and lectures against his target."""
     names = {dept.id: dept.name for dept in d.departments}
-    days: dict[int, float] = {}
-    for v in d.visits:
-        for c in d.visit_cadres.get(v.id, ()):
-            days[c] = days.get(c, 0.0) + sum(d.visit_months[v.id].values())
     given: dict[int, int] = {}
     for lec in d.lectures:
         given[lec.cadre_id] = given.get(lec.cadre_id, 0) + 1
-    out = [CadreScore(c.id, c.name, names.get(c.department_id, ""), days.get(c.id, 0.0), given.get(c.id, 0),
-                      d.t.cadre_days_per_year, d.t.lectures_per_cadre,
-                      f"经党组批准不参加（{c.exempt_approved_by}，{c.exempt_approved_on:%Y-%m-%d}）" if d.exempt(c) else "")
-           for c in d.cadres]
+    first, last = days_of.campaign_bounds(d.t)
+    out = []
+    for c in d.cadres:
+        target = d.target(c)
+        out.append(CadreScore(c.id, c.name, names.get(c.department_id, ""),
+                              days_of.days(days_of.of_cadre(d.visits, c.id), first, last), given.get(c.id, 0),
+                              target if target is not None else 0.0, d.t.lectures_per_cadre,
+                              days_of.target_note(c, d.t) if target is None else "",
+                              days_of.target_note(c, d.t) if target is not None else ""))
     order = {dept.name: dept.seq for dept in d.departments}
     out.sort(key=lambda c: (order.get(c.department, 99), -c.days, c.name))
     return out

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from models import deadlines
 from models.evaluation_data import Data
+from models.figures import deadlines, monthly, outcomes
+from models.figures import visits as days_of
 from models.provenance import UNVERIFIED, VERIFIED
 from models.tables import City, Department, MonthlyReport
 
 NOT_RECORDED = "未录入"
+NO_VERIFIED_RATINGS = "无核实评价"
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Figure:
     unverified: str = ""  # what unverified data would make of it — shown, never scored
     counted: bool = True  # False while not yet due: left out of the component's mean
     count: int | None = None  # records counted, where they are not all listed (unverified ratings)
+    missing_text: str = NOT_RECORDED  # what an empty actual reads as
 
     @property
     def basis(self) -> int:
@@ -41,7 +44,7 @@ class Figure:
 
     @property
     def actual_text(self) -> str:
-        return NOT_RECORDED if self.actual is None else f"{self.actual:g}{self.unit}"
+        return self.missing_text if self.actual is None else f"{self.actual:g}{self.unit}"
 
     @property
     def target_text(self) -> str:
@@ -100,6 +103,9 @@ def _deadline(key: str, label: str, states: list[tuple[str, int | None]], d: Dat
 
 
 def rating_figure(d: Data, counties: set[int], view: View) -> Figure:
+    """(mean stars − 1) ÷ 4 × 100 of verified ratings; none verified: 无核实评价, scored 0 — a rating no
+    one can verify is not evidence of the work (the seed: 一律不计入工作成效), and leaving the part out
+    would reward a place where no spot check was ever made."""
     n_v = sum(d.ratings_verified.get(k, (0, 0))[0] for k in counties)
     s_v = sum(d.ratings_verified.get(k, (0, 0))[1] for k in counties)
     n_a = sum(d.ratings_all.get(k, (0, 0))[0] for k in counties)
@@ -110,11 +116,12 @@ def rating_figure(d: Data, counties: set[int], view: View) -> Figure:
     ids = sorted(i for k in counties for i in d.verified_ids.get(k, []))
     return Figure("ratings", "抽查团员青年评价（现场二维码）平均星级", mean, 5, 0.0 if mean is None else
                   round((mean - 1) / 4 * 100, 1), "星", verified=True, records={"rating": ids},
-                  count=n_v + (n_a - n_v if w else 0),
+                  count=n_v + (n_a - n_v if w else 0), missing_text=NO_VERIFIED_RATINGS,
                   detail=f"已核实 {n_v} 条，未核实 {n_a - n_v} 条" + (f"（权重 {w:g}）" if w and n_a > n_v else ""))
 
 
 def experience_figure(d: Data, county_ids: set[int], department_id: int | None, view: View) -> Figure:
+    """Each verified, promoted experience earns 100 ÷ ``experience_full_marks`` points, up to 100."""
     mine = [e for e in d.experiences if e.county_id in county_ids
             and (department_id is None or e.department_id == department_id)]
     promoted = [e.id for e in mine if d.experience_prov[e.id].promoted]
@@ -126,68 +133,52 @@ def experience_figure(d: Data, county_ids: set[int], department_id: int | None, 
                  and (department_id is None or r.department_id == department_id)]
         records = {"experience": promoted, "monthlyreport": flags}
     count = sum(len(v) for v in records.values())
+    each = 100 / d.t.experience_full_marks if d.t.experience_full_marks else 100.0
     return Figure("experience", "经实地核实并在全省推广的典型经验", count, d.t.experience_full_marks,
-                  ratio(count, d.t.experience_full_marks), "条", verified=True, records=records,
-                  detail=f"经核实 {checked} 条，其中推广 {len(records['experience'])} 条；共录入 {len(mine)} 条")
+                  round(min(count * each, 100.0), 1), "条", verified=True, records=records,
+                  detail=f"每条 {each:g} 分；经核实 {checked} 条，其中推广 {len(records['experience'])} 条；"
+                         f"共录入 {len(mine)} 条")
 
 
 # --- cities ---------------------------------------------------------------------------------------------
 
 
-def _latest(d: Data, reports: list[MonthlyReport], attr: str) -> tuple[float | None, list[int]]:
-    """Per county unit its latest report with ``attr``; the value weighted by league members."""
-    latest: dict[int, MonthlyReport] = {}
-    for r in sorted(reports, key=lambda r: (r.month, r.id or 0)):
-        if getattr(r, attr) is not None:
-            latest[r.county_id] = r
-    if not latest:
-        return None, []
-    pairs = [(getattr(r, attr), r.league_members or 0) for r in latest.values()]
-    weight = sum(w for _v, w in pairs)
-    value = sum(v * w for v, w in pairs) / weight if weight else sum(v for v, _w in pairs) / len(pairs)
-    return round(value, 2), sorted(r.id for r in latest.values())
-
-
-def _founded(reports: list[MonthlyReport]) -> tuple[float | None, float | None, list[int]]:
-    """两新 organisations founded (each county unit and month once) against the latest baselines."""
-    chosen: dict[tuple[int, int], MonthlyReport] = {}
-    for r in sorted(reports, key=lambda r: r.id or 0):
-        chosen[(r.county_id, r.month)] = r
-    rows = list(chosen.values())
-    any_founded = any(r.new_nonpublic_orgs is not None or r.new_social_orgs is not None for r in rows)
-    founded = sum((r.new_nonpublic_orgs or 0) + (r.new_social_orgs or 0) for r in rows) if any_founded else None
-    base: dict[int, MonthlyReport] = {}
-    for r in sorted(rows, key=lambda r: r.month):
-        if r.nonpublic_baseline is not None or r.social_baseline is not None:
-            base[r.county_id] = r
-    baseline = float(sum((r.nonpublic_baseline or 0) + (r.social_baseline or 0) for r in base.values())) \
-        if base else None
-    return founded, baseline, sorted(r.id for r in rows)
-
-
-def city_objective(d: Data, city: City, view: View) -> list[Figure]:
+def _monthly_figures(d: Data, counties: set[int], view: View) -> list[Figure]:
+    """Volunteering and 两新 from the forms that count (:mod:`models.figures.monthly`), verified only in
+    the scoring view: the county unit's standing at the campaign's end, new organisations summed."""
     t = d.t
-    reports = [r for r in d.reports if d.county_city[r.county_id] == city.id and r.month in t.months
-               and view.report(d, r)]
+    chosen = monthly.counting_forms([r for r in d.reports if r.month in t.months], d.paired,
+                                    lambda r: view.report(d, r))
+    found = monthly.figures_for(chosen, counties, t.months, t.end_month)
     figures = []
     for key, attr, label, target, unit in (
         ("volunteer_rate", "volunteer_rate", "团员注册志愿者比例", t.volunteer_rate_min, "%"),
         ("service_hours", "service_hours_per_capita", "团员人均服务时长", t.service_hours_min, "小时"),
         ("service_times", "service_times_per_capita", "团员人均服务次数", t.service_times_min, "次"),
     ):
-        value, ids = _latest(d, reports, attr)
-        figures.append(Figure(key, label, value, target, ratio(value, target), unit, verified=True,
-                              records={"monthlyreport": ids}))
-    founded, baseline, ids = _founded([r for r in reports if r.new_nonpublic_orgs is not None
-                                       or r.new_social_orgs is not None or r.nonpublic_baseline is not None
-                                       or r.social_baseline is not None])
+        r = found.get(attr)
+        figures.append(Figure(key, label, r.value, target, ratio(r.value, target), unit, verified=True,
+                              records={"monthlyreport": r.report_ids},
+                              detail=f"取各县区最近一份填报该项的月报表（{'、'.join(f'{m}月' for m in r.months)}）"
+                              if r.months else ""))
+    new = [found.new_nonpublic_orgs, found.new_social_orgs]
+    base = [found.nonpublic_baseline, found.social_baseline]
+    founded = sum(r.value for r in new if r.value is not None) if any(r.value is not None for r in new) else None
+    baseline = sum(r.value for r in base if r.value is not None) if any(r.value is not None for r in base) else None
+    ids = sorted({i for r in (*new, *base) for i in r.report_ids})
     figures.append(Figure("founded", "“两新”组织新建团组织数（对照任务底数）", founded, baseline,
                           ratio(founded, baseline) if baseline else 0.0, "个", verified=True,
                           records={"monthlyreport": ids}))
-    plan = d.plans.get(city.id)
-    state = deadlines.state(plan.submitted_on if plan else None, t.due("city_plan"), d.today)
+    return figures
+
+
+def city_objective(d: Data, city: City, view: View) -> list[Figure]:
+    t = d.t
+    counties = {k for k, c in d.county_city.items() if c == city.id}
+    figures = _monthly_figures(d, counties, view)
+    st = next(s for s in d.plan_states if s.city_id == city.id)
     figures.append(_deadline("city_plan", f"本地实施方案（{_day(t.due('city_plan'))}前报基层组织建设部）",
-                             [(state, plan.id if plan else None)], d, "cityplan"))
+                             [(st.state, st.record_id)], d, "cityplan"))
     return figures
 
 
@@ -195,71 +186,80 @@ def city_objective(d: Data, city: City, view: View) -> list[Figure]:
 
 
 def department_objective(d: Data, dept: Department, view: View) -> list[Figure]:
+    """本部门工作: what the department itself did (days, cadres, lectures, visits, forms, reports)."""
     t = d.t
     months = t.months
-    visits = [v for v in d.visits if v.department_id == dept.id]
+    visits = days_of.of_department(d.visits, dept.id)
     vids = [v.id for v in visits]
-    per_month: dict[int, float] = defaultdict(float)
-    for v in visits:
-        for m, n in d.visit_months[v.id].items():
-            per_month[m] += n
-    month_scores = [min(per_month[m] / t.dept_days_per_month, 1.0) if t.dept_days_per_month else 1.0
-                    for m in months]
-    mine = [c for c in d.cadres if c.department_id == dept.id and not d.exempt(c)]
-    exempt = sum(1 for c in d.cadres if c.department_id == dept.id and d.exempt(c))
-    cadre_days: dict[int, float] = defaultdict(float)
-    for v in d.visits:
-        for c in d.visit_cadres.get(v.id, ()):
-            cadre_days[c] += sum(d.visit_months[v.id].values())
+    by_month = days_of.days_by_month(visits, d.year)
+    # Partial credit per month, stated as days: each month counts at most its target.
+    capped = sum(min(by_month.get(m, 0), t.dept_days_per_month) for m in months)
+    wanted = t.dept_days_per_month * len(months)
+    targets = {c.id: d.target(c) for c in d.cadres if c.department_id == dept.id}
+    mine = [c for c in d.cadres if c.department_id == dept.id and targets[c.id] is not None]
+    exempt = sum(1 for c in d.cadres if c.department_id == dept.id and days_of.is_exempt(c, d.year))
+    cadre_days = {c.id: days_of.days(days_of.of_cadre(d.visits, c.id), *_year(d)) for c in mine}
     lectures = [lec for lec in d.lectures if lec.cadre_id in {c.id for c in mine}]
     given: dict[int, int] = defaultdict(int)
     for lec in lectures:
         given[lec.cadre_id] += 1
-    days_met = sum(1 for c in mine if cadre_days[c.id] >= t.cadre_days_per_year)
+    days_met = sum(1 for c in mine if cadre_days[c.id] >= (targets[c.id] or 0))
     lectures_met = sum(1 for c in mine if given[c.id] >= t.lectures_per_cadre)
-    county_level = sum(1 for v in visits if v.county_id is not None)
-    small = [v for v in visits if v.max_meeting_size is None or v.max_meeting_size <= t.max_meeting_size]
-    exempt_note = f"经党组批准不参加 {exempt} 人不计" if exempt else ""
+    county_level = sum(1 for v in visits if v.counts)
+    small = [v for v in visits if v.meeting is None or v.meeting <= t.max_meeting_size]
+    left = [c for c in mine if targets[c.id] != t.cadre_days_per_year]
+    notes = ([f"经党组批准不参加 {exempt} 人不计"] if exempt else []) + \
+        [f"{c.name} {days_of.target_note(c, t)}" for c in left]
     figures = [
-        Figure("dept_days", f"每月驻点达 {t.dept_days_per_month:g} 个整天的月份", sum(1 for x in month_scores if x >= 1),
-               len(months), _mean([x * 100 for x in month_scores]), "个月", records={"visit": vids},
-               detail="、".join(f"{m}月 {per_month[m]:g} 天" for m in months)),
-        Figure("cadre_days", f"专职干部年累计驻点达 {t.cadre_days_per_year:g} 个整天的人数", days_met if mine else None,
-               len(mine) or None, ratio(days_met, len(mine)) if mine else 0.0, "人", records={"visit": vids},
-               detail=exempt_note),
+        Figure("dept_days", f"每月驻点整天数（每月最多计 {t.dept_days_per_month:g} 天）", capped, wanted,
+               ratio(capped, wanted), "天", records={"visit": vids},
+               detail="、".join(f"{m}月 {by_month.get(m, 0):g} 天" for m in months)),
+        Figure("cadre_days", "专职干部年累计驻点达标人数（目标 10 个整天，调离者按在岗时间折算）",
+               days_met if mine else None, len(mine) or None, ratio(days_met, len(mine)) if mine else 0.0, "人",
+               records={"visit": vids}, detail="；".join(notes)),
         Figure("lectures", "专职干部讲党团课达标人数", lectures_met if mine else None, len(mine) or None,
                ratio(lectures_met, len(mine)) if mine else 0.0, "人", records={"lecture": [x.id for x in lectures]},
-               detail=exempt_note),
+               detail="；".join(notes)),
         Figure("county_level", "到县及以下的驻点次数", county_level if visits else None, len(visits) or None,
-               ratio(county_level, len(visits)) if visits else 0.0, "次", records={"visit": vids}),
+               ratio(county_level, len(visits)) if visits else 0.0, "次", records={"visit": vids},
+               detail=f"只到市级 {len(visits) - county_level} 次（违规，不计天数）" if len(visits) > county_level else ""),
         Figure("meeting_size", f"座谈会不超过 {t.max_meeting_size:g} 人的驻点次数", len(small) if visits else None,
                len(visits) or None, ratio(len(small), len(visits)) if visits else 0.0, "次",
                records={"visit": vids}, detail=f"超过规定人数 {len(visits) - len(small)} 次" if visits else ""),
     ]
-    figures.append(_forms(d, dept))
-    due = t.due("lecture_materials")
+    figures.append(_deadline("forms", "附件2月报表按时报送（每县区每月，月底前）",
+                             [(st.state, st.report_id) for st in d.form_states if st.department_id == dept.id],
+                             d, "monthlyreport"))
+    counted = {c.id for c in mine}
     figures.append(_deadline(
-        "lecture_materials", f"党团课材料（课件、时间、地点、授课人数）{_day(due)}前报宣传部",
-        [(deadlines.state(lec.materials_submitted_on if lec.materials.strip() else None, due, d.today), lec.id)
-         for lec in lectures], d, "lecture"))
-    project = d.projects.get(dept.id)
-    submitted = project.submitted_on if project and project.reviewed_by.strip() else None
+        "lecture_materials", f"党团课材料（课件、时间、地点、授课人数）{_day(t.due('lecture_materials'))}前报宣传部",
+        [(st.state, st.record_id) for st in d.lecture_states if st.cadre_id in counted], d, "lecture"))
+    st = next(s for s in d.project_states if s.department_id == dept.id)
     fig = _deadline("project_report", f"服务青年工作项目报告（经分管领导审阅，{_day(t.due('project_report'))}前报组织部）",
-                    [(deadlines.state(submitted, t.due("project_report"), d.today), project.id if project else None)],
-                    d, "serviceproject")
-    if project and project.submitted_on and not project.reviewed_by.strip():
-        fig.detail += "（已报送但未记录分管领导审阅，按未报计）"
+                    [(st.state, st.record_id)], d, "serviceproject")
+    fig.detail += st.note
     figures.append(fig)
     return figures
 
 
-def _forms(d: Data, dept: Department) -> Figure:
-    """附件2 per paired county unit and campaign month; a form counts only with its 报送日期."""
-    by_key = {(r.county_id, r.month): r for r in d.reports if r.department_id == dept.id}
-    states = []
-    for county in sorted(d.dept_counties.get(dept.id, set())):
-        for month in d.t.months:
-            r = by_key.get((county, month))
-            states.append((deadlines.state(r.submitted_on if r else None, deadlines.form_due(d.year, month, d.t),
-                                           d.today), r.id if r else None))
-    return _deadline("forms", "附件2月报表按时报送（每县区每月，月底前）", states, d, "monthlyreport")
+def department_outcomes(d: Data, dept: Department, view: View) -> list[Figure]:
+    """对接地市成效: the results in the cities the department guides (seed: 对对接地市团的基层建设基本任务
+    负有指导责任; 坚持结果导向) — its cities' spot-check findings, volunteering and 两新, verified only."""
+    counties = d.dept_counties.get(dept.id, set())
+    s = outcomes.summarise(d.checks, counties)
+    ids = s.check_ids or []
+    passed = s.branches_checked - s.branches_failed
+    figures = [
+        Figure("checks_passed", "抽查团支部全部达标数（微信群达 3/4、书记会操作智慧团建）",
+               passed if s.branches_checked else None, s.branches_checked or None,
+               ratio(passed, s.branches_checked) if s.branches_checked else 0.0, "个", verified=True,
+               records={"spotcheck": ids},
+               detail=f"未建微信群或不足3/4 {s.no_group} 个，书记不会操作智慧团建 {s.no_operation} 个"
+               if s.branches_checked else "本年未抽查"),
+    ]
+    figures += _monthly_figures(d, counties, view)
+    return figures
+
+
+def _year(d: Data):
+    return days_of.campaign_bounds(d.t)

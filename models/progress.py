@@ -7,7 +7,6 @@ up in Python: the tables involved are small (visits, checks, reports), and ratin
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,80 +15,21 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import deadlines
 from models.clock import today as clock_today
-from models.deadlines import form_due
+from models.figures import deadlines, monthly, outcomes
+from models.figures import visits as days_of
+from models.figures.period import Period
+from models.figures.tree import Tree, load_tree
 from models.provenance import verified_by_county
-from models.tables import (
-    Assignment,
-    Branch,
-    Cadre,
-    City,
-    County,
-    Department,
-    Lecture,
-    MonthlyReport,
-    RatingStat,
-    SpotCheck,
-    Visit,
-    VisitCadre,
-)
+from models.tables import Branch, County, Department, Lecture, MonthlyReport, RatingStat
 from models.targets import Targets, targets_for
-from models.visits import days_by_month
+
+__all__ = ["LEVELS", "LEVEL_LABELS", "STATUS_LABELS", "Figures", "Period", "progress", "rating_trend",
+           "visit_days_grid"]
 
 LEVELS = ("province", "city", "county", "department", "cadre")
 LEVEL_LABELS = {"province": "全省", "city": "地市", "county": "县（市、区）", "department": "部门", "cadre": "专职干部"}
 STATUS_LABELS = {"below": "未达标", "at_risk": "有风险", "on_track": "达标"}
-
-
-@dataclass(frozen=True)
-class Period:
-    """A month of a campaign year, or the whole campaign year (``month`` None)."""
-
-    year: int
-    month: int | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        """``2019-05`` or ``2019``; raises ValueError with a Chinese message otherwise."""
-        text = text.strip()
-        try:
-            if "-" in text:
-                y, m = text.split("-", 1)
-                period = cls(int(y), int(m))
-                if not 1 <= period.month <= 12:  # type: ignore[operator]
-                    raise ValueError
-                return period
-            return cls(int(text))
-        except ValueError:
-            raise ValueError(f"月份格式应为 YYYY-MM（如 2019-05）或年份 YYYY：{text}") from None
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年全年" if self.month is None else f"{self.year}年{self.month}月"
-
-    @property
-    def key(self) -> str:
-        return str(self.year) if self.month is None else f"{self.year}-{self.month:02d}"
-
-    def months(self, targets: Targets) -> list[int]:
-        return targets.months if self.month is None else [self.month]
-
-    def bounds(self, targets: Targets) -> tuple[date, date]:
-        """First and last day covered (the campaign's months for a whole year)."""
-        months = self.months(targets)
-        first, last = months[0], months[-1]
-        return date(self.year, first, 1), date(self.year, last, calendar.monthrange(self.year, last)[1])
-
-    def year_to_date(self, targets: Targets) -> tuple[date, date]:
-        """From the campaign's start to this period's end (cumulative figures)."""
-        return date(self.year, targets.start_month, 1), self.bounds(targets)[1]
-
-    def shifted(self, step: int, targets: Targets) -> Period:
-        """The month selector: whole year, then the campaign months in order, cycling."""
-        options: list[int | None] = [None, *targets.months]
-        idx = options.index(self.month) if self.month in options else 0
-        return Period(self.year, options[(idx + step) % len(options)])
 
 
 @dataclass
@@ -127,6 +67,10 @@ class Figures:
     forms_late: int = 0
     forms_missing: int = 0
     forms_pending: int = 0
+    city_level_visits: int = 0  # visits that stopped at the city: shown, never counted as days
+    target_note: str = ""  # cadre level: why the target is not the seed's (调离, 经党组批准不参加)
+    # Stock figures' months: the month each county unit's value comes from (models.figures.monthly)
+    figure_months: dict[str, list[int]] = field(default_factory=dict)
     status: str = "on_track"
 
     @property
@@ -143,48 +87,6 @@ class Figures:
         return data
 
 
-# --- the organisation tree, read once per call -----------------------------------------------------
-
-
-@dataclass
-class _Tree:
-    cities: dict[int, City]
-    counties: dict[int, County]
-    departments: dict[int, Department]
-    cadres: dict[int, Cadre]
-    dept_cities: dict[int, list[int]]
-    city_depts: dict[int, list[int]]
-    city_counties: dict[int, list[int]]
-    county_branches: dict[int, int]
-    branch_county: dict[int, int]
-
-    def dept_counties(self, dept_id: int) -> list[int]:
-        return [c for city in self.dept_cities.get(dept_id, []) for c in self.city_counties.get(city, [])]
-
-
-def _tree(session: Session) -> _Tree:
-    cities = {c.id: c for c in session.exec(select(City).order_by(City.code))}
-    counties = {c.id: c for c in session.exec(select(County).order_by(County.code))}
-    departments = {d.id: d for d in session.exec(select(Department).order_by(Department.seq))}
-    cadres = {c.id: c for c in session.exec(select(Cadre).order_by(Cadre.department_id, Cadre.id))}
-    dept_cities: dict[int, list[int]] = defaultdict(list)
-    city_depts: dict[int, list[int]] = defaultdict(list)
-    for a in session.exec(select(Assignment).order_by(Assignment.id)):
-        dept_cities[a.department_id].append(a.city_id)
-        city_depts[a.city_id].append(a.department_id)
-    for lst in city_depts.values():
-        lst.sort(key=lambda d: departments[d].seq)
-    city_counties: dict[int, list[int]] = defaultdict(list)
-    for c in counties.values():
-        city_counties[c.city_id].append(c.id)
-    branch_county = dict(session.exec(select(Branch.id, Branch.county_id)).all())
-    county_branches: dict[int, int] = defaultdict(int)
-    for county_id in branch_county.values():
-        county_branches[county_id] += 1
-    return _Tree(cities, counties, departments, cadres, dept_cities, city_depts, city_counties,
-                 county_branches, branch_county)
-
-
 # --- the subjects of one level, each with the counties it covers -------------------------------------
 
 
@@ -197,7 +99,7 @@ class _Subject:
     cadres: set[int] | None = None  # cadre level: whose visits and lectures count
 
 
-def _subjects(tree: _Tree, level: str, city_id: int | None, department_id: int | None) -> list[_Subject]:
+def _subjects(tree: Tree, level: str, city_id: int | None, department_id: int | None) -> list[_Subject]:
     def dept_names(ids: Iterable[int]) -> list[str]:
         return [tree.departments[d].name for d in ids]
 
@@ -250,46 +152,21 @@ def progress(
     department_id: int | None = None,
     today: date | None = None,
 ) -> list[Figures]:
-    """Figures for every subject of ``level`` in ``period``.
+    """Figures for every subject of ``level`` in ``period``, assembled from :mod:`models.figures`.
 
     ``city_id`` narrows cities/counties to one city; ``department_id`` narrows departments/cadres.
     ``today`` decides which monthly forms are already due (default: today in China).
     """
     targets = targets_for(session, period.year)
     today = today or clock_today()
-    tree = _tree(session)
+    tree = load_tree(session)
     subjects = _subjects(tree, level, city_id, department_id)
     first, last = period.bounds(targets)
     ytd_first, _ = period.year_to_date(targets)
-
-    # Visits of the year to date (cumulative days), with their cadres for the cadre level. A visit's
-    # days count in the months its dates fall in.
     month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
-    visit_rows = []
-    for vid, dept, city, county, start, end, days in session.exec(
-        select(Visit.id, Visit.department_id, Visit.city_id, Visit.county_id, Visit.start_date, Visit.end_date,
-               Visit.full_days)
-        .where(Visit.end_date >= ytd_first, Visit.start_date <= last)
-    ).all():
-        split = days_by_month(start, end, days)
-        period_days = sum(d for m, d in split.items() if month_lo <= m <= month_hi)
-        to_date = sum(d for m, d in split.items() if m <= month_hi)
-        visit_rows.append((vid, dept, city, county, end >= first, period_days, to_date))
-    visit_cadres: dict[int, set[int]] = defaultdict(set)
-    if level == "cadre":
-        for vid, cad in session.exec(
-            select(VisitCadre.visit_id, VisitCadre.cadre_id).join(Visit, Visit.id == VisitCadre.visit_id)
-            .where(Visit.end_date >= ytd_first, Visit.start_date <= last)
-        ):
-            visit_cadres[vid].add(cad)
 
-    checks = session.exec(
-        select(SpotCheck.branch_id, SpotCheck.wechat_ok, SpotCheck.secretary_operates)
-        .where(SpotCheck.checked_on >= first, SpotCheck.checked_on <= last)
-    ).all()
-    checked: dict[int, bool] = {}  # branch -> failed in any check of the period
-    for branch_id, wechat_ok, operates in checks:
-        checked[branch_id] = checked.get(branch_id, False) or not (wechat_ok and operates)
+    visits = days_of.load_visits(session, ytd_first, last)
+    checks = outcomes.check_outcomes(session, first, last)
 
     stat_cols = [func.sum(getattr(RatingStat, c)) for c in ("count", "score_sum", "suggestions", "photos",
                                                             "n1", "n2", "n3", "n4", "n5")]
@@ -318,13 +195,11 @@ def progress(
         session.exec(select(rated.c.county_id, func.count()).group_by(rated.c.county_id)).all()  # type: ignore[arg-type]
     )
 
-    # Plain rows, read only (every refresh reads some thousands; ORM objects cost a third of the refresh).
-    table = MonthlyReport.__table__  # type: ignore[attr-defined]
-    reports = session.connection().execute(
-        select(table).where(table.c.year == period.year, table.c.month >= targets.start_month,
-                            table.c.month <= last.month)
-    ).all()
+    reports = year_reports(session, period.year, targets.start_month, last.month)
+    chosen = monthly.counting_forms(reports, lambda county: tree.city_depts.get(tree.county_city(county), []))
     report_by_key = {(r.department_id, r.county_id, r.month): r for r in reports}
+    states = deadlines.form_states(tree.paired(), report_by_key, period.year, period.months(targets), targets,
+                                   today)
 
     # A lecture counts on any day of the campaign year (the seed: 每年……至少1次).
     lecture_first, lecture_last = (first, last) if period.month else (date(period.year, 1, 1),
@@ -334,39 +209,24 @@ def progress(
         .where(Lecture.held_on >= lecture_first, Lecture.held_on <= lecture_last)
     ).all()
     cadre_dept = {cid: c.department_id for cid, c in tree.cadres.items()}
-    period_months = set(period.months(targets))
 
     for subj in subjects:
         fig = subj.fig
         fig.counties_total = len(subj.counties)
         fig.branches_total = sum(tree.county_branches.get(k, 0) for k in subj.counties)
 
-        covered: set[int] = set()
-        for vid, dept, city, county, overlaps, days, days_to_date in visit_rows:
-            if subj.cadres is not None:
-                if not (visit_cadres.get(vid, set()) & subj.cadres):
-                    continue
-            elif level in ("department",):
-                if dept not in subj.departments:
-                    continue
-            elif level == "county":
-                if county not in subj.counties:
-                    continue
-            elif city not in subj.cities:
-                continue
-            fig.visit_days_year += days_to_date
-            if overlaps:
-                fig.visits += 1
-                fig.visit_days += days
-                if county is not None:
-                    covered.add(county)
+        mine = [v for v in visits if _visit_of(v, subj, level)]
+        fig.visit_days = days_of.days(mine, first, last)
+        fig.visit_days_year = days_of.days(mine, ytd_first, last)
+        in_period_visits = [v for v in mine if v.end >= first]
+        fig.visits = len(in_period_visits)
+        fig.city_level_visits = sum(1 for v in in_period_visits if not v.counts)
+        covered = {v.county_id for v in in_period_visits if v.counts}
         fig.counties_covered = len(covered & subj.counties) if level != "cadre" else len(covered)
 
         if subj.cadres is None:
-            for branch_id, failed in checked.items():
-                if tree.branch_county.get(branch_id) in subj.counties:
-                    fig.branches_checked += 1
-                    fig.check_failures += int(failed)
+            found = outcomes.summarise(checks, subj.counties)
+            fig.branches_checked, fig.check_failures = found.branches_checked, found.branches_failed
 
             for county, count, total, sugg, photos, *dist in stats:
                 if county not in subj.counties:
@@ -381,7 +241,10 @@ def progress(
             # A (branch, activity) pair lies in exactly one county, so per-county counts add up.
             fig.activities_rated = sum(activities_rated.get(county, 0) for county in subj.counties)
 
-            _report_figures(fig, subj, tree, report_by_key, period, targets, today, period_months)
+            for st in states:
+                if st.county_id in subj.counties and st.department_id in subj.departments:
+                    setattr(fig, f"forms_{st.state}", getattr(fig, f"forms_{st.state}") + 1)
+            _monthly(fig, monthly.figures_for(chosen, subj.counties, period.months(targets), last.month))
 
         fig.lectures = sum(
             1 for cadre_id, county in lectures
@@ -390,29 +253,64 @@ def progress(
             or (subj.cadres is None and level == "department" and cadre_dept.get(cadre_id) in subj.departments)
             or (subj.cadres is None and level != "department" and county in subj.counties)
         )
-        fig.visit_days_target = _visit_target(level, period, targets, tree, subj)
-        fig.status = _status(fig, level, period, targets)
+        if level == "cadre":
+            cadre = tree.cadres[fig.id]
+            fig.visit_days_target = days_of.cadre_target(cadre, targets) if period.month is None else None
+            fig.target_note = days_of.target_note(cadre, targets)
+        else:
+            fig.visit_days_target = _visit_target(level, period, targets, tree, subj)
+        fig.status = _status(fig, level, targets, tree)
     return [s.fig for s in subjects]
 
 
-def _visit_target(level: str, period: Period, targets: Targets, tree: _Tree, subj: _Subject) -> float | None:
+def year_reports(session: Session, year: int, first_month: int, last_month: int) -> list:
+    """The year's 附件2 forms from ``first_month`` to ``last_month``, as plain read-only rows (every
+    refresh reads some thousands; ORM objects cost a third of the refresh)."""
+    table = MonthlyReport.__table__  # type: ignore[attr-defined]
+    return list(session.connection().execute(
+        select(table).where(table.c.year == year, table.c.month >= first_month, table.c.month <= last_month)
+    ).all())
+
+
+def _visit_of(v: days_of.VisitDays, subj: _Subject, level: str) -> bool:
+    if subj.cadres is not None:
+        return bool(v.cadres & subj.cadres)
+    if level == "department":
+        return v.department_id in subj.departments
+    if level == "county":
+        return v.county_id in subj.counties
+    return v.city_id in subj.cities
+
+
+def _monthly(fig: Figures, found: monthly.MonthlyFigures) -> None:
+    """The monthly figures departments reported (None stays 未录入)."""
+    def num(attr: str) -> int | None:
+        value = found.get(attr).value
+        return None if value is None else int(value)
+
+    fig.volunteer_rate = found.volunteer_rate.value
+    fig.service_hours = found.service_hours_per_capita.value
+    fig.service_times = found.service_times_per_capita.value
+    fig.nonpublic_baseline, fig.social_baseline = num("nonpublic_baseline"), num("social_baseline")
+    fig.new_nonpublic_orgs, fig.new_social_orgs = num("new_nonpublic_orgs"), num("new_social_orgs")
+    fig.figure_months = {attr: found.get(attr).months for attr in monthly.STOCK if found.get(attr).months}
+
+
+def _visit_target(level: str, period: Period, targets: Targets, tree: Tree, subj: _Subject) -> float | None:
     months = len(period.months(targets))
     per_month = targets.dept_days_per_month
     if level == "department":
         return per_month * months
     if level == "province":
         return per_month * months * len(tree.departments)
-    if level == "city":
-        # A department paired with several cities shares its days between them.
-        return sum(per_month * months / max(1, len(tree.dept_cities[d])) for d in subj.departments)
-    if level == "cadre":
-        return targets.cadre_days_per_year if period.month is None else None
-    return None
+    return None  # the seed sets days per department a month and per cadre a year, not per place
 
 
-def _status(fig: Figures, level: str, period: Period, targets: Targets) -> str:
+def _status(fig: Figures, level: str, targets: Targets, tree: Tree) -> str:
     if level == "cadre":
-        ratio = fig.visit_days_year / targets.cadre_days_per_year if targets.cadre_days_per_year else 1.0
+        target = fig.visit_days_target if fig.visit_days_target is not None else \
+            days_of.cadre_target(tree.cadres[fig.id], targets)
+        ratio = fig.visit_days_year / target if target else 1.0
     elif fig.visit_days_target:
         ratio = fig.visit_days / fig.visit_days_target
     else:
@@ -423,56 +321,6 @@ def _status(fig: Figures, level: str, period: Period, targets: Targets) -> str:
     if ratio >= 1:
         return "on_track"
     return "at_risk" if ratio >= targets.at_risk_ratio else "below"
-
-
-def _report_figures(fig: Figures, subj: _Subject, tree: _Tree, reports: dict, period: Period,
-                    targets: Targets, today: date, period_months: set[int]) -> None:
-    """Monthly-form status and the figures departments reported (None stays 未录入)."""
-    latest: dict[int, MonthlyReport] = {}  # county -> latest report of the period
-    weights_rate: list[tuple[float, int]] = []
-    hours: list[tuple[float, int]] = []
-    times: list[tuple[float, int]] = []
-    for county in subj.counties:
-        city = tree.counties[county].city_id
-        for dept in tree.city_depts.get(city, []):
-            if dept not in subj.departments:
-                continue
-            for month in period_months:
-                report = reports.get((dept, county, month))
-                state = deadlines.state(report.submitted_on if report else None,
-                                        form_due(period.year, month, targets), today)
-                setattr(fig, f"forms_{state}", getattr(fig, f"forms_{state}") + 1)
-                if report is not None and (county not in latest or latest[county].month < month):
-                    latest[county] = report
-        for month in period_months:
-            for dept in tree.city_depts.get(city, []):
-                report = reports.get((dept, county, month))
-                if report is None:
-                    continue
-                if report.new_nonpublic_orgs is not None:
-                    fig.new_nonpublic_orgs = (fig.new_nonpublic_orgs or 0) + report.new_nonpublic_orgs
-                if report.new_social_orgs is not None:
-                    fig.new_social_orgs = (fig.new_social_orgs or 0) + report.new_social_orgs
-    for report in latest.values():
-        weight = report.league_members or 1
-        if report.volunteer_rate is not None:
-            weights_rate.append((report.volunteer_rate, weight))
-        if report.service_hours_per_capita is not None:
-            hours.append((report.service_hours_per_capita, weight))
-        if report.service_times_per_capita is not None:
-            times.append((report.service_times_per_capita, weight))
-        if report.nonpublic_baseline is not None:
-            fig.nonpublic_baseline = (fig.nonpublic_baseline or 0) + report.nonpublic_baseline
-        if report.social_baseline is not None:
-            fig.social_baseline = (fig.social_baseline or 0) + report.social_baseline
-    fig.volunteer_rate = _weighted(weights_rate)
-    fig.service_hours = _weighted(hours)
-    fig.service_times = _weighted(times)
-
-
-def _weighted(values: list[tuple[float, int]]) -> float | None:
-    total = sum(w for _v, w in values)
-    return sum(v * w for v, w in values) / total if total else None
 
 
 # --- series for charts -------------------------------------------------------------------------------
@@ -501,18 +349,12 @@ def rating_trend(session: Session, year: int, level: str = "city") -> dict[int, 
 
 
 def visit_days_grid(session: Session, year: int) -> dict[int, dict[int, float]]:
-    """Department → month → full days visited (the heat grid against 3 a month)."""
+    """Department → month → real days (the heat grid against 3 a month; :mod:`models.figures.visits`)."""
     targets = targets_for(session, year)
-    grid: dict[int, dict[int, float]] = {d: {m: 0.0 for m in targets.months}
-                                          for d in session.exec(select(Department.id)).all()}
-    rows = session.exec(
-        select(Visit.department_id, Visit.start_date, Visit.end_date, Visit.full_days)
-        .where(Visit.end_date >= date(year, targets.start_month, 1),
-               Visit.start_date <= date(year, targets.end_month, calendar.monthrange(year, targets.end_month)[1]))
-    ).all()
-    for dept, start, end, days in rows:
-        for key, share in days_by_month(start, end, days).items():
-            if key // 100 == year:
-                row = grid.setdefault(dept, {})
-                row[key % 100] = row.get(key % 100, 0.0) + share
+    first, last = Period(year).bounds(targets)
+    visits = days_of.load_visits(session, first, last)
+    grid: dict[int, dict[int, float]] = {}
+    for dept in session.exec(select(Department.id)).all():
+        by_month = days_of.days_by_month(days_of.of_department(visits, dept), year)
+        grid[dept] = {m: float(by_month.get(m, 0)) for m in targets.months}
     return grid

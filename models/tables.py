@@ -103,6 +103,8 @@ class Cadre(SQLModel, table=True):
     # yearly rules (10 full days, one lecture).
     exempt_approved_by: str = Field(default="", max_length=40)
     exempt_approved_on: date | None = None
+    # 调离日期: a cadre who leaves is kept; his yearly target is pro-rated to the days he was in post.
+    left_on: date | None = None
 
     __table_args__ = (UniqueConstraint("department_id", "name", name="uq_cadre_dept_name"),)
 

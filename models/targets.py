@@ -38,8 +38,9 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "weight_objective": (0.5, "评价权重：系统客观数据"),
     "weight_ratings": (0.3, "评价权重：团员青年评价"),
     "weight_experience": (0.2, "评价权重：典型经验推广"),
-    "experience_full_marks": (2, "典型经验推广：在全省推广几条经核实的经验得满分（条）"),
+    "experience_full_marks": (5, "典型经验推广：在全省推广几条经核实的经验得满分（条；每条得 100 ÷ 该数）"),
     "unverified_rating_weight": (0, "未经抽查核实的团员评价计入评价的权重（0 = 不计入）"),
+    "weight_dept_outcomes": (0.2, "部门评价权重：对接地市成效（从系统客观数据的权重中划出，其余为本部门工作）"),
 }
 
 DEFAULT_YEAR = 2019  # the seed's campaign year
@@ -76,6 +77,7 @@ class Targets:
     weight_experience: float
     experience_full_marks: float
     unverified_rating_weight: float
+    weight_dept_outcomes: float
 
     @property
     def months(self) -> list[int]:

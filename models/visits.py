@@ -8,10 +8,11 @@ confirmation and leave the breach visible to the rules (e.g. a meeting of more t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, select
 
+from models.figures.visits import clashes, place_name
 from models.tables import Assignment, Branch, Cadre, County, SpotCheck, Visit, VisitCadre
 from models.targets import targets_for
 
@@ -55,33 +56,9 @@ class VisitRejected(ValueError):
         super().__init__("；".join([*check.errors.values(), *check.warnings.values()]))
 
 
-def days_by_month(start: date, end: date, full_days: float) -> dict[int, float]:
-    """A visit's full days per month (yyyymm) its dates fall in: whole days, shared in proportion to
-    its calendar days in each month (largest remainder first, the earlier month on a tie)."""
-    span: dict[int, int] = {}
-    day = start
-    while day <= end:
-        key = day.year * 100 + day.month
-        span[key] = span.get(key, 0) + 1
-        day += timedelta(days=1)
-    if len(span) <= 1:
-        return {start.year * 100 + start.month: full_days}
-    total = sum(span.values())
-    exact = {k: full_days * n / total for k, n in span.items()}
-    shares = {k: float(int(v)) for k, v in exact.items()}
-    left = round(full_days - sum(shares.values()))
-    for k in sorted(exact, key=lambda k: (-(exact[k] - shares[k]), k))[:max(0, left)]:
-        shares[k] += 1
-    return {k: v for k, v in shares.items() if v}
-
-
-def is_exempt(cadre: Cadre, year: int) -> bool:
-    """经党组批准可不参加: who approved it and when (by the year's end) are both recorded."""
-    return bool(cadre.exempt_approved_by.strip()) and cadre.exempt_approved_on is not None \
-        and cadre.exempt_approved_on <= date(year, 12, 31)
-
-
-def validate_visit(session: Session, data: VisitInput) -> VisitCheck:
+def validate_visit(session: Session, data: VisitInput, *, replaces: int | None = None) -> VisitCheck:
+    """The seed's rules for one visit; ``replaces`` is the recorded visit an import row updates (it
+    does not clash with itself)."""
     check = VisitCheck()
     err, warn = check.errors, check.warnings
     if data.department_id is None:
@@ -129,6 +106,12 @@ def validate_visit(session: Session, data: VisitInput) -> VisitCheck:
         depts = {c.department_id for c in session.exec(select(Cadre).where(Cadre.id.in_(data.cadre_ids)))}  # type: ignore[union-attr]
         if depts != {data.department_id} or len(data.cadre_ids) != len(set(data.cadre_ids)):
             err["cadre_ids"] = "参加驻点的专职干部应属于本部门"
+    if not err and data.cadre_ids and data.start_date is not None and data.full_days is not None:
+        found = clashes(session, data.cadre_ids, data.start_date, data.end_date or data.start_date,
+                        data.full_days, exclude_visit_id=replaces)
+        if found:
+            here = place_name(session, data.department_id, data.city_id, data.county_id)
+            err["cadre_ids"] = "；".join(c.message(here) for c in found)
     if data.checks and data.county_id is not None:
         branch_ids = [c.branch_id for c in data.checks]
         counties = dict(session.exec(select(Branch.id, Branch.county_id).where(Branch.id.in_(branch_ids))).all())  # type: ignore[union-attr]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import math
 import shutil
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -64,11 +65,14 @@ def branch(session: Session, county_name: str = "梅江区", name: str | None = 
 
 def visit(session: Session, department: str = "组织部", city: str = "梅州", county_name: str | None = "梅江区", *,
           start: date = date(2019, 5, 6), days: float = 1.0, cadres: list[Cadre] | None = None,
-          meeting: int | None = None, town: str = "") -> Visit:
+          meeting: int | None = None, town: str = "", end: date | None = None) -> Visit:
+    """A visit as recorded (no rules applied: tests build breaches too); by default its dates are its
+    whole days, from ``start`` on."""
     c = find_city(session, city)
+    end = end or start + timedelta(days=max(1, math.ceil(days)) - 1)
     row = Visit(department_id=find_department(session, department).id, city_id=c.id,
                 county_id=find_county(session, county_name, c).id if county_name else None,
-                town=town, start_date=start, end_date=start, full_days=days, max_meeting_size=meeting)
+                town=town, start_date=start, end_date=end, full_days=days, max_meeting_size=meeting)
     session.add(row)
     session.flush()
     for cd in cadres or []:

@@ -83,6 +83,8 @@ class Context:
         self.campaigns = {c.year: c for c in session.exec(select(Campaign))}
         self._cadres: dict[tuple[int, str], Cadre | None] = {}
         self.source = ""  # audit source of the row being written
+        self.row_number = 0  # the file row being checked
+        self.earlier: list[tuple[int, dict[str, Any]]] = []  # rows of this file already checked and kept
 
     # names → rows
     def department(self, name: str) -> Department:
@@ -460,6 +462,7 @@ def _parse_rows(ctx: Context, kind: Kind, table: Table) -> tuple[list[tuple[int,
                 row[col.key] = None
         if not row_ok:
             continue
+        ctx.row_number = number
         for column, reason in kind.check(ctx, row):
             errors.append(RowError(number, column, texts.get(column, ""), reason))
             row_ok = False
@@ -472,6 +475,7 @@ def _parse_rows(ctx: Context, kind: Kind, table: Table) -> tuple[list[tuple[int,
             continue
         seen[key] = number
         parsed.append((number, row))
+        ctx.earlier.append((number, row))
     return parsed, errors, skipped_example
 
 

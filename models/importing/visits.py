@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import select
 
 from models import audit
+from models.figures.visits import whole_dates
 from models.importing import core
 from models.importing.core import Column, Context, Kind
 from models.tables import Visit, VisitCadre
@@ -41,12 +42,30 @@ def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
     them on the form; :func:`warnings` lists them for the import's output.
     """
     data = _input(ctx, row)
-    result = validate_visit(ctx.session, data)
+    recorded = ctx.session.exec(select(Visit.id).where(
+        Visit.department_id == data.department_id, Visit.city_id == data.city_id,
+        Visit.county_id == data.county_id, Visit.start_date == data.start_date)).first()
+    result = validate_visit(ctx.session, data, replaces=recorded)
     problems = []
     for key, reason in result.errors.items():
         problems.append((FIELD_COLUMNS.get(key, ""), reason))
+    problems += _clashes_in_file(ctx, row)
     row["warnings"] = [f"{FIELD_COLUMNS.get(k) or k}：{w}" for k, w in result.warnings.items()]
     return problems
+
+
+def _clashes_in_file(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
+    """One cadre in one place a day, within the file too (its rows are not recorded yet)."""
+    mine = set(whole_dates(row["start"], row["end"] or row["start"], row["days"] or 0))
+    out = []
+    for number, other in ctx.earlier:
+        common = mine & set(whole_dates(other["start"], other["end"] or other["start"], other["days"] or 0))
+        both = [c.name for c in row["cadres"] if c.id in {o.id for o in other["cadres"]}]
+        if common and both:
+            there = "·".join(p for p in (other["city"].name, other["county"].name if other["county"] else "") if p)
+            out.append(("参加干部", f"{'、'.join(both)} {min(common):%Y-%m-%d} 已在本文件第{number}行（{there}）驻点："
+                                    "一名干部一天只能在一个地方驻点"))
+    return out
 
 
 def _input(ctx: Context, row: dict[str, Any]) -> VisitInput:

@@ -51,8 +51,10 @@ def test_department_figures(session):
     _records(session)
     org = dept(evaluate(session, 2019, today=END))
     got = {x.key: (x.actual, x.target, x.score) for x in org.figures}
-    assert got["dept_days"] == (3, 8, 37.5)  # May, June, July reach 3 days of the 8 campaign months
-    assert got["cadre_days"] == (1, 2, 50.0)  # 甲 has 10 days, 乙 3
+    # Real days, each month counting at most 3: May 3, June 3 (two cadres on the same dates are the
+    # department's 3 days, not 6), July 0 (the 清远 visit stayed at city level): 6 of 24.
+    assert got["dept_days"] == (6, 24, 25.0)
+    assert got["cadre_days"] == (0, 2, 0.0)  # 甲 has 6 real days, 乙 3
     assert got["lectures"] == (1, 2, 50.0)
     assert got["county_level"] == (2, 3, 66.7)  # the 清远 visit stayed at city level
     assert got["meeting_size"] == (2, 3, 66.7)  # one meeting of 12
@@ -61,10 +63,11 @@ def test_department_figures(session):
     assert fig(org, "forms").detail == "按时 2、迟报 1、未报 125"
     assert got["lecture_materials"] == (0, 1, 0.0)  # its materials were never handed in
     assert got["project_report"] == (0, 1, 0.0)
-    objective = org.component("objective")
-    assert objective.score == round(sum(x[2] for x in got.values()) / 8, 1)
-    assert objective.worked.startswith(f"{objective.score:g} = (37.5 + 50 + 50 + 66.7 + 66.7 + ")
-    assert org.worked == f"{org.total:g} = 0.5×{objective.score:g} + 0.3×0 + 0.2×0"
+    own = org.component("own")
+    assert own.score == round(sum(x.score for x in own.figures) / 8, 1)
+    assert own.worked.startswith(f"{own.score:g} = (25 + 0 + 50 + 66.7 + 66.7 + ")
+    outcomes = org.component("outcomes")
+    assert org.worked == f"{org.total:g} = 0.3×{own.score:g} + 0.2×{outcomes.score:g} + 0.3×0 + 0.2×0"
     assert all(d.total == 0 for d in evaluate(session, 2019, today=END).departments if d.name != "组织部")
 
 
@@ -131,8 +134,8 @@ def test_experience_counts_when_checked_on_a_visit_and_promoted(session):
     session.commit()
     meizhou = city(evaluate(session, 2019, today=END))
     exp = fig(meizhou, "experience")
-    assert (exp.actual, exp.target, exp.score) == (1, 2, 50.0)
-    assert exp.detail == "经核实 2 条，其中推广 1 条；共录入 3 条"
+    assert (exp.actual, exp.target, exp.score) == (1, 5, 20.0)  # each promoted experience: 100 ÷ 5
+    assert exp.detail == "每条 20 分；经核实 2 条，其中推广 1 条；共录入 3 条"
     assert exp.unverified == "计入 2 条未核实记录则为 3条"
     set_target(session, "experience_full_marks", 1)
     assert city(evaluate(session, 2019, today=END)).experience == 100.0
@@ -218,7 +221,8 @@ def test_exempt_cadre_leaves_the_yearly_rules(session):
 def test_weights_come_from_the_targets(session):
     _records(session)
     objective = dept(evaluate(session, 2019, today=END)).objective
-    for key, value in (("weight_objective", 1.0), ("weight_ratings", 0.0), ("weight_experience", 0.0)):
+    for key, value in (("weight_objective", 1.0), ("weight_ratings", 0.0), ("weight_experience", 0.0),
+                       ("weight_dept_outcomes", 0.0)):
         set_target(session, key, value)
     assert dept(evaluate(session, 2019, today=END)).total == objective
 
@@ -227,7 +231,9 @@ def test_tree_for_scripts(session):
     _records(session)
     tree = evaluate(session, 2019, today=END).as_dict()
     org = next(d for d in tree["departments"] if d["name"] == "组织部")
-    assert tree["formulas"]["total"].startswith("总分 = 0.5×系统客观数据 + 0.3×团员青年评价 + 0.2×典型经验推广")
-    assert [c["key"] for c in org["components"]] == ["objective", "ratings", "experience"]
+    assert tree["formulas"]["total"].startswith("地市总分 = 0.5×系统客观数据 + 0.3×团员青年评价 + 0.2×典型经验推广")
+    assert tree["formulas"]["department_total"].startswith(
+        "部门总分 = 0.3×本部门工作 + 0.2×对接地市成效 + 0.3×团员青年评价 + 0.2×典型经验推广")
+    assert [c["key"] for c in org["components"]] == ["own", "outcomes", "ratings", "experience"]
     visits = org["components"][0]["figures"][0]
-    assert visits["label"].startswith("每月驻点达 3 个整天") and len(visits["records"]["visit"]) == 3
+    assert visits["label"].startswith("每月驻点整天数") and len(visits["records"]["visit"]) == 3

@@ -29,24 +29,27 @@ def test_visit_days_counties_and_targets(session):
     f.visit(session, "组织部", "梅州", "梅江区", start=date(2019, 5, 6), days=2, cadres=[c1, c2])
     f.visit(session, "组织部", "梅州", "兴宁市", start=date(2019, 5, 20), days=1, cadres=[c1])
     f.visit(session, "组织部", "清远", None, start=date(2019, 5, 21), days=1, cadres=[c2])  # city level only
-    f.visit(session, "组织部", "梅州", "梅江区", start=date(2019, 4, 10), days=1.5, cadres=[c1])
+    f.visit(session, "组织部", "梅州", "梅江区", start=date(2019, 4, 10), days=2, cadres=[c1])
 
     cities = by_name(progress(session, "city", MAY, today=TODAY))
     meizhou = cities["梅州"]
     assert meizhou.departments == ["组织部"]
+    # Two cadres on 5/6–5/7 are the department's 2 days, not 4; plus 5/20.
     assert meizhou.visits == 2 and meizhou.visit_days == 3
-    assert meizhou.visit_days_year == 4.5  # April counts toward the cumulative figure
+    assert meizhou.visit_days_year == 5  # April counts toward the cumulative figure
     assert (meizhou.counties_covered, meizhou.counties_total) == (2, 8)
-    # 组织部 pairs with two cities: its 3 days a month are shared between them.
-    assert meizhou.visit_days_target == 1.5
-    assert cities["清远"].visit_days == 1 and cities["清远"].counties_covered == 0
+    # The seed sets days per department a month and per cadre a year, not per city.
+    assert meizhou.visit_days_target is None
+    # A visit that stopped at the city is shown, and counts no days.
+    assert cities["清远"].visit_days == 0 and cities["清远"].city_level_visits == 1
+    assert cities["清远"].counties_covered == 0
 
     dept = by_name(progress(session, "department", MAY, today=TODAY))["组织部"]
-    assert dept.visit_days == 4 and dept.visit_days_target == 3
+    assert dept.visit_days == 3 and dept.visit_days_target == 3 and dept.city_level_visits == 1
     assert dept.counties_total == 16  # 梅州 8 + 清远 8
 
     cadres = by_name(progress(session, "cadre", Period(2019), today=TODAY))
-    assert cadres["张三"].visit_days_year == 4.5 and cadres["李四"].visit_days_year == 3
+    assert cadres["张三"].visit_days_year == 5 and cadres["李四"].visit_days_year == 2
     assert cadres["张三"].visit_days_target == 10 and cadres["张三"].status == "below"
 
     county = by_name(progress(session, "county", MAY, city_id=find_city(session, "梅州").id, today=TODAY))
@@ -54,7 +57,7 @@ def test_visit_days_counties_and_targets(session):
     assert county["梅江区"].visit_days == 2 and county["大埔县"].visit_days == 0
 
     province = progress(session, "province", MAY, today=TODAY)[0]
-    assert province.visit_days == 4 and province.visit_days_target == 45 and province.counties_total == 178
+    assert province.visit_days == 3 and province.visit_days_target == 45 and province.counties_total == 178
 
 
 def test_spot_checks_and_ratings(session):
@@ -114,17 +117,17 @@ def test_lectures_by_cadre_and_department(session):
 
 def test_visit_days_grid(session):
     f.visit(session, "宣传部", "广州", "天河区", start=date(2019, 7, 1), days=2)
-    f.visit(session, "宣传部", "佛山", "禅城区", start=date(2019, 7, 9), days=1.5)
+    f.visit(session, "宣传部", "佛山", "禅城区", start=date(2019, 7, 9), days=1)
+    f.visit(session, "宣传部", "佛山", "南海区", start=date(2019, 7, 2), days=1)  # 7/2 already counted
+    f.visit(session, "宣传部", "佛山", None, start=date(2019, 7, 20), days=1)  # city level: no day
     grid = visit_days_grid(session, 2019)
     dept = find_department(session, "宣传部").id
-    assert grid[dept][7] == 3.5 and grid[dept][4] == 0 and set(grid[dept]) == set(range(4, 12))
+    assert grid[dept][7] == 3 and grid[dept][4] == 0 and set(grid[dept]) == set(range(4, 12))
     assert len(grid) == 15
 
 
 def test_status_colours(session):
     f.visit(session, "宣传部", "广州", "天河区", start=date(2019, 7, 1), days=3)
-    f.visit(session, "学校部", "揭阳", "榕城区", start=date(2019, 7, 1), days=2.5)
     depts = by_name(progress(session, "department", Period(2019, 7), today=date(2019, 7, 20)))
     assert depts["宣传部"].status == "on_track"
-    assert depts["学校部"].status == "at_risk"  # 2.5 of 3 is above the 80 % at-risk line
     assert depts["办公室"].status == "below"

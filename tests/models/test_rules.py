@@ -87,7 +87,7 @@ def test_cadre_days_lectures_and_projects_at_year_end(session):
     keen = f.cadre(session, "少年部", "陈一")
     idle = f.cadre(session, "少年部", "陈二")
     for month in range(4, 12):
-        f.visit(session, "少年部", "肇庆", "端州区", start=date(2019, month, 3), days=1.5, cadres=[keen])
+        f.visit(session, "少年部", "肇庆", "端州区", start=date(2019, month, 3), days=2, cadres=[keen])
     f.lecture(session, keen)
     found = alerts(session, Period(2019), today=END)
     days = {a.subject_id for a in by_rule(found, "cadre_days")}
@@ -101,7 +101,7 @@ def test_volunteer_rate_just_under_90_is_a_breach(session):
     f.monthly_report(session, "组织部", "梅江区", 6, submitted_on=date(2019, 6, 30), volunteer_rate=89.9)
     f.monthly_report(session, "组织部", "梅县区", 6, submitted_on=date(2019, 6, 30), volunteer_rate=90)
     rate = by_rule(alerts(session, Period(2019, 6), today=END), "volunteer_rate")
-    assert [(a.subject_name, a.severity) for a in rate] == [("梅江区", "breach")]
+    assert [(a.subject_name, a.severity, a.word) for a in rate] == [("梅州·梅江区", "breach", "未达标")]
     assert "89.9%，低于 90%" in rate[0].message
 
 

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from models.figures.visits import whole_dates
 from models.progress import Period
 from models.reference import find_city, find_county, find_department
 from models.rules import alerts
@@ -11,7 +12,6 @@ from models.visits import (
     SpotCheckInput,
     VisitInput,
     VisitRejected,
-    days_by_month,
     record_visit,
     validate_visit,
 )
@@ -83,14 +83,17 @@ def test_county_of_another_city_and_foreign_cadre(session, base):
 
 
 @pytest.mark.parametrize("start, end, days, expected", [
-    (date(2019, 5, 6), date(2019, 5, 7), 2, {201905: 2}),
-    (date(2019, 4, 29), date(2019, 5, 2), 4, {201904: 2, 201905: 2}),
-    (date(2019, 4, 30), date(2019, 5, 2), 3, {201904: 1, 201905: 2}),
-    (date(2019, 4, 30), date(2019, 5, 1), 1, {201904: 1}),  # a tie goes to the earlier month
-    (date(2019, 4, 28), date(2019, 5, 2), 2, {201904: 1, 201905: 1}),  # 3 calendar days of 5 in April
+    (date(2019, 5, 6), date(2019, 5, 7), 2, {5: 2}),
+    (date(2019, 4, 29), date(2019, 5, 2), 4, {4: 2, 5: 2}),
+    (date(2019, 4, 30), date(2019, 5, 2), 3, {4: 1, 5: 2}),
+    (date(2019, 4, 30), date(2019, 5, 1), 1, {4: 1}),
+    (date(2019, 4, 28), date(2019, 5, 2), 2, {4: 2}),  # whole days are the visit's first dates
 ])
-def test_a_visits_days_go_to_the_months_its_dates_fall_in(start, end, days, expected):
-    assert days_by_month(start, end, days) == expected
+def test_a_visits_whole_days_fall_on_its_first_dates(start, end, days, expected):
+    by_month: dict[int, int] = {}
+    for d in whole_dates(start, end, days):
+        by_month[d.month] = by_month.get(d.month, 0) + 1
+    assert by_month == expected
 
 
 def test_department_progress_splits_a_visit_across_months(session, base):

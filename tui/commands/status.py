@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from sqlmodel import Session
 
-from models.alert_places import severity_by_city
 from models.clock import today
-from models.progress import Figures, Period, progress
-from models.rules import alerts
+from models.figures.overview import RowContext, load_overview
+from models.figures.period import Period
+from models.progress import Figures
 from models.targets import campaign_years, targets_for
 from tui.cli import AppContext, echo_json, pass_app
 from tui.textwidth import table
@@ -28,11 +28,11 @@ def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "未录入" if value is None else fmt.format(value)
 
 
-def city_rows(figures: list[Figures], alerts: dict[int, tuple[int, int]]) -> list[list[str]]:
+def city_rows(figures: list[Figures], context: dict[int, RowContext]) -> list[list[str]]:
     """One row per city; the seed sets visit-day targets per department, so a city's days carry none."""
     rows = []
     for f in figures:
-        breaches, risks = alerts.get(f.id, (0, 0))
+        violations, missed, risks = context[f.id].alerts
         rows.append([
             f.name,
             "、".join(f.departments),
@@ -48,13 +48,13 @@ def city_rows(figures: list[Figures], alerts: dict[int, tuple[int, int]]) -> lis
             _num(f.service_hours),
             str(f.lectures),
             f"{f.forms_on_time}/{f.forms_late}/{f.forms_missing}",
-            f"{breaches}/{risks}",
+            f"{violations}/{missed}/{risks}",
         ])
     return rows
 
 
 HEADERS = ["地市", "对接部门", "驻点天数", "累计天数", "覆盖县区", "抽查/问题", "评价数", "其中核实", "平均分",
-           "意见", "注册志愿者率", "人均时长", "党团课", "月报 按时/迟/缺", "预警 违规/风险"]
+           "意见", "注册志愿者率", "人均时长", "党团课", "月报 按时/迟/缺", "违规/未达标/风险"]
 
 
 @click.command()
@@ -71,13 +71,13 @@ def status(app: AppContext, month: str | None, as_json: bool) -> None:
                 raise click.BadParameter(str(exc), param_hint="--month") from None
         else:
             period = default_period(session)
-        figures = progress(session, "city", period)
-        # The same verdicts as the dashboard's 预警 column (models.rules), so the two never disagree.
-        counts = severity_by_city(session, alerts(session, period))
+        # The dashboard's overview rows (models.figures.overview), so the two never disagree.
+        data = load_overview(session, period, today())
     if as_json:
         echo_json({"period": period.key, "label": period.label,
-                   "cities": [{**f.as_dict(), "breaches": counts.get(f.id, (0, 0))[0],
-                               "risks": counts.get(f.id, (0, 0))[1]} for f in figures]})
+                   "cities": [{**f.as_dict(), "violations": data.context[f.id].alerts[0],
+                               "missed": data.context[f.id].alerts[1], "risks": data.context[f.id].alerts[2]}
+                              for f in data.figures]})
         return
-    click.echo(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；预警见看板）")
-    click.echo(table(HEADERS, city_rows(figures, counts), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))
+    click.echo(f"{period.label} 各地市驻点工作进度（驻点天数的目标按部门计：每个部门每月 3 个整天；违规 = 违反禁止性规定，未达标含未报）")
+    click.echo(table(HEADERS, city_rows(data.figures, data.context), right=(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)))

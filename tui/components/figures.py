@@ -8,12 +8,11 @@ paired departments' monthly verdict and its own days without a mark; a county sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
 
+from models.figures.overview import RowContext
 from tui.components import fmt
 from tui.components.safe import literal
 
@@ -24,7 +23,7 @@ CITY_COLUMNS = [
     ("dept_state", "部门驻点"),
     ("days", "本期天数"),
     ("forms", "月报 按时/迟/缺"),
-    ("alerts", "预警 违规/风险"),
+    ("alerts", "违规/未达标/风险"),
     ("checks", "抽查 问题/查"),
     ("depts", "对接部门"),
     ("year", "累计天数"),
@@ -46,27 +45,6 @@ COUNTY_COLUMNS = [(key, "县区/镇街" if key == "name" else label) for key, la
                   if key not in CITY_ONLY]
 
 
-@dataclass
-class RowContext:
-    """What a figures row needs besides the Figures: read with them, in the same worker."""
-
-    trend: list[tuple[int, int, float | None]] = field(default_factory=list)
-    dept_verdict: Any = None  # worst department-days verdict of the paired departments (None: met)
-    alerts: tuple[int, int] = (0, 0)  # breaches, risks
-    months_begun: bool = True  # False: nothing is due yet, so no ✓ either
-
-
-def worst(verdicts: Iterable[Any]) -> Any:
-    """The breach if there is one, else a risk, else ``None``; months of that severity merged."""
-    found = [v for v in verdicts if v is not None]
-    for severity in ("breach", "at_risk"):
-        same = [v for v in found if v.severity == severity]
-        if same:
-            months = sorted({m for v in same for m in v.months})
-            return type(same[0])(severity, months, [a for v in same for a in v.alerts])
-    return None
-
-
 def dept_state_cell(verdict: Any, begun: bool) -> Text:
     if verdict is None:
         return fmt.marked("met" if begun else None, "", "left")
@@ -82,12 +60,12 @@ def forms_cell(f: Any) -> Text:
     return fmt.marked("met" if f.forms_on_time else None, text)
 
 
-def alerts_cell(breaches: int, risks: int) -> Text:
+def alerts_cell(violations: int, missed: int, risks: int) -> Text:
+    """违规 / 未达标·未报 / 有风险·迟报, each in its mark's colour."""
     out = Text(no_wrap=True, justify="right")
-    if breaches:
-        out.append(f"✗{breaches}", style=fmt.MARK_STYLE["breach"])
-    if risks:
-        out.append((" " if breaches else "") + f"!{risks}", style=fmt.MARK_STYLE["at_risk"])
+    for i, (mark, n) in enumerate((("violation", violations), ("breach", missed), ("at_risk", risks))):
+        out.append("/" if i else "")
+        out.append(str(n), style=fmt.MARK_STYLE[mark] if n else "")
     return out
 
 
@@ -128,7 +106,6 @@ def figure_row(f: Any, ctx: RowContext, columns: list[tuple[str, str]] = CITY_CO
     return [cells[key] for key, _label in columns]
 
 
-def has_breach(f: Any, ctx: RowContext) -> bool:
-    """A row the breaches-only view keeps."""
-    return bool(f.forms_missing or ctx.alerts[0] or (ctx.dept_verdict is not None
-                                                      and ctx.dept_verdict.severity == "breach"))
+def has_violation(f: Any, ctx: RowContext) -> bool:
+    """A row the 只看违规 view (``b``) keeps: a prohibition of the seed broken there."""
+    return bool(ctx.violations)

@@ -8,9 +8,11 @@ from rich.text import Text
 
 # One meaning per mark and colour on every screen (the legend, ``?``, says the same): a mark is
 # the rules' verdict (models.rules), never a ratio of a target the seed does not set.
-MARK = {"breach": "✗", "at_risk": "!", "met": "✓"}
-MARK_STYLE = {"breach": "bold red", "at_risk": "yellow", "met": "green"}
-MARK_LABEL = {"breach": "违反规定", "at_risk": "有风险", "met": "达标"}
+# violation = 违规 (a prohibition broken); breach = 未达标 or 未报 (a target or deadline missed);
+# at_risk = 有风险 or 迟报; met = every rule of the row holds (models.rules says which word is which).
+MARK = {"violation": "✗", "breach": "✗", "at_risk": "!", "met": "✓"}
+MARK_STYLE = {"violation": "bold red", "breach": "magenta", "at_risk": "yellow", "met": "green"}
+MARK_LABEL = {"violation": "违规", "breach": "未达标", "at_risk": "有风险", "met": "达标"}
 MISSING = "未录入"
 SPARK = "▁▂▃▄▅▆▇█"
 

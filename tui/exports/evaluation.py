@@ -15,19 +15,23 @@ IDS_PER_CELL = 150  # ids per "依据记录" row: a row that prints whole on one
 
 
 def _ranking(ws, ev: Evaluation, scores: list[Score], what: str) -> None:
-    title(ws, f"{ev.year}年驻点工作评价：{what}排名（只计已核实的数据）", 9)
+    city = what == "地市"
+    keys = ("total", "objective") if city else ("department_total", "own", "outcomes")
+    width = 9 if city else 10
+    title(ws, f"{ev.year}年驻点工作评价：{what}排名（只计已核实的数据）", width)
     formulas = ev.formulas
-    ws.cell(row=2, column=1, value="\n".join(formulas[k] for k in ("total", "objective", "ratings", "experience")))
+    ws.cell(row=2, column=1, value="\n".join(formulas[k] for k in (*keys, "ratings", "experience")))
     ws.cell(row=2, column=1).alignment = WRAP
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=9)
-    ws.row_dimensions[2].height = 64
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws.row_dimensions[2].height = 64 if city else 100
     # One ranking, one page width; its column headers on every page.
     print_setup(ws, f"{ev.year}年驻点工作评价：{what}排名", header_rows="3:3")
-    rows = [[s.rank, s.name, s.total, s.objective, s.ratings, s.experience, s.worked, s.total_all, s.rank_all]
-            for s in scores]
-    table(ws, ["排名", what, "总分", COMPONENT_LABELS["objective"], COMPONENT_LABELS["ratings"],
+    parts = ["objective"] if city else ["own", "outcomes"]
+    rows = [[s.rank, s.name, s.total, *(s.component(k).score for k in parts), s.ratings, s.experience, s.worked,
+             s.total_all, s.rank_all] for s in scores]
+    table(ws, ["排名", what, "总分", *(COMPONENT_LABELS[k] for k in parts), COMPONENT_LABELS["ratings"],
                COMPONENT_LABELS["experience"], "计算", "若计入未核实数据：总分", "名次"], rows,
-          start_row=3, widths=(6, 28, 8, 12, 12, 12, 36, 12, 8))
+          start_row=3, widths=(6, 28, 8, *([12] * len(parts)), 12, 12, 36, 12, 8))
 
 
 def _figures(ws, scores: list[Score], what: str, year: int) -> None:
@@ -66,10 +70,10 @@ def write_evaluation(ev: Evaluation, out: Path) -> None:
     _figures(wb.create_sheet("地市指标明细"), ev.cities, "地市", ev.year)
     _figures(wb.create_sheet("部门指标明细"), ev.departments, "部门", ev.year)
     _records(wb.create_sheet("依据记录"), [*ev.cities, *ev.departments], ev.year)
-    rows = [[c.department, c.name, c.days, c.days_target, c.lectures, c.lectures_target, c.exempt,
+    rows = [[c.department, c.name, c.days, c.days_target, c.lectures, c.lectures_target, c.exempt or c.note,
              "是" if c.met else "否"] for c in ev.cadres]
     cadres = wb.create_sheet("专职干部")
-    table(cadres, ["部门", "干部", "年累计驻点（整天）", "目标", "党团课（次）", "目标", "经党组批准不参加", "达标"],
+    table(cadres, ["部门", "干部", "年累计驻点（整天）", "目标", "党团课（次）", "目标", "经党组批准不参加 / 调离折算", "达标"],
           rows, widths=(28, 12, 18, 8, 14, 8, 30, 8))
     print_setup(cadres, f"{ev.year}年专职干部驻点天数与党团课", header_rows="1:1")
     out.parent.mkdir(parents=True, exist_ok=True)

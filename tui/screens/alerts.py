@@ -16,7 +16,6 @@ from tui.components.records_table import RECORD_KINDS
 from tui.components.safe import clean, literal
 from tui.screens.base import LiveScreen
 
-SHORT = {"breach": "违规", "at_risk": "风险"}
 LEVEL = {"province": "全省", "city": "地市", "county": "县区", "department": "部门", "cadre": "干部",
          "branch": "团支部", "visit": "驻点"}
 
@@ -69,22 +68,25 @@ class AlertsScreen(FilterBox, LiveScreen):
         for a in self.all:
             if text and text not in f"{a.rule_label} {a.subject_name} {a.message}".lower():
                 continue
-            if self.breaches_only and a.severity != "breach":
+            if self.breaches_only and a.mark != "violation":
                 continue
             base = f"alert:{a.rule}:{a.level}:{a.subject_id}"
             n = seen[base] = seen.get(base, 0) + 1
             key = f"{base}:{n}"
             self.alerts[key] = a
             count = sum(len(v) for v in (a.records or {}).values())
-            rows.append((key, [fmt.marked(a.severity, SHORT.get(a.severity, ""), "left"),
+            rows.append((key, [fmt.marked(a.mark, a.word, "left"),
                                literal(a.subject_name, 16), literal(a.message, 60),
                                fmt.cell(a.rule_label, "", "left"), fmt.cell(str(count) if count else "")]))
         self.query_one(KeyedTable).sync(rows)
-        breaches = sum(1 for a in self.all if a.severity == "breach")
+        words: dict[str, int] = {}
+        for a in self.all:
+            words[a.word] = words.get(a.word, 0) + 1
+        counts = "，".join(f"{w} {words[w]}" for w in ("违规", "未达标", "未报", "有风险", "迟报") if w in words)
         shown = f" · 筛选“{clean(self.filter_text, 20)}”：{len(rows)} 条" if self.filter_text else ""
         only = " · 只看违规" if self.breaches_only else ""
         self.query_one("#title", Static).update(
-            f"{self.app.period_label} · 预警 {len(self.all)} 条（违规 {breaches}，有风险 {len(self.all) - breaches}）"
+            f"{self.app.period_label} · 预警 {len(self.all)} 条（{counts or '无'}）"
             f"{shown}{only}"
         )
         self._show_detail()
@@ -101,7 +103,7 @@ class AlertsScreen(FilterBox, LiveScreen):
         a = self.alerts.get(key)
         if a is None:
             return None
-        return f"预警 · {a.severity_label}", [("程度", a.severity_label), ("规则", a.rule_label),
+        return f"预警 · {a.word}", [("程度", a.word), ("规则", a.rule_label),
                                             ("对象", a.subject_name), ("说明", a.message)]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

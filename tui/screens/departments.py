@@ -31,6 +31,7 @@ class DepartmentsData:
     year_target: float
     lecture_target: float
     verdicts: dict[tuple[str, str, int], Any]  # the year's rule verdicts (models.alert_places.verdicts)
+    department_verdicts: dict[int, Any]  # every rule on a department's own work (by_department)
 
 
 def heat(value: float, target: float, future: bool, current: bool = False) -> Text:
@@ -90,13 +91,14 @@ class DepartmentsScreen(LiveScreen):
         return self.app.period.year
 
     def fetch(self, session: Session, year: int) -> DepartmentsData:
-        from models.alert_places import verdicts
+        from models.alert_places import by_department, verdict_of, verdicts
         from models.progress import Period, progress, visit_days_grid
         from models.rules import alerts
         from models.targets import targets_for
 
         t = targets_for(session, year)
         whole = Period(year)
+        found = alerts(session, whole, today=self.app.today())
         return DepartmentsData(
             months=t.months,
             departments=progress(session, "department", whole, today=self.app.today()),
@@ -105,7 +107,8 @@ class DepartmentsScreen(LiveScreen):
             month_target=t.dept_days_per_month,
             year_target=t.cadre_days_per_year,
             lecture_target=t.lectures_per_cadre,
-            verdicts=verdicts(alerts(session, whole, today=self.app.today())),
+            verdicts=verdicts(found),
+            department_verdicts={d: verdict_of(a) for d, a in by_department(found).items()},
         )
 
     def _fill(self) -> None:
@@ -134,8 +137,10 @@ class DepartmentsScreen(LiveScreen):
         rows = []
         for d in data.departments:
             per_month = data.grid.get(d.id, {})
-            verdict = data.verdicts.get(("dept_days", "department", d.id))
-            if self.breaches_only and (verdict is None or verdict.severity != "breach"):
+            # The state is every rule on the department's own work (days, visits, forms, cadres, reports):
+            # ✓ only when all of them hold.
+            verdict = data.department_verdicts.get(d.id)
+            if self.breaches_only and (verdict is None or verdict.severity != "violation"):
                 continue
             cells: list[Any] = [literal(d.name, 14)]
             for m in data.months:
@@ -143,13 +148,15 @@ class DepartmentsScreen(LiveScreen):
                 current = (year, m) == (today.year, today.month)
                 cells.append(heat(per_month.get(m, 0.0), data.month_target, future, current))
             cells.append(fmt.cell(f"{sum(per_month.values()):g}"))
+            words = sorted({a.word for a in verdict.alerts if a.mark == verdict.severity}) if verdict else []
             cells.append(fmt.marked(verdict.severity if verdict else "met",
-                                    fmt.months_text(verdict.months) if verdict else "", "left"))
+                                    ("、".join(words) + " " + fmt.months_text(verdict.months)).strip()
+                                    if verdict else "", "left"))
             rows.append((f"department:{d.id}", cells))
         grid.sync(rows)
 
     def _fill_cadres(self, data: DepartmentsData) -> None:
-        rank = {"breach": 0, "at_risk": 1, None: 2}
+        rank = {"violation": 0, "breach": 0, "at_risk": 1, None: 2}
         rows = []
         # Who needs a call first: breaches, then risks, the fewest days first.
         for c in sorted(data.cadres, key=lambda c: (rank[self.cadre_severity(c.id)], c.visit_days_year)):
@@ -161,7 +168,9 @@ class DepartmentsScreen(LiveScreen):
             rows.append((f"cadre:{c.id}", [
                 fmt.marked(severity or "met", fmt.MARK_LABEL[severity or "met"], "left"),
                 literal(c.name, 10),
-                fmt.marked(days_v.severity if days_v else None, f"{c.visit_days_year:g}/{data.year_target:g}"),
+                fmt.marked(days_v.severity if days_v else None,
+                           f"{c.visit_days_year:g}/{c.visit_days_target:g}" if c.visit_days_target is not None
+                           else f"{c.visit_days_year:g}/不参加"),
                 fmt.marked(lect_v.severity if lect_v else None, f"{c.lectures}/{data.lecture_target:g}"),
                 literal(c.parent_name or "", 14),
             ]))

@@ -16,15 +16,18 @@ from tui.components.safe import literal
 from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen
 
-COLUMNS = [("rank", "名次"), ("name", "名称"), ("total", "总分"), ("objective", "客观数据"),
-           ("ratings", "团员评价"), ("experience", "经验推广"), ("all", "含未核实"), ("worked", "计算")]
+CITY_COLUMNS = [("rank", "名次"), ("name", "名称"), ("total", "总分"), ("objective", "客观数据"),
+                ("ratings", "团员评价"), ("experience", "经验推广"), ("all", "含未核实"), ("worked", "计算")]
+# A department's objective part is its own work and its cities' results, each weighted (models.evaluation).
+DEPARTMENT_COLUMNS = [*CITY_COLUMNS[:3], ("objective", "本部门工作"), ("outcomes", "地市成效"), *CITY_COLUMNS[4:]]
 
 
 def score_rows(kind: str, scores: list[Any]) -> list[tuple[str, list[Any]]]:
     return [
         (f"{kind}:{s.id}", [
             fmt.cell(str(s.rank)), literal(s.name, 14, "bold" if s.rank <= 3 else ""),
-            fmt.cell(f"{s.total:.1f}", "bold"), fmt.cell(f"{s.objective:.1f}"), fmt.cell(f"{s.ratings:.1f}"),
+            fmt.cell(f"{s.total:.1f}", "bold"), fmt.cell(f"{s.objective:.1f}"),
+            *([fmt.cell(f"{s.outcomes:.1f}")] if s.outcomes is not None else []), fmt.cell(f"{s.ratings:.1f}"),
             fmt.cell(f"{s.experience:.1f}"),
             # What unverified data would make of it: shown beside, never ranked.
             fmt.cell(f"{s.total_all:.1f}·第{s.rank_all}", "dim" if s.rank_all == s.rank else "yellow"),
@@ -45,9 +48,9 @@ class EvaluationScreen(DrillDown, LiveScreen):
         yield Static("", id="formula", markup=False)
         with Tabs(id="tabs"):
             with TabPane("地市", id="tab-cities"):
-                yield KeyedTable(COLUMNS, id="eval-cities", fixed_columns=2)
+                yield KeyedTable(CITY_COLUMNS, id="eval-cities", fixed_columns=2)
             with TabPane("部门", id="tab-departments"):
-                yield KeyedTable(COLUMNS, id="eval-departments", fixed_columns=2)
+                yield KeyedTable(DEPARTMENT_COLUMNS, id="eval-departments", fixed_columns=2)
         yield from self.compose_bottom()
 
     def fetch(self, session: Session, period: Any) -> Any:
@@ -60,9 +63,9 @@ class EvaluationScreen(DrillDown, LiveScreen):
         self.query_one("#eval-cities", KeyedTable).sync(score_rows("city", result.cities))
         self.query_one("#eval-departments", KeyedTable).sync(score_rows("department", result.departments))
         formulas = result.formulas
-        self.query_one("#title", Static).update(f"{period.year}年 · 只计已核实的数据 · {formulas['total']}")
-        self.query_one("#formula", Static).update(
-            "\n".join(formulas[k] for k in ("objective", "ratings", "experience")))
+        self.query_one("#title", Static).update(f"{period.year}年 · 只计已核实的数据")
+        self.query_one("#formula", Static).update("\n".join(
+            formulas[k] for k in ("total", "department_total", "objective", "own", "outcomes", "ratings", "experience")))
 
     def open_current(self) -> None:
         active = self.query_one(Tabs).active

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -11,38 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from tui.components.figures import CITY_COLUMNS, RowContext, figure_row, has_breach, worst
+from models.figures.overview import OverviewData, RowContext, load_overview
+from tui.components.figures import CITY_COLUMNS, figure_row, has_violation
 from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import clean
 from tui.screens.base import LiveScreen
-
-
-@dataclass
-class OverviewData:
-    figures: list[Any]
-    context: dict[int, RowContext]  # city id -> what its row shows besides its figures
-
-
-def load_overview(session: Session, period: Any, today: date) -> OverviewData:
-    """What the overview shows (also read ahead by the app's start-up worker, for a fast first paint)."""
-    from models.alert_places import severity_by_city, verdicts
-    from models.progress import progress, rating_trend
-    from models.rules import alerts
-    from models.targets import targets_for
-
-    figures = progress(session, "city", period, today=today)
-    trends = rating_trend(session, period.year, level="city")
-    found = alerts(session, period, today=today)
-    counts = severity_by_city(session, found)
-    # The seed's visit-day target is a department's, per month: a city shows its departments' verdict.
-    dept = {v.alerts[0].subject_name: v for (rule, level, _id), v in verdicts(found).items()
-            if rule == "dept_days" and level == "department"}
-    begun = any(date(period.year, m, 1) <= today for m in period.months(targets_for(session, period.year)))
-    context = {f.id: RowContext(trends.get(f.id, []), worst(dept.get(name) for name in f.departments),
-                                counts.get(f.id, (0, 0)), begun)
-               for f in figures}
-    return OverviewData(figures, context)
 
 
 def matches(f: Any, text: str) -> bool:
@@ -93,14 +65,14 @@ class OverviewScreen(FilterBox, LiveScreen):
             (f"city:{f.id}", figure_row(f, data.context.get(f.id, default)))
             for f in data.figures
             if matches(f, self.filter_text)
-            and (not self.breaches_only or has_breach(f, data.context.get(f.id, default)))
+            and (not self.breaches_only or has_violation(f, data.context.get(f.id, default)))
         ]
         self.query_one(KeyedTable).sync(rows)
-        breach = sum(1 for f in data.figures if has_breach(f, data.context.get(f.id, default)))
+        breach = data.cities_with_violations
         shown = f"（筛选“{clean(self.filter_text, 20)}”：{len(rows)} 个）" if self.filter_text else ""
         only = " · 只看违规（b 显示全部）" if self.breaches_only else ""
         self.query_one("#title", Static).update(
-            f"全省 {len(data.figures)} 个地市 · {self.app.period_label} · 有违规 {breach} 个{shown}{only} · ? 图例"
+            f"全省 {len(data.figures)} 个地市 · {self.app.period_label} · 有违规的地市 {breach} 个{shown}{only} · ? 图例"
         )
 
     def row_detail(self, table: Any, key: str) -> Any:
