@@ -70,11 +70,11 @@ class ZhudianApp(App):
 
     BINDINGS = [
         *[Binding(key, f"show('{mode}')", label, show=False) for mode, key, label in SCREENS],
-        Binding("left_square_bracket", "step_period(-1)", "上月", show=True),
-        Binding("right_square_bracket", "step_period(1)", "下月", show=True),
-        Binding("v", "record_visit", "记录驻点", show=True),
-        Binding("question_mark", "legend", "图例", show=True),
-        Binding("q", "quit", "退出", show=True),
+        Binding("left_square_bracket", "step_period(-1)", "上月", show=False),
+        Binding("right_square_bracket", "step_period(1)", "下月", show=False),
+        Binding("v", "record_visit", "记录驻点", show=False),
+        Binding("question_mark", "legend", "按键", show=True),
+        Binding("q", "quit", "退出", show=False),
         # Our own, so the footer names it in Chinese (Textual's default label is "palette").
         Binding("ctrl+p", "command_palette", "查找", show=False, priority=True),
     ]
@@ -303,10 +303,10 @@ class ZhudianApp(App):
         self.call_from_thread(self.open, "city", city_id, county_id=county_id)
 
     def action_legend(self) -> None:
-        from tui.components.legend import LegendScreen
+        from tui.components.legend import LegendScreen, screen_keys
 
         if not isinstance(self.screen, LegendScreen):
-            self.push_screen(LegendScreen())
+            self.push_screen(LegendScreen(screen_keys(self, self.screen)))
 
     def on_unmount(self) -> None:
         for stop in self.on_quit:

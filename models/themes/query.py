@@ -340,3 +340,19 @@ def priority_flags(session: Session, rating_ids: list[int]) -> dict[int, tuple[s
             .order_by(SuggestionTheme.rating_id, SuggestionTheme.theme)):
         found.setdefault(rid, []).append(theme)
     return {rid: tuple(sorted(themes, key=lambda t: t != FORMALISM)) for rid, themes in found.items()}
+
+
+@dataclass(frozen=True)
+class PriorityCounts:
+    """What needs attention first among the period's analysed suggestions."""
+
+    formalism: int
+    urgent: int
+
+
+def priority_counts(session: Session, period: Period, scope: ThemeScope | None = None) -> PriorityCounts:
+    """Suggestions reporting formalism and flagged urgent in ``period`` (the roll-up: no rescan)."""
+    low, high = _month_range(period, targets_for(session, period.year).months)
+    counts = _counts(session, scope or ThemeScope(), low, high)
+    total = {code: sum(n for (theme, _m), (n, _s) in counts.items() if theme == code) for code in (FORMALISM, URGENT)}
+    return PriorityCounts(total[FORMALISM], total[URGENT])

@@ -52,7 +52,7 @@ def sort_key(cell: object) -> tuple:
 class KeyedTable(DataTable):
     """DataTable with ``sync(rows)``; row keys are strings chosen by the screen (e.g. ``"city:5"``)."""
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str]], *, own_order: Sequence[str] = (), **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
@@ -62,6 +62,8 @@ class KeyedTable(DataTable):
         self.sort_by: str | None = None  # column key the rows are ordered by (None: the screen's order)
         self.sort_reverse = False
         self._given: list[tuple[str, Sequence[object]]] = []
+        # Columns sorted in the screen's own order (names in the seed's order, not by code point).
+        self.own_order = tuple(own_order)
         # Columns exist from the start: a screen's first data may arrive before this widget's on_mount.
         self.set_columns(columns)
 
@@ -93,13 +95,40 @@ class KeyedTable(DataTable):
     # --- sorting ------------------------------------------------------------------------------
 
     def sort_on(self, column: str | None, reverse: bool = False) -> None:
-        """Order the rows by ``column`` (``None``: back to the screen's own order) from now on."""
+        """Order the rows by ``column`` (``None``: back to the screen's own order) from now on; the
+        cursor goes to the top row (Enter then opens the first of the new order, not the old row)."""
         self.sort_by, self.sort_reverse = column, reverse
         for key, label in self.column_spec:
             mark = (" ▲" if reverse else " ▼") if key == column else ""
             self.columns[key].label = Text(label + mark)  # type: ignore[index]
         self.refresh()
         self.sync(self._given)
+        self.to_top()
+
+    def to_top(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False, scroll=False)
+        self.scroll_to(y=0, animate=False)
+
+    def sort_breaches(self) -> str | None:
+        """Sort by the next column that carries marks (✗/!/✓: the rules' verdicts), worst first; returns
+        its key (``None``: the table has no such column)."""
+        marked = [key for i, (key, _l) in enumerate(self.column_spec)
+                  if any(_plain(cells[i]).strip()[:1] in _MARK_RANK for _k, cells in self._given if i < len(cells))]
+        if not marked:
+            return None
+        after = [k for k in marked if self.sort_by in marked and marked.index(k) > marked.index(self.sort_by)]
+        column = after[0] if after else marked[0]
+        self.sort_on(column)
+        return column
+
+    def action_scroll_home(self) -> None:
+        """Home: the first row (DataTable's own Home keeps the cursor where it was)."""
+        self.to_top()
+
+    def action_scroll_end(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
 
     def next_sort(self) -> None:
         """The ``s`` key: the next column (after the last, the screen's own order)."""
@@ -114,6 +143,8 @@ class KeyedTable(DataTable):
         keys = [key for key, _ in self.column_spec]
         if self.sort_by not in keys:
             return list(rows)
+        if self.sort_by in self.own_order:
+            return list(reversed(rows)) if self.sort_reverse else list(rows)
         i = keys.index(self.sort_by)
         return sorted(rows, key=lambda row: sort_key(row[1][i]) if i < len(row[1]) else (9,),
                       reverse=self.sort_reverse)

@@ -198,12 +198,15 @@ class LiveScreen(Screen):
 
     BREACHES = False  # the screen has a breaches-only view (``b``)
 
+    # The footer shows what a coordinator needs at 80 columns; ? lists every key of the screen.
     BINDINGS = [
         Binding("escape", "back", "返回", show=True),
         Binding("s", "sort", "排序", show=True),
         Binding("S", "sort(True)", "倒序", show=False),
+        Binding("x", "sort_breaches", "按违规排序", show=False),
         Binding("b", "breaches", "只看违规", show=True),
-        Binding("i", "detail", "全文", show=True),
+        Binding("i", "detail", "全文", show=False),
+        Binding("e", "export", "导出", show=True),
         Binding("t", "next_tab(1)", "下一标签", show=True),
         Binding("T", "next_tab(-1)", "上一标签", show=False),
     ]
@@ -216,7 +219,7 @@ class LiveScreen(Screen):
             return bool(self.query(TabbedContent))
         if action == "breaches":
             return self.BREACHES
-        if action in ("sort", "detail"):
+        if action in ("sort", "detail", "sort_breaches", "export"):
             return self.table_in_view() is not None
         if action == "back":
             # Offered where there is somewhere to go back to (a pushed screen, an open filter).
@@ -250,6 +253,56 @@ class LiveScreen(Screen):
         label = table.label_of(table.sort_by) if table.sort_by else "原顺序"
         self.notify(f"按“{label}”{'倒序' if table.sort_reverse else '排序'}" if table.sort_by else "恢复原顺序",
                     timeout=2)
+
+    def action_sort_breaches(self) -> None:
+        """x: straight to the columns carrying the rules' marks (违规 first), the next one on each press."""
+        from tui.components.keyed_table import KeyedTable
+
+        table = self.table_in_view()
+        if not isinstance(table, KeyedTable):
+            return
+        column = table.sort_breaches()
+        if column is None:
+            self.notify("这张表没有违规标记的列", timeout=2)
+        else:
+            self.notify(f"按“{table.label_of(column)}”排序：违规在前", timeout=2)
+
+    def title_text(self) -> str:
+        found = self.query("#title")
+        return str(found.first().content) if found else ""
+
+    def action_export(self) -> None:
+        """e: the table in view as a workbook (and whatever else the screen adds: a county's 附件2)."""
+        from models.db import data_dir
+        from tui.components.export import export_folder, file_name, table_rows
+        from tui.components.keyed_table import KeyedTable
+
+        table = self.table_in_view()
+        if not isinstance(table, KeyedTable):
+            return
+        headers, rows = table_rows(table)
+        title = self.title_text() or self.app.period_label
+        out = export_folder(data_dir()) / file_name(title.split(" · ")[0] or "看板", self.app.now())
+        self._export(out, title, headers, rows, self.export_extra())
+
+    def export_extra(self) -> Any:
+        """A callable ``(session, folder) -> [paths]`` run with the export (``None``: nothing more)."""
+        return None
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, out: Any, title: str, headers: list[str], rows: list[list[Any]], extra: Any) -> None:
+        from tui.components.export import write_rows
+
+        try:
+            written = [write_rows(out, title, headers, rows)]
+            if extra is not None:
+                with Session(self.app.engine) as session:
+                    written += extra(session, out.parent)
+        except Exception as exc:  # a full disk or a closed database: said, never a crash
+            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", timeout=8)
+            return
+        names = "、".join(str(p) for p in written)
+        self.app.call_from_thread(self.notify, f"已导出 {len(rows)} 行：{names}", title="导出", timeout=10)
 
     def action_breaches(self) -> None:
         self.breaches_only = not self.breaches_only

@@ -7,18 +7,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabPane
 from textual_plotext import PlotextPlot
 
+from tui.components.alert_rows import ALERT_COLUMNS, matches, open_alert, sync_alerts
+from tui.components.drill import DrillDown
 from tui.components.figures import COUNTY_COLUMNS, RowContext, figure_row
 from tui.components.filter_box import FilterBox
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 
 @dataclass
@@ -30,13 +33,21 @@ class CityData:
     trend: list[tuple[int, int, float | None]]
     themes: list[Any] = field(default_factory=list)  # the top themes of the city's suggestions
     sessions: list[Any] = field(default_factory=list)  # cadres' spot-check sessions and their ratings
+    alerts: list[Any] = field(default_factory=list)  # the period's alerts concerning the city (its counties too)
+    city_names: dict[int, str] = field(default_factory=dict)
 
 
-class CityScreen(FilterBox, LiveScreen):
+@dataclass
+class CityLoaded(Loaded):
+    data: CityData
+
+
+class CityScreen(DrillDown, FilterBox, LiveScreen):
+    LOADED = CityLoaded
     BREACHES = True
     BINDINGS = [
         Binding("slash", "filter", "筛选", show=True),
-        Binding("enter", "drill", "下钻", show=False),
+        DrillDown.drill_binding("下钻"),
         Binding("m", "themes", "意见主题", show=True),
     ]
 
@@ -46,6 +57,7 @@ class CityScreen(FilterBox, LiveScreen):
         self.county_id = county_id  # branches tab limited to this county
         self.filter_text = ""
         self.data: CityData | None = None
+        self.alert_rows: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -56,6 +68,8 @@ class CityScreen(FilterBox, LiveScreen):
         with Tabs(id="tabs", initial=initial):
             with TabPane("县区", id="tab-counties"):
                 yield KeyedTable(COUNTY_COLUMNS, id="counties", fixed_columns=1)
+            with TabPane("预警", id="tab-alerts"):
+                yield KeyedTable(ALERT_COLUMNS, id="alerts")
             with TabPane("驻点记录", id="tab-visits"):
                 yield RecordsTable("visit", id="visits")
             with TabPane("团支部", id="tab-branches"):
@@ -75,7 +89,9 @@ class CityScreen(FilterBox, LiveScreen):
     def fetch(self, session: Session, params: Any) -> CityData:
         from models import records
         from models.branch_ratings import rated_branches
+        from models.choices import cities
         from models.progress import progress, rating_trend
+        from models.rules import alerts
         from models.themes.query import top_themes
         from tui.components.theme_cells import ANALYSE_SECONDS
 
@@ -91,7 +107,15 @@ class CityScreen(FilterBox, LiveScreen):
         trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
         themes = top_themes(session, self._theme_scope(), period, analyse_seconds=ANALYSE_SECONDS)
         sessions = records.spot_sessions(session, city_id=self.city_id)
-        return CityData(city, counties, visits, branches, trend, themes, sessions)
+        found = [a for a in alerts(session, period, today=today) if self.city_id in a.city_ids
+                 and (county_id is None or a.level != "county" or a.subject_id == county_id)]
+        return CityData(city, counties, visits, branches, trend, themes, sessions, found,
+                        {ident: name for name, ident in cities(session)})
+
+    @on(CityLoaded)
+    def _loaded(self, message: CityLoaded) -> None:
+        message.stop()
+        self.accept(message.data, message.params, message.seq)
 
     def show(self, data: CityData, params: Any) -> None:
         self.data = data
@@ -118,6 +142,13 @@ class CityScreen(FilterBox, LiveScreen):
             for f in data.counties if (not text or text in f.name.lower())
             and (not self.breaches_only or f.forms_missing)
         ])
+        shown = [a for a in data.alerts if (not text or matches(a, text, data.city_names))
+                 and (not self.breaches_only or a.mark == "violation")]
+        width = 120 if self.app.size.width >= 150 else 60
+        self.alert_rows = sync_alerts(self.query_one("#alerts", KeyedTable), shown, data.city_names, width)
+        violations = sum(1 for a in data.alerts if a.mark == "violation")
+        self.query_one(Tabs).get_tab("tab-alerts").label = (f"预警 {len(data.alerts)}（违规 {violations}）"
+                                                            if violations else f"预警 {len(data.alerts)}")
         self.query_one("#visits", RecordsTable).set_records(data.visits)
         self.query_one("#sessions", RecordsTable).set_records(data.sessions)
         self.query_one("#branches", RecordsTable).set_records(
@@ -155,14 +186,13 @@ class CityScreen(FilterBox, LiveScreen):
         if event.input.id == "filter":
             self.focus_active_table()
 
-    def action_drill(self) -> None:
-        self.focus_active_table()
-
-    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
-        event.stop()
-        key = event.row_key.value or ""
+    def open_current(self) -> None:
+        table = self.table_in_view()
+        key = getattr(table, "current_key", None) or ""
         kind, _, ident = key.partition(":")
         if kind == "county":
             self.app.open("city", self.city_id, county_id=int(ident))
         elif kind in ("branch", "visit"):
             self.app.open(kind, int(ident))
+        elif kind == "alert" and key in self.alert_rows:
+            open_alert(self.app, self.alert_rows[key])
