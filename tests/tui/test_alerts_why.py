@@ -76,3 +76,31 @@ async def test_enter_on_an_alert_opens_as_many_records_as_it_counts(make):
         await wait_for(pilot, lambda: sum(t.row_count for t in app.screen.query(RecordsTable)) == count,
                        what=f"{count} records")
         assert shown <= count
+
+
+async def test_e_exports_the_table_on_screen_and_a_countys_form(make, home):
+    from openpyxl import load_workbook
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, OverviewScreen)
+        meizhou = next(f for f in app.screen.data.figures if f.name == "梅州")
+        app.open("city", meizhou.id)
+        await wait_loaded(pilot, CityScreen)
+        counties = app.screen.query_one("#counties", KeyedTable)
+        await wait_for(pilot, lambda: counties.row_count > 0)
+        await pilot.press("enter")  # the first county
+        await wait_for(pilot, lambda: isinstance(app.screen, CityScreen) and app.screen.county_id is not None
+                       and app.screen.loads > 0)
+        county = next(f.name for f in app.screen.data.counties if f.id == app.screen.county_id)
+        await pilot.press("e")
+        folder = home / "导出"
+        await wait_for(pilot, lambda: len(list(folder.glob("*.xlsx"))) == 2, timeout=20, what="two workbooks")
+        form = load_workbook(folder / f"附件2-梅州{county}-2019-06.xlsx")
+        assert form.sheetnames[0] == county
+        table = next(p for p in folder.glob("*.xlsx") if not p.name.startswith("附件2"))
+        ws = load_workbook(table).active
+        branches = app.screen.query_one("#branches", RecordsTable)
+        assert ws.cell(row=2, column=1).value == "团支部"
+        assert [ws.cell(row=3 + i, column=1).value for i in range(branches.row_count)] == [
+            r.name for r in (branches.records[k] for k in branches.keys)]

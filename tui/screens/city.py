@@ -186,6 +186,26 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
         if event.input.id == "filter":
             self.focus_active_table()
 
+    def export_extra(self) -> Any:
+        """On a county, for a month: its 附件2 (the monthly form, with its attached sheets) as well."""
+        period = self.app.period
+        if self.county_id is None or period is None or period.month is None or self.data is None:
+            return None
+        city = self.data.city.name
+        county = next((f.name for f in self.data.counties if f.id == self.county_id), None)
+        if county is None:
+            return None
+
+        def write(session: Session, folder: Any) -> list[Any]:
+            from models.monthly_form import monthly_forms
+            from tui.exports.monthly import write_monthly
+
+            out = folder / f"附件2-{city}{county}-{period.key}.xlsx"
+            write_monthly(session, monthly_forms(session, city, period.key, county), out)
+            return [out]
+
+        return write
+
     def open_current(self) -> None:
         table = self.table_in_view()
         key = getattr(table, "current_key", None) or ""
