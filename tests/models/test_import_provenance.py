@@ -110,7 +110,7 @@ def test_experiences_checked_on_a_visit_and_promoted(session, tmp_path):
     assert load(session, tmp_path, "experiences", headers, rows).created == 2
     assert len(session.exec(select(Experience)).all()) == 2
     meizhou = next(c for c in evaluate(session, 2019, today=END).cities if c.name == "梅州")
-    assert meizhou.experience == 50.0  # one of the two for full marks
+    assert meizhou.experience == 20.0  # one promoted experience: 100 ÷ 5 (5 for full marks)
     bad = [["组织部", "梅州", "梅江区", 2019, "半条推广", "", "张三", "2019-05-06", "2019-09-01", "", ""]]
     assert refused(session, tmp_path, "experiences", headers, bad)[(2, "推广日期")] == \
         "推广须同时填写推广日期、推广场合和推广单位"

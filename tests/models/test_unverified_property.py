@@ -49,7 +49,7 @@ def _province(s):
 
 def _snapshot(session):
     ev = evaluate(session, 2019, today=END)
-    return [(s.name, s.total, s.rank, s.component("objective").score, [x.score for x in s.figures])
+    return [(s.name, s.total, s.rank, s.components[0].score, [x.score for x in s.figures])
             for s in [*ev.cities, *ev.departments]]
 
 
@@ -60,7 +60,9 @@ def _add(s, action, n):
     if kind == "static":
         f.rating(s, (b1, b2)[action[2]], action[1])
     elif kind == "live_after":  # the live code of the spot check, used days after the visit ended
-        f.live_rating(s, v, b1, action[1], at=datetime(2019, 5, 6, 2, tzinfo=UTC) + timedelta(days=action[2]))
+        end = v.end_date
+        f.live_rating(s, v, b1, action[1], at=datetime(end.year, end.month, end.day, 2, tzinfo=UTC)
+                      + timedelta(days=action[2]))
     elif kind == "live_unchecked":  # a live code of a visit that spot-checked another branch, or none
         f.live_rating(s, (v, other)[action[2]], b2, action[1])
     elif kind == "form":

@@ -39,10 +39,12 @@ def test_status_for_a_month(run):
     run("init")
     data = json.loads(run("status", "--month", "2019-05", "--json").output)
     assert data["period"] == "2019-05" and data["label"] == "2019年5月"
-    # Nothing recorded in May: every city's departments fell short and no monthly form came in.
-    assert all(c["breaches"] > 0 and c["verified_ratings"] == 0 for c in data["cities"])
+    # Nothing recorded in May: every city's departments fell short and no monthly form came in (未达标,
+    # 未报), but no prohibition was broken (违规).
+    assert all(c["missed"] > 0 and c["violations"] == 0 and c["verified_ratings"] == 0 for c in data["cities"])
     table = run("status", "--month", "2019-05").output
-    assert "预警 违规/风险" in table and "其中核实" in table and "/12" not in table
+    assert "违规/未达标/风险" in table and "其中核实" in table
+    assert "/12 " not in table.splitlines()[1]  # no city carries a fractional day target
     bad = run("status", "--month", "2019/05")
     assert bad.exit_code == 2 and "YYYY-MM" in bad.output
 

@@ -29,7 +29,7 @@ async def test_question_mark_opens_the_legend_of_marks_and_colours(make):
         await wait_loaded(pilot, OverviewScreen)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, LegendScreen), what="the legend")
-        await wait_text(pilot, "✗ 违反规定", "! 有风险", "✓ 达标", "红色只表示违反规定")
+        await wait_text(pilot, "✗ 违规", "✗ 未达标 / 未报", "! 有风险 / 迟报", "✓ 达标", "红色只表示违规")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), what="back to 总览")
 
@@ -66,13 +66,14 @@ async def test_b_shows_breaches_only_on_the_alerts_screen(make):
         await wait_loaded(pilot, AlertsScreen)
         table = app.screen.query_one(KeyedTable)
         await wait_for(pilot, lambda: table.row_count > 0)
-        severities = {a.severity for a in app.screen.all}
-        assert severities == {"breach", "at_risk"}  # the small province has both
+        marks = {a.mark for a in app.screen.all}
+        assert marks == {"violation", "breach", "at_risk"}  # the small province has all three
         await pilot.press("b")
         await wait_text(pilot, "只看违规")
-        breaches = sum(1 for a in app.screen.all if a.severity == "breach")
-        await wait_for(pilot, lambda: table.row_count == breaches, what="breaches only")
-        assert all(table.get_row(k)[0].plain.startswith("✗") for k in table.keys)
+        violations = sum(1 for a in app.screen.all if a.word == "违规")
+        assert 0 < violations < len(app.screen.all)  # b keeps the broken prohibitions only
+        await wait_for(pilot, lambda: table.row_count == violations, what="violations only")
+        assert all(table.get_row(k)[0].plain == "✗ 违规" for k in table.keys)
         await pilot.press("b")
         await wait_for(pilot, lambda: table.row_count == len(app.screen.all), what="every alert again")
 

@@ -35,19 +35,22 @@ def test_evaluation_workbook(engine, db_url, tmp_path):
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     assert wb.sheetnames == ["地市排名", "部门排名", "地市指标明细", "部门指标明细", "依据记录", "专职干部"]
-    assert wb["部门排名"]["A2"].value.startswith("总分 = 0.5×系统客观数据 + 0.3×团员青年评价 + 0.2×典型经验推广")
+    assert wb["地市排名"]["A2"].value.startswith("地市总分 = 0.5×系统客观数据 + 0.3×团员青年评价 + 0.2×典型经验推广")
+    assert wb["部门排名"]["A2"].value.startswith(
+        "部门总分 = 0.3×本部门工作 + 0.2×对接地市成效 + 0.3×团员青年评价 + 0.2×典型经验推广")
     depts = [[c.value for c in row] for row in wb["部门排名"].iter_rows(min_row=4)]
     assert depts[0][:2] == [1, "组织部"] and len(depts) == 15
-    assert depts[0][4] == 100.0  # the one verified rating: 5 stars; the static 1 star does not count
-    assert depts[0][6] == f"{depts[0][2]:g} = 0.5×{depts[0][3]:g} + 0.3×100 + 0.2×0"
-    assert depts[0][7] < depts[0][2]  # counting the unverified rating would lower it
+    # rank, name, total, own work, its cities' results, ratings, experience, worked, if unverified counted
+    assert depts[0][5] == 100.0  # the one verified rating: 5 stars; the static 1 star does not count
+    assert depts[0][7] == f"{depts[0][2]:g} = 0.3×{depts[0][3]:g} + 0.2×{depts[0][4]:g} + 0.3×100 + 0.2×0"
+    assert depts[0][8] < depts[0][2]  # counting the unverified rating would lower it
     detail = [[c.value for c in row] for row in wb["地市指标明细"].iter_rows(min_row=2)]
     ratings = next(r for r in detail if r[0] == "梅州" and r[2].startswith("抽查团员青年评价"))
     assert ratings[3:8] == ["5星", "5星", 100.0, "是", "已核实"]
     assert ratings[8] == "已核实 1 条，未核实 1 条" and ratings[9] == "计入 1 条未核实记录则为 3星"
     records = [[c.value for c in row] for row in wb["依据记录"].iter_rows(min_row=2)]
     assert ["梅州", ratings[2], "团员评价", str(rating_id)] in records
-    assert ["组织部", "每月驻点达 3 个整天的月份", "驻点记录", str(visit_id)] in records
+    assert ["组织部", "每月驻点整天数（每月最多计 3 天）", "驻点记录", str(visit_id)] in records
     cadres = [[c.value for c in row] for row in wb["专职干部"].iter_rows(min_row=2)]
     assert cadres == [["组织部", "甲", 3, 10, 0, 1, None, "否"]]
 
