@@ -18,7 +18,7 @@ from tui.components.records_table import RECORD_KINDS
 from tui.components.safe import literal
 
 ALERT_COLUMNS = [("severity", "程度"), ("subject", "对象"), ("message", "说明"), ("records", "记录"),
-                 ("city", "地市"), ("rule", "规则")]
+                 ("rule", "规则"), ("city", "地市")]
 
 
 def record_ids(alert: Any) -> dict[str, list[int]]:
@@ -45,8 +45,8 @@ def alert_cells(alert: Any, names: dict[int, str], message_width: int = 60) -> l
     cities = getattr(alert, "city_ids", []) or []
     return [fmt.marked(alert.mark, alert.word, "left"), literal(alert.subject_name, 20),
             literal(alert.message, message_width), fmt.cell(str(count) if count else "—"),
-            literal(city_names(alert, names) if len(cities) <= 2 else f"{len(cities)} 个地市", 10),
-            fmt.cell(alert.rule_label, "", "left")]
+            fmt.cell(alert.rule_label, "", "left"),
+            literal(city_names(alert, names) if len(cities) <= 2 else f"{len(cities)} 个地市", 10)]
 
 
 def matches(alert: Any, text: str, names: dict[int, str]) -> bool:

@@ -101,6 +101,8 @@ class KeyedTable(DataTable):
         for key, label in self.column_spec:
             mark = (" ▲" if reverse else " ▼") if key == column else ""
             self.columns[key].label = Text(label + mark)  # type: ignore[index]
+        # The header's render cache is not keyed on labels: drop it (rows kept in place would not).
+        self.notify_style_update()
         self.refresh()
         self.sync(self._given)
         self.to_top()

@@ -38,6 +38,13 @@ class Loaded(Message):
 
 
 @dataclass
+class Analysed(Message):
+    """New suggestions were analysed in the background (their themes and flags can now be read)."""
+
+    count: int
+
+
+@dataclass
 class LoadFailed(Message):
     reason: str
     seq: int = 0
@@ -174,6 +181,21 @@ class LiveScreen(Screen):
             self.log.error(exc)
         self.loads += 1
         self._schedule(getattr(self.app, "refresh_seconds", None) or self.REFRESH_SECONDS)
+
+    @work(thread=True, exclusive=True, group="analyse", exit_on_error=False)
+    def analyse_in_background(self) -> None:
+        """Analyse new suggestions apart from the screen's read: the first analysis of a process loads
+        the segmenter (seconds), and a screen's paint must not wait for it."""
+        from models.themes.store import analyse_pending
+        from tui.components.theme_cells import ANALYSE_SECONDS
+
+        try:
+            with Session(self.app.engine) as session:
+                done = analyse_pending(session, budget_seconds=ANALYSE_SECONDS)
+        except Exception:  # the screen's own read reports database trouble
+            return
+        if done.analysed and not get_current_worker().is_cancelled:
+            self.post_message(Analysed(done.analysed))
 
     def on_load_failed(self, message: LoadFailed) -> None:
         message.stop()

@@ -15,7 +15,7 @@ from textual_plotext import PlotextPlot
 from tui.components.records_table import SPECS, TITLES, RecordsTable, show_value
 from tui.components.safe import clean
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen, Loaded
+from tui.screens.base import Analysed, LiveScreen, Loaded
 
 PARTS = [("checks", "spot_check"), ("sessions", "spot_session"), ("activities", "activity"), ("ratings", "rating"),
          ("photos", "photo")]
@@ -83,11 +83,10 @@ class BranchScreen(LiveScreen):
         from models.branch_ratings import branch_ratings, branch_trend
         from models.records import branch_detail
         from models.themes.query import ThemeScope, top_themes
-        from tui.components.theme_cells import ANALYSE_SECONDS
 
         period = self.app.period
         branch_id = params[0]
-        themes = top_themes(session, ThemeScope(branch_id=branch_id), period, analyse_seconds=ANALYSE_SECONDS)
+        themes = top_themes(session, ThemeScope(branch_id=branch_id), period)  # analysed apart: analyse_in_background
         rating = branch_ratings(session, period, branch_ids=[branch_id]).get(branch_id)
         return BranchData(branch_detail(session, branch_id), themes, rating, branch_trend(session, branch_id,
                                                                                           period.year))
@@ -96,6 +95,12 @@ class BranchScreen(LiveScreen):
     def _loaded(self, message: BranchLoaded) -> None:
         message.stop()
         self.accept(message.data, message.params, message.seq)
+        self.analyse_in_background()
+
+    @on(Analysed)
+    def _analysed(self, message: Analysed) -> None:
+        message.stop()
+        self.reload()  # the themes line counts the suggestions just analysed
 
     def show(self, data: BranchData, params: Any) -> None:
         from tui.components.theme_cells import top_line

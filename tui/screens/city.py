@@ -21,7 +21,7 @@ from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen, Loaded
+from tui.screens.base import Analysed, LiveScreen, Loaded
 
 
 @dataclass
@@ -93,7 +93,6 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
         from models.progress import progress, rating_trend
         from models.rules import alerts
         from models.themes.query import top_themes
-        from tui.components.theme_cells import ANALYSE_SECONDS
 
         period, county_id = params
         today = self.app.today()
@@ -105,7 +104,7 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
         else:
             branches = rated_branches(session, period, county_id=county_id)
         trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
-        themes = top_themes(session, self._theme_scope(), period, analyse_seconds=ANALYSE_SECONDS)
+        themes = top_themes(session, self._theme_scope(), period)  # analysed apart: analyse_in_background
         sessions = records.spot_sessions(session, city_id=self.city_id)
         found = [a for a in alerts(session, period, today=today) if self.city_id in a.city_ids
                  and (county_id is None or a.level != "county" or a.subject_id == county_id)]
@@ -116,6 +115,12 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
     def _loaded(self, message: CityLoaded) -> None:
         message.stop()
         self.accept(message.data, message.params, message.seq)
+        self.analyse_in_background()
+
+    @on(Analysed)
+    def _analysed(self, message: Analysed) -> None:
+        message.stop()
+        self.reload()  # the themes line counts the suggestions just analysed
 
     def show(self, data: CityData, params: Any) -> None:
         self.data = data

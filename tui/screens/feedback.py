@@ -16,7 +16,7 @@ from textual.widgets import Input, Select, Static
 from models.records import RatingRow
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean, literal
-from tui.screens.base import LiveScreen, Loaded
+from tui.screens.base import Analysed, LiveScreen, Loaded
 
 SCORES = [(f"{'★' * s} {s}分", s) for s in range(5, 0, -1)] + [("3分及以下", -3)]
 
@@ -92,12 +92,9 @@ class FeedbackScreen(LiveScreen):
         from models import records
         from models.choices import cities, counties
         from models.themes.query import priority_flags, visit_links
-        from models.themes.store import analyse_pending
-        from tui.components.theme_cells import ANALYSE_SECONDS
 
         f, period = params
         low, high = (1, 3) if f.score == -3 else (f.score, f.score)
-        analyse_pending(session, budget_seconds=ANALYSE_SECONDS)  # a new suggestion is flagged as it arrives
         # A chosen month applies here too. "全年" is not narrowed: a rating arriving now (the live feed,
         # the demo's phones) is shown even when today lies outside the campaign's months.
         rows = records.ratings(session, city_id=f.city_id, county_id=f.county_id, branch_id=f.branch_id,
@@ -112,6 +109,12 @@ class FeedbackScreen(LiveScreen):
     def _loaded(self, message: FeedbackLoaded) -> None:
         message.stop()
         self.accept(message.data, message.params, message.seq)
+        self.analyse_in_background()  # a new suggestion is flagged as it arrives (then read again)
+
+    @on(Analysed)
+    def _analysed(self, message: Analysed) -> None:
+        message.stop()
+        self.reload()
 
     def show(self, data: FeedbackData, params: Any) -> None:
         f, period = params

@@ -103,7 +103,7 @@ class OverviewScreen(DrillDown, FilterBox, LiveScreen):
 
         try:
             with Session(self.app.engine) as session:
-                analyse_pending(session, budget_seconds=ANALYSE_SECONDS)
+                analyse_pending(session, budget_seconds=ANALYSE_SECONDS)  # new suggestions counted too
                 counts = priority_counts(session, period)
         except Exception:  # the figures' own read reports database trouble; this line just waits
             return
