@@ -163,6 +163,11 @@ class LiveScreen(Screen):
         message.stop()
         self.accept(message.data, message.params, message.seq)
 
+    def accept_message(self, message: Loaded) -> None:
+        """The body of every screen's ``@on(<Screen>Loaded)`` handler."""
+        message.stop()
+        self.accept(message.data, message.params, message.seq)
+
     def accept(self, data: Any, params: Any, seq: int) -> None:
         """Show a worker's answer if it is the latest read's (each screen's ``@on`` handler calls this)."""
         if seq != self._seq:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from models.records import RatingRow
+from tui.components.drill import DrillDown
 from tui.components.records_table import RecordsTable
 from tui.components.safe import clean, literal
 from tui.screens.base import Analysed, LiveScreen, Loaded
@@ -51,7 +52,7 @@ class FeedbackLoaded(Loaded):
     data: FeedbackData
 
 
-class FeedbackScreen(LiveScreen):
+class FeedbackScreen(DrillDown, LiveScreen):
     MODE = "feedback"
     LOADED = FeedbackLoaded
     REFRESH_SECONDS = 2.0
@@ -59,7 +60,7 @@ class FeedbackScreen(LiveScreen):
         Binding("slash", "filter", "筛选文字", show=True),
         Binding("a", "suggestions_only", "有意见/全部", show=True),
         Binding("c", "clear_filters", "清除筛选", show=True),
-        Binding("enter", "drill", "打开支部", show=False),
+        DrillDown.drill_binding("打开支部"),
         Binding("m", "themes", "意见主题", show=True),
     ]
 
@@ -191,8 +192,7 @@ class FeedbackScreen(LiveScreen):
         self._set(city_id=None, county_id=None, score=None, text="",
                   branch_id=None if self.MODE else self.filter.branch_id)
 
-    def on_data_table_row_selected(self, event: RecordsTable.RowSelected) -> None:
-        event.stop()
+    def open_current(self) -> None:
         rating = self.query_one(RecordsTable).current
         branch_id = getattr(rating, "branch_id", None)
         if branch_id is not None:
