@@ -17,8 +17,8 @@ from tui.components import fmt
 from tui.components.records_table import RECORD_KINDS
 from tui.components.safe import literal
 
-ALERT_COLUMNS = [("severity", "程度"), ("subject", "对象"), ("message", "说明"), ("records", "记录"),
-                 ("rule", "规则"), ("city", "地市")]
+ALERT_COLUMNS = [("severity", "程度"), ("subject", "对象"), ("message", "说明"), ("rule", "规则"),
+                 ("records", "记录"), ("city", "地市")]
 
 
 def record_ids(alert: Any) -> dict[str, list[int]]:
@@ -44,8 +44,8 @@ def alert_cells(alert: Any, names: dict[int, str], message_width: int = 60) -> l
     count = record_count(alert)
     cities = getattr(alert, "city_ids", []) or []
     return [fmt.marked(alert.mark, alert.word, "left"), literal(alert.subject_name, 20),
-            literal(alert.message, message_width), fmt.cell(str(count) if count else "—"),
-            fmt.cell(alert.rule_label, "", "left"),
+            literal(alert.message, message_width), fmt.cell(alert.rule_label, "", "left"),
+            fmt.cell(str(count) if count else "—"),
             literal(city_names(alert, names) if len(cities) <= 2 else f"{len(cities)} 个地市", 10)]
 
 

@@ -64,6 +64,7 @@ class KeyedTable(DataTable):
         self._given: list[tuple[str, Sequence[object]]] = []
         # Columns sorted in the screen's own order (names in the seed's order, not by code point).
         self.own_order = tuple(own_order)
+        self._natural: dict[str, int] = {}  # each column's width from its cells (before _fit_edge)
         # Columns exist from the start: a screen's first data may arrive before this widget's on_mount.
         self.set_columns(columns)
 
@@ -187,9 +188,41 @@ class KeyedTable(DataTable):
             if column is None or not column.auto_width:
                 continue
             width = max([_width(column.label), *(_width(cells[index]) for _k, cells in rows if index < len(cells))])
+            self._natural[key] = width
             if width != column.content_width:
                 column.content_width = width
                 self.refresh()
+        self._fit_edge()
+        # Again once laid out: fewer rows may take the vertical scroll bar away (a wider view).
+        self.call_after_refresh(self._fit_edge)
+
+    def _fit_edge(self) -> None:
+        """No column cut at the right edge ("其中" for 其中核实): the last whole column is widened with
+        blank space up to the edge, so the next one starts just out of view (→ scrolls to it)."""
+        view = self.scrollable_content_region.width
+        if view <= 0:
+            return
+        columns = list(self.columns.values())
+        before = [c.content_width for c in columns]
+        for column in columns:
+            natural = self._natural.get(column.key.value)  # type: ignore[arg-type]
+            if natural is not None and column.content_width != natural:
+                column.content_width = natural
+        fixed = sum(c.get_render_width(self) for c in columns[:self.fixed_columns])
+        edge = int(self.scroll_x) + view - fixed  # the right edge, in the scrolling columns' coordinates
+        x, previous = 0, None
+        for column in columns[self.fixed_columns:]:
+            end = x + column.get_render_width(self)
+            if x < edge < end and previous is not None and x > self.scroll_x:
+                previous.content_width += int(edge - x)
+                break
+            x, previous = end, column
+        if [c.content_width for c in columns] != before:
+            self.notify_style_update()  # the rows' render caches are not keyed on widths
+            self.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        self._fit_edge()
 
     def _column_edges(self) -> list[int]:
         """Where each scrolling column starts, as ``scroll_x`` counts (the fixed columns never scroll)."""
@@ -206,6 +239,7 @@ class KeyedTable(DataTable):
             return
         ahead = [x for x in self._column_edges() if x > self.scroll_x]
         self.scroll_to(x=min(ahead[0], self.max_scroll_x) if ahead else self.max_scroll_x, animate=False)
+        self.call_after_refresh(self._fit_edge)
 
     def action_cursor_left(self) -> None:
         if self.cursor_type != "row":
@@ -213,6 +247,7 @@ class KeyedTable(DataTable):
             return
         behind = [x for x in self._column_edges() if x < self.scroll_x]
         self.scroll_to(x=behind[-1] if behind else 0, animate=False)
+        self.call_after_refresh(self._fit_edge)
 
     def _reorder(self, wanted: list[str]) -> None:
         """Put rows in ``wanted`` order without rebuilding them, through ``DataTable.sort``.
