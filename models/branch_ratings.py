@@ -62,9 +62,9 @@ def branch_ratings(session: Session, period: Period, *, city_id: int | None = No
     keys = _month_keys(session, period)
     query = (select(RatingStat.branch_id, func.sum(RatingStat.count), func.sum(RatingStat.score_sum))
              .where(col(RatingStat.month).in_(keys)).group_by(RatingStat.branch_id))
-    verified = (verified_ratings(session, SurveyLink.branch_id, _local_day(session, Rating.created_at),
-                                 func.count(Rating.id), func.sum(Rating.score))
-                .group_by(SurveyLink.branch_id, _local_day(session, Rating.created_at)))
+    day = _local_day(session, Rating.created_at)  # one expression in SELECT and GROUP BY (PostgreSQL)
+    verified = (verified_ratings(session, SurveyLink.branch_id, day, func.count(Rating.id), func.sum(Rating.score))
+                .group_by(SurveyLink.branch_id, day))
     if county_id is not None or city_id is not None:
         place = Branch.county_id == county_id if county_id is not None else County.city_id == city_id
         in_place = select(Branch.id).join(County, County.id == Branch.county_id).where(place)
