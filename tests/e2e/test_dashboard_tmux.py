@@ -272,7 +272,7 @@ def test_footers_and_column_names_are_whole(tmux: Tmux, sqlite_template: Path, t
     tmux.keys("Escape")
     tmux.wait("全省 21 个地市")
     tmux.keys("w")
-    screen = tmux.wait("- 降低门槛")
+    screen = tmux.wait("+ 提高门槛")  # the footer (the title also says "按 - 降低门槛")
     for label in FOOTERS["lowest"]:
         assert label in footer(screen), footer(screen)
     tmux.keys("q")

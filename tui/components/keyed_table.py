@@ -213,7 +213,10 @@ class KeyedTable(DataTable):
         x, previous = 0, None
         for column in columns[self.fixed_columns:]:
             end = x + column.get_render_width(self)
-            if x < edge < end and previous is not None and x > self.scroll_x:
+            # Cut at the edge with less than its name in view ("其中" of 其中核实): out of view instead.
+            # A column showing its whole name and the start of its cells stays (those cells read with i).
+            if (x < edge < end and previous is not None and x > self.scroll_x
+                    and edge - x < _width(column.label) + 2 * self.cell_padding):
                 previous.content_width += int(edge - x)
                 break
             x, previous = end, column
