@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Input, Static, TabPane
+from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from tui.components.alert_rows import ALERT_COLUMNS, matches, open_alert, sync_alerts
@@ -42,6 +44,15 @@ class CityLoaded(Loaded):
     data: CityData
 
 
+@dataclass
+class CityAlertsLoaded(Message):
+    """The period's alerts concerning the city (its counties too), read apart from its figures."""
+
+    alerts: list[Any]
+    city_names: dict[int, str]
+    params: Any
+
+
 class CityScreen(DrillDown, FilterBox, LiveScreen):
     LOADED = CityLoaded
     BREACHES = True
@@ -58,6 +69,9 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
         self.filter_text = ""
         self.data: CityData | None = None
         self.alert_rows: dict[str, Any] = {}
+        self.alerts_shown: list[Any] = []  # the last alerts read (kept across figure refreshes)
+        self.alerts_params: Any = None
+        self.city_names: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -89,9 +103,7 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
     def fetch(self, session: Session, params: Any) -> CityData:
         from models import records
         from models.branch_ratings import rated_branches
-        from models.choices import cities
         from models.progress import progress, rating_trend
-        from models.rules import alerts
         from models.themes.query import top_themes
 
         period, county_id = params
@@ -106,16 +118,43 @@ class CityScreen(DrillDown, FilterBox, LiveScreen):
         trend = rating_trend(session, period.year, level="city").get(self.city_id, [])
         themes = top_themes(session, self._theme_scope(), period)  # analysed apart: analyse_in_background
         sessions = records.spot_sessions(session, city_id=self.city_id)
-        found = [a for a in alerts(session, period, today=today) if self.city_id in a.city_ids
-                 and (county_id is None or a.level != "county" or a.subject_id == county_id)]
-        return CityData(city, counties, visits, branches, trend, themes, sessions, found,
-                        {ident: name for name, ident in cities(session)})
+        # The alerts read for these params (another period's are not shown meanwhile).
+        shown = self.alerts_shown if self.alerts_params == params else []
+        return CityData(city, counties, visits, branches, trend, themes, sessions, shown, self.city_names)
 
     @on(CityLoaded)
     def _loaded(self, message: CityLoaded) -> None:
         message.stop()
         self.accept(message.data, message.params, message.seq)
         self.analyse_in_background()
+        self._read_alerts(message.params)
+
+    @work(thread=True, exclusive=True, group="city-alerts", exit_on_error=False)
+    def _read_alerts(self, params: Any) -> None:
+        """The 预警 tab apart from the figures: the rules read the whole province (some 400 ms on the
+        demo), and the city's figures must not wait for them."""
+        from models.choices import cities
+        from models.rules import alerts
+
+        period, county_id = params
+        try:
+            with Session(self.app.engine) as session:
+                found = [a for a in alerts(session, period, today=self.app.today()) if self.city_id in a.city_ids
+                         and (county_id is None or a.level != "county" or a.subject_id == county_id)]
+                names = {ident: name for name, ident in cities(session)}
+        except Exception:  # the figures' own read reports database trouble
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(CityAlertsLoaded(found, names, params))
+
+    @on(CityAlertsLoaded)
+    def _alerts_loaded(self, message: CityAlertsLoaded) -> None:
+        message.stop()
+        if message.params != self.params() or self.data is None:
+            return
+        self.alerts_shown, self.city_names, self.alerts_params = message.alerts, message.city_names, message.params
+        self.data.alerts, self.data.city_names = message.alerts, message.city_names
+        self._fill()
 
     @on(Analysed)
     def _analysed(self, message: Analysed) -> None:
