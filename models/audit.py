@@ -33,12 +33,38 @@ ACTOR_KEY = "audit_actor"
 # Tables never audited: the audit trail itself, the rating roll-up (derived data) and photo bytes.
 SKIP_TABLES = frozenset({"auditentry", "ratingstat", "photo"})
 
-ACTIONS = ("create", "update", "delete")
-ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除"}
+ACTIONS = ("create", "update", "delete", "view")  # view: a leader's page view (survey/leaders.py)
+ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除", "view": "查看"}
 TABLE_LABELS = {
     "visit": "驻点记录", "visitcadre": "驻点人员", "spotcheck": "实地抽查", "lecture": "党团课", "branch": "团支部",
     "cadre": "专职干部", "monthlyreport": "月度数据", "serviceproject": "服务青年工作项目报告", "activity": "支部活动",
     "rating": "团员评价", "surveylink": "评价链接", "target": "年度目标", "campaign": "驻点年度",
+}
+# Column names as coordinators read them (the audit listing); a column not here prints as itself.
+FIELD_LABELS = {
+    "id": "编号", "name": "名称", "code": "代码", "kind": "类型", "year": "年度", "month": "月份",
+    "department_id": "部门", "city_id": "地市", "county_id": "县区", "branch_id": "团支部", "cadre_id": "专职干部",
+    "visit_id": "驻点记录", "link_id": "评价链接", "activity_id": "活动", "photo_id": "照片", "lecture_id": "党团课",
+    "active": "在岗", "exempt_approved_by": "批准不参加的批准人", "exempt_approved_on": "批准不参加的日期",
+    "member_count": "团员数", "has_secretary": "有团支部书记", "town": "乡镇（街道）", "start_date": "开始日期",
+    "end_date": "结束日期", "full_days": "整天数", "max_meeting_size": "座谈会人数", "notes": "说明",
+    "created_at": "创建时间", "checked_on": "抽查日期", "wechat_ok": "建立微信群", "secretary_operates": "书记能操作智慧团建",
+    "group_members": "群内团员数", "branch_members": "团支部团员数", "expires_at": "有效期至", "revoked_at": "停用时间",
+    "present": "在场团员数", "started_at": "开始时间", "spotcheck_id": "实地抽查", "filename": "文件名", "mime": "文件类型",
+    "held_on": "日期", "place": "地点", "audience": "听课人数", "title": "题目", "materials": "材料存放位置",
+    "materials_submitted_on": "材料报送日期", "summary": "摘要", "submitted_on": "报送日期", "reviewed_by": "审阅的分管领导",
+    "league_members": "团员数", "branches_without_cadre": "无团干团支部数", "nonpublic_baseline": "非公企业任务底数",
+    "social_baseline": "社会组织任务底数", "new_nonpublic_orgs": "本月新建团非公企业数",
+    "new_nonpublic_members": "本月非公企业新发展团员数", "new_social_orgs": "本月新建团社会组织数",
+    "new_social_members": "本月社会组织新发展团员数", "typical_org_name": "典型组织名称",
+    "typical_org_experience": "典型组织经验", "volunteer_rate": "注册志愿者比例", "service_hours_per_capita": "人均服务时长",
+    "service_times_per_capita": "人均服务次数", "branch_experience": "团支部经验", "experience_promoted": "经验在全省推广",
+    "source": "数据来源", "source_file": "来源文件", "source_date": "导出日期", "checked_by_id": "核实干部",
+    "checked_visit_id": "核实驻点", "text": "内容", "promoted_on": "推广日期", "promoted_where": "推广场合",
+    "promoted_by": "推广单位", "token": "令牌", "opens_at": "开始时间", "closes_at": "截止时间",
+    "max_responses": "评价份数上限", "live": "现场二维码", "activity_name": "活动名称", "score": "评分",
+    "suggestion": "意见建议", "submission_id": "提交编号", "client_hash": "客户端标识", "start_month": "起始月份",
+    "end_month": "结束月份", "key": "指标", "value": "取值", "label": "说明", "token_hash": "令牌摘要",
 }
 
 

@@ -103,7 +103,7 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseError(f"不支持的数据库地址：{make_url(full).render_as_string()}（{exc}）") from exc
     except ModuleNotFoundError as exc:
-        raise DatabaseError(f"缺少数据库驱动 {exc.name}：请安装 zhudian[postgres]") from exc
+        raise DatabaseError(f"缺少数据库驱动 {exc.name}：请安装：pip install 'zhudian[postgres]'（在源码目录中：pip install '.[postgres]'）") from exc
     return engine
 
 

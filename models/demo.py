@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlmodel import Session, SQLModel
 
+from models import demo_exports
 from models import demo_names as names
 from models import demo_provenance as prov
 from models.clock import LOCAL_TZ
@@ -69,7 +70,7 @@ MARKER_TABLE = "demo"  # AuditEntry.table_name of the row that records a finishe
 MARKER_ACTOR = "zhudian demo"
 CHUNK = 20_000
 # Bump when the generator changes what a seed produces, so an older demo database is rebuilt.
-GENERATOR_VERSION = 7
+GENERATOR_VERSION = 8
 
 BRANCH_KINDS = [k.value for k in BranchKind]
 BRANCH_KIND_WEIGHTS = [22, 20, 18, 18, 8, 10, 4]  # school, rural, community, nonpublic, social, gov, other
@@ -92,9 +93,13 @@ class DemoParams:
     ratings: int = DEFAULT_RATINGS
     seed: int = DEFAULT_SEED
     year: int = DEFAULT_YEAR
+    # As of this day (records up to it), when the campaign is still under way; None = the whole campaign.
+    today: date | None = None
 
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, int | str | None]:
+        data = asdict(self)
+        data["today"] = self.today.isoformat() if self.today else None
+        return data
 
 
 @dataclass
@@ -211,9 +216,12 @@ class _Generator:
         self.summary = DemoSummary(params=params)
         year = params.year
         campaign = conn.execute(select(Campaign.start_month, Campaign.end_month).where(Campaign.year == year)).one()
-        self.months = list(range(campaign[0], campaign[1] + 1))
-        self.first_day = date(year, self.months[0], 1)
-        self.last_day = date(year, self.months[-1], calendar.monthrange(year, self.months[-1])[1])
+        months = list(range(campaign[0], campaign[1] + 1))
+        self.first_day = date(year, months[0], 1)
+        self.campaign_last_day = date(year, months[-1], calendar.monthrange(year, months[-1])[1])
+        # A campaign under way has records up to its "today" only: nothing dated later exists yet.
+        self.last_day = min(self.campaign_last_day, params.today) if params.today else self.campaign_last_day
+        self.months = [m for m in months if date(year, m, 1) <= self.last_day]
         self.base_time = _local_midnight_utc(self.first_day)  # fixed; never the wall clock
 
     # -- helpers --
@@ -255,6 +263,8 @@ class _Generator:
         self.say(f"团员评价 {self.p.ratings:,} 条")
         self._ratings()
         self._fix_sequences()
+        self.say("系统导出文件（智慧团建、i志愿）")
+        self.summary.counts["evidencefile"] = demo_exports.import_exports(self.conn, self.p.year, self.p.seed)
         self._marker()
         return self.summary
 
@@ -307,7 +317,7 @@ class _Generator:
 
     def _links(self) -> None:
         opens = self.base_time
-        closes = _local_midnight_utc(self.last_day + timedelta(days=1))
+        closes = _local_midnight_utc(self.campaign_last_day + timedelta(days=1))
         rows = [{"id": b["id"], "token": self._token(), "branch_id": b["id"], "visit_id": None, "opens_at": opens,
                  "closes_at": closes, "max_responses": None, "live": False, "created_at": opens}
                 for b in self.branches]
@@ -348,6 +358,8 @@ class _Generator:
                     cursor += 1
                     start = date(self.p.year, month, rng.randint(1, mdays - length + 1))
                     end = start + timedelta(days=length - 1)
+                    if end > self.last_day:
+                        continue  # not held yet as of the demo's today
                     vid = len(visits) + 1
                     is_town = county.kind in (CountyKind.TOWN, CountyKind.STREET)
                     visits.append({
@@ -356,7 +368,8 @@ class _Generator:
                         "full_days": float(length),
                         "max_meeting_size": rng.randint(4, 10) if rng.random() < 0.6 else None,
                         "notes": "".join(rng.sample(names.VISIT_NOTES, rng.randint(1, 2))),
-                        "created_at": _local_midnight_utc(end + timedelta(days=1)) + timedelta(hours=10),
+                        "created_at": _local_midnight_utc(min(end + timedelta(days=1), self.last_day))
+                        + timedelta(hours=10),
                     })
                     chosen: list[int] = []
                     while len(chosen) < per_visit:
@@ -368,10 +381,11 @@ class _Generator:
                         if cadre not in chosen:
                             chosen.append(cadre)
                     vcadres.extend({"visit_id": vid, "cadre_id": c} for c in chosen)
-        for v in rng.sample(visits, 2):  # recorded only at city level: a breach of 每次驻点至少到县及以下
+        for v in rng.sample(visits, min(2, len(visits))):  # recorded only at city level: a breach of 每次驻点至少到县及以下
             v["county_id"], v["town"] = None, ""
             self.summary.city_level_visits.append(v["id"])
-        for v, size in zip(rng.sample(visits, 2), [15, rng.randint(12, 20)], strict=True):  # 座谈会超过10人
+        big = rng.sample(visits, min(2, len(visits)))
+        for v, size in zip(big, [15, rng.randint(12, 20)][:len(big)], strict=True):  # 座谈会超过10人
             v["max_meeting_size"] = size
             self.summary.big_meetings.append((v["id"], size))
         self._insert(Visit.__table__, visits)
@@ -413,7 +427,7 @@ class _Generator:
 
     def _activities(self) -> None:
         rng, rows = self.rng, []
-        span = (self.last_day - self.first_day).days - 6  # leave a week for ratings to come in
+        span = max(1, (self.last_day - self.first_day).days - 6)  # leave a week for ratings to come in
         for b in self.branches:
             days = sorted(rng.randrange(span) for _ in range(rng.randint(2, 8)))
             for offset in days:
@@ -439,6 +453,10 @@ class _Generator:
                                  "audience": rng.randint(20, 120), "title": rng.choice(names.LECTURE_TITLES),
                                  "materials": "课件、签到表已存档" if rng.random() < 0.8 else ""})
                     rows[-1]["materials_submitted_on"] = prov.materials_date(rng, self.p.year, rows[-1]["materials"])
+                    if rows[-1]["held_on"] > self.last_day:
+                        rows.pop()  # not held yet as of the demo's today
+                    elif (rows[-1]["materials_submitted_on"] or self.last_day) > self.last_day:
+                        rows[-1]["materials_submitted_on"] = None
         self._insert(Lecture.__table__, rows)
 
     def _projects(self) -> None:
@@ -449,6 +467,8 @@ class _Generator:
             project = rng.choice(names.PROJECTS)
             submitted = None if dept_id == late[0] else date(self.p.year, 12, 18 if dept_id == late[1]
                                                                else rng.randint(1, 10))
+            if submitted is not None and submitted > self.last_day:
+                submitted = None  # not sent yet as of the demo's today
             rows.append({"department_id": dept_id, "year": self.p.year, "submitted_on": submitted,
                          "reviewed_by": "" if dept_id == late[1] else rng.choice(prov.REVIEWERS),
                          "title": f"关于在{city}推动{project}落地见效的工作报告",
@@ -487,6 +507,8 @@ class _Generator:
                     month_end = date(self.p.year, month, self._month_days(month))
                     submitted = (month_end + timedelta(days=rng.randint(1, 12)) if (dept_id, month) in late
                                  else month_end - timedelta(days=rng.randint(0, 4)))
+                    if submitted > self.last_day:
+                        continue  # not sent yet as of the demo's today
                     typical = rng.random() < 0.2 and nonpublic
                     rows.append({
                         "department_id": dept_id, "county_id": county.id, "year": self.p.year, "month": month,
@@ -506,11 +528,16 @@ class _Generator:
                     text_ = rows[-1]["branch_experience"]
                     if text_ and (exp := prov.experience(rng, dept_id, county.id, county.name, self.p.year, month,
                                                          text_, checks)):
+                        if (exp.get("promoted_on") or self.last_day) > self.last_day:
+                            exp["promoted_on"] = None  # promoted later than the demo's today
                         experiences.append(exp)
         self._insert(MonthlyReport.__table__, rows)
         self._insert(Experience.__table__, experiences)
-        self._insert(CityPlan.__table__, [prov.city_plan(rng, cid, c.name, self.p.year)
-                                          for cid, c in self.cities.items()])
+        plans = [prov.city_plan(rng, cid, c.name, self.p.year) for cid, c in self.cities.items()]
+        for plan in plans:
+            if (plan.get("submitted_on") or self.last_day) > self.last_day:
+                plan["submitted_on"] = None  # not sent yet as of the demo's today
+        self._insert(CityPlan.__table__, plans)
 
     def _photos(self) -> list[int]:
         """A few small generated pictures (an activity scene in flat shapes) for ratings to carry."""

@@ -39,6 +39,7 @@ from models.evaluation_figures import (
     experience_figure,
     rating_figure,
 )
+from models.evidence import evidence
 from models.figures import visits as days_of
 from models.targets import Targets, targets_for
 
@@ -180,6 +181,7 @@ class Evaluation:
     cities: list[Score]
     departments: list[Score]
     cadres: list[CadreScore]
+    evidence: list[dict] = field(default_factory=list)  # every record a figure rests on, with its evidence
 
     @property
     def weights(self) -> tuple[float, float, float]:
@@ -292,4 +294,20 @@ def evaluate(session: Session, year: int, *, today: date | None = None) -> Evalu
     d = load(session, year, t, today or clock_today())
     cities, departments = _scores(d, View(False, t.unverified_rating_weight))
     cities_all, departments_all = _scores(d, View(True, 1.0))
-    return Evaluation(year, t, _merge(cities, cities_all), _merge(departments, departments_all), _cadres(d))
+    result = Evaluation(year, t, _merge(cities, cities_all), _merge(departments, departments_all), _cadres(d))
+    _attach_evidence(session, result, d.today)
+    return result
+
+
+EVIDENCE_TABLES = ("monthlyreport", "experience", "lecture")
+
+
+def _attach_evidence(session: Session, result: Evaluation, today: date) -> None:
+    """Every scored figure opens to its evidence: the export files, the on-site check (visit and cadre),
+    the receipt and the marks of each record it rests on (:func:`models.evidence.evidence`)."""
+    figures = [f for s in (*result.cities, *result.departments) for f in s.figures]
+    wanted = {t: sorted({i for f in figures for i in f.records.get(t, [])}) for t in EVIDENCE_TABLES}
+    found = {(e.table, e.record_id): e.as_dict() for e in evidence(session, wanted, today=today)}
+    for f in figures:
+        f.evidence = [found[(t, i)] for t in EVIDENCE_TABLES for i in f.records.get(t, []) if (t, i) in found]
+    result.evidence = sorted(found.values(), key=lambda e: (EVIDENCE_TABLES.index(e["table"]), e["id"]))

@@ -10,8 +10,9 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models.figures import deadlines, outcomes
+from models.figures import deadlines, monthly, outcomes
 from models.figures import visits as days_of
+from models.figures.lectures import counted_lectures
 from models.figures.period import Period
 from models.figures.tree import Tree, load_tree
 from models.provenance import Provenance, experience_provenance, report_provenance, verified_ratings
@@ -55,6 +56,7 @@ class Data:
     ratings_all: dict[int, tuple[int, int]] = field(default_factory=dict)  # county -> (count, score sum)
     ratings_verified: dict[int, tuple[int, int]] = field(default_factory=dict)
     verified_ids: dict[int, list[int]] = field(default_factory=dict)  # county -> verified rating ids
+    forms: dict[bool, monthly.Forms] = field(default_factory=dict)  # the forms that count, per view
 
     def target(self, cadre: Cadre) -> float | None:
         """The cadre's yearly days target (None: exempt, or gone before the campaign)."""
@@ -75,10 +77,9 @@ def load(session: Session, year: int, t: Targets, today: date) -> Data:
     d.dept_counties = {dept: set(tree.dept_counties(dept)) for dept in tree.departments}
     d.cadres = list(tree.cadres.values())
     d.visits = days_of.load_visits(session, first, last)
-    d.lectures = list(session.exec(select(Lecture).where(Lecture.held_on >= first, Lecture.held_on <= last)
-                                   .order_by(Lecture.id)))
+    d.lectures = counted_lectures(session, first, last, t, today)
     d.reports = list(session.exec(select(MonthlyReport).where(MonthlyReport.year == year).order_by(MonthlyReport.id)))
-    d.report_prov = report_provenance(session, d.reports)
+    d.report_prov = report_provenance(session, d.reports, today=today, targets=t)
     d.form_states = deadlines.form_states(
         tree.paired(), {(r.department_id, r.county_id, r.month): r for r in d.reports}, year, t.months, t, today)
     d.lecture_states = deadlines.lecture_states(session, tree, year, t, today)
@@ -86,7 +87,7 @@ def load(session: Session, year: int, t: Targets, today: date) -> Data:
     d.plan_states = deadlines.plan_states(session, tree, year, t, today)
     d.checks = outcomes.check_outcomes(session, *Period(year).bounds(t))
     d.experiences = list(session.exec(select(Experience).where(Experience.year == year).order_by(Experience.id)))
-    d.experience_prov = experience_provenance(session, d.experiences)
+    d.experience_prov = experience_provenance(session, d.experiences, today=today)
     # Every rating of the year from the roll-up; the verified ones from their live links.
     for county, n, s in session.exec(
         select(Branch.county_id, func.sum(RatingStat.count), func.sum(RatingStat.score_sum))

@@ -37,6 +37,7 @@ class Figure:
     counted: bool = True  # False while not yet due: left out of the component's mean
     count: int | None = None  # records counted, where they are not all listed (unverified ratings)
     missing_text: str = NOT_RECORDED  # what an empty actual reads as
+    evidence: list[dict] = field(default_factory=list)  # per record: its files, checks, receipt (models.evidence)
 
     @property
     def basis(self) -> int:
@@ -58,7 +59,7 @@ class Figure:
         return {"key": self.key, "label": self.label, "actual": self.actual, "target": self.target,
                 "unit": self.unit, "score": self.score, "counted": self.counted,
                 "verified": self.verified_text, "detail": self.detail, "unverified": self.unverified,
-                "records": self.records}
+                "records": self.records, "evidence": self.evidence}
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,10 @@ def _monthly_figures(d: Data, counties: set[int], view: View) -> list[Figure]:
     """Volunteering and 两新 from the forms that count (:mod:`models.figures.monthly`), verified only in
     the scoring view: the county unit's standing at the campaign's end, new organisations summed."""
     t = d.t
-    chosen = monthly.counting_forms([r for r in d.reports if r.month in t.months], d.paired,
-                                    lambda r: view.report(d, r))
-    found = monthly.figures_for(chosen, counties, t.months, t.end_month)
+    if view.everything not in d.forms:  # the forms that count, once per view
+        d.forms[view.everything] = monthly.counting_forms([r for r in d.reports if r.month in t.months],
+                                                          d.paired, lambda r: view.report(d, r))
+    found = monthly.figures_for(d.forms[view.everything], counties, t.months, t.end_month)
     figures = []
     for key, attr, label, target, unit in (
         ("volunteer_rate", "volunteer_rate", "团员注册志愿者比例", t.volunteer_rate_min, "%"),

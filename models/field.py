@@ -20,8 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, func, select
 
 from models.clock import LOCAL_TZ, now
+from models.clock import today as clock_today
 from models.links import create_link
 from models.progress import Period, progress, visit_days_grid
+from models.provenance import verified_rating_ids
 from models.sources import FIELD_PAGES
 from models.tables import (
     Branch,
@@ -36,7 +38,7 @@ from models.tables import (
     Visit,
     VisitCadre,
 )
-from models.targets import targets_for
+from models.targets import campaign_years, current_year, targets_for
 
 TOKEN_BYTES = 24
 DEFAULT_DAYS_AFTER_CAMPAIGN = 30
@@ -47,7 +49,8 @@ class FieldError(ValueError):
     """A field request that cannot be done as asked; the message is Chinese."""
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a personal link's secret (cadres' and leaders' links alike)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -74,17 +77,22 @@ def find_cadre(session: Session, ref: str) -> Cadre:
     return found[0]
 
 
-def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = None) -> tuple[CadreLink, str]:
-    """A new personal link for ``cadre``: the row and the secret token (shown once, never stored). Flushes."""
+def new_secret(session: Session, expires_at: datetime | None = None) -> tuple[str, datetime]:
+    """A personal link's secret and when it expires (default: the end of this year's campaign; once that
+    is over, 30 days). Raises :class:`FieldError` for a date already past."""
     if expires_at is None:
-        # The end of this year's campaign; once it is over (a demo, a late report), 30 days.
         expires_at = campaign_end(session, now().astimezone(LOCAL_TZ).year)
         if expires_at <= now():
             expires_at = now() + timedelta(days=DEFAULT_DAYS_AFTER_CAMPAIGN)
     if expires_at <= now():
         raise FieldError("链接的有效期已过，请指定今后的日期")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    link = CadreLink(cadre_id=cadre.id, token_hash=_hash(token), expires_at=expires_at)
+    return secrets.token_urlsafe(TOKEN_BYTES), expires_at
+
+
+def issue_link(session: Session, cadre: Cadre, expires_at: datetime | None = None) -> tuple[CadreLink, str]:
+    """A new personal link for ``cadre``: the row and the secret token (shown once, never stored). Flushes."""
+    token, expires_at = new_secret(session, expires_at)
+    link = CadreLink(cadre_id=cadre.id, token_hash=token_hash(token), expires_at=expires_at)
     session.add(link)
     session.flush()
     return link, token
@@ -104,7 +112,7 @@ def link_state(link: CadreLink | None, at: datetime | None = None) -> str:
 def link_by_token(session: Session, token: str) -> CadreLink | None:
     if not token or len(token) > 64:
         return None
-    return session.exec(select(CadreLink).where(CadreLink.token_hash == _hash(token))).first()
+    return session.exec(select(CadreLink).where(CadreLink.token_hash == token_hash(token))).first()
 
 
 def revoke(session: Session, cadre: Cadre) -> int:
@@ -129,24 +137,37 @@ class CadreSummary:
     targets_lectures: int
     targets_month_days: float
     visits: list[Visit]
+    year: int  # the campaign year the cadre's records count for
+    months: list[int]  # its months
+
+
+def field_year(session: Session, today: date) -> int:
+    """The campaign year the field pages record for as of ``today``: the most recent one the database holds."""
+    year = current_year(today)
+    years = [y for y in campaign_years(session) if y <= year]
+    return max(years) if years else year
 
 
 def summary(session: Session, cadre: Cadre, today: date) -> CadreSummary:
-    """我的驻点: the cadre's days this year against the target, lectures, the department's days this month."""
-    targets = targets_for(session, today.year)
+    """我的驻点: the cadre's days in the campaign year against the target, lectures, the department's days this month."""
+    year = field_year(session, today)
+    targets = targets_for(session, year)
     visits = list(session.exec(
         select(Visit).join(VisitCadre, VisitCadre.visit_id == Visit.id)
-        .where(VisitCadre.cadre_id == cadre.id, Visit.start_date >= date(today.year, 1, 1),
-               Visit.start_date <= date(today.year, 12, 31))
+        .where(VisitCadre.cadre_id == cadre.id, Visit.start_date >= date(year, 1, 1),
+               Visit.start_date <= date(year, 12, 31))
         .order_by(col(Visit.start_date).desc(), col(Visit.id).desc())))
     # The same figures as the dashboard's cadre list and the rules (one query module: models.progress).
-    mine = [f for f in progress(session, "cadre", Period(today.year), department_id=cadre.department_id,
+    mine = [f for f in progress(session, "cadre", Period(year), department_id=cadre.department_id,
                                 today=today) if f.id == cadre.id]
     days, lectures = (mine[0].visit_days_year, mine[0].lectures) if mine else (0.0, 0)
-    month_days = visit_days_grid(session, today.year).get(cadre.department_id, {}).get(today.month, 0.0)
+    # His own target: the seed's 10, pro-rated if he left (the dashboard's, the rules' and the evaluation's).
+    target = mine[0].visit_days_target if mine and mine[0].visit_days_target is not None else 0.0
+    month = today.month if today.year == year else 0
+    month_days = visit_days_grid(session, year).get(cadre.department_id, {}).get(month, 0.0)
     return CadreSummary(cadre, session.get(Department, cadre.department_id), days, lectures, month_days,
-                        targets.cadre_days_per_year, int(targets.lectures_per_cadre), targets.dept_days_per_month,
-                        visits)
+                        target, int(targets.lectures_per_cadre), targets.dept_days_per_month,
+                        visits, year, targets.months)
 
 
 def own_visit(session: Session, cadre: Cadre, visit_id: int) -> Visit:
@@ -157,13 +178,39 @@ def own_visit(session: Session, cadre: Cadre, visit_id: int) -> Visit:
     return visit
 
 
-def start_session(session: Session, cadre: Cadre, visit: Visit, branch_id: int, present: int | None) -> SpotSession:
-    """Begin showing a branch's live QR during ``visit``; a new live link of its own. Flushes."""
+MAX_PRESENT = 10_000
+
+
+def on_visit_days(visit: Visit, today: date) -> str:
+    """Why a live code shown ``today`` cannot verify ratings for ``visit`` ("" when it can); Chinese."""
+    if visit.start_date <= today <= visit.end_date:
+        return ""
+    days = (f"{visit.start_date:%Y-%m-%d}" if visit.start_date == visit.end_date
+            else f"{visit.start_date:%Y-%m-%d} 至 {visit.end_date:%Y-%m-%d}")
+    return f"今天（{today:%Y-%m-%d}）不是本次驻点的日期（{days}）：现场二维码只在驻点当天有效，评价不能计为已核实"
+
+
+def visit_cadre_names(session: Session, visit: Visit) -> list[str]:
+    return list(session.exec(select(Cadre.name).join(VisitCadre, VisitCadre.cadre_id == Cadre.id)
+                             .where(VisitCadre.visit_id == visit.id).order_by(Cadre.id)))
+
+
+def start_session(session: Session, cadre: Cadre, visit: Visit, branch_id: int, present: int | None,
+                  today: date | None = None) -> SpotSession:
+    """Begin showing a branch's live QR during ``visit``; a new live link of its own. Flushes.
+
+    Refused without the number of members present (it caps what the session can verify) and on a
+    day that is not the visit's (ratings then could never be verified).
+    """
     branch = session.get(Branch, branch_id)
     if branch is None or branch.county_id != visit.county_id:
-        raise FieldError("所选团支部不在本次驻点的县（市、区）内")
-    if present is not None and not 1 <= present <= 10_000:
-        raise FieldError("在场团员人数应为 1 至 10000 的整数")
+        raise FieldError("请选择本次驻点县（市、区）内要抽查的团支部")
+    if present is None:
+        raise FieldError("请先填写在场团员人数：现场二维码的评价最多按在场人数核实，超出的全部不计入")
+    if not 1 <= present <= MAX_PRESENT:
+        raise FieldError(f"在场团员人数应为 1 至 {MAX_PRESENT} 的整数")
+    if problem := on_visit_days(visit, today or clock_today()):
+        raise FieldError(problem)
     link = create_link(session, branch_id, visit_id=visit.id, live=True)
     spot = SpotSession(visit_id=visit.id, branch_id=branch_id, cadre_id=cadre.id, link_id=link.id, present=present)
     session.add(spot)
@@ -178,8 +225,33 @@ def session_ratings(session: Session, spot: SpotSession) -> tuple[int, int]:
 
 
 def beyond_present(spot: SpotSession, ratings: int) -> int:
-    """Of a session's ``ratings``, how many came past the members present (kept, flagged, not counted)."""
-    return max(0, ratings - spot.present) if spot.present is not None else 0
+    """How many of a session's ``ratings`` exceed the members present (kept, flagged).
+
+    Past the members present, none of the session's ratings count (``models.provenance``): which ones
+    would is unknowable, and must not depend on who answered first. Without a number present, none can.
+    """
+    return max(0, ratings - spot.present) if spot.present is not None else ratings
+
+
+def session_verdict(session: Session, spot: SpotSession, today: date | None = None) -> tuple[bool, list[str]]:
+    """Whether the session's ratings will count as verified, and why not (Chinese lines for the cadre)."""
+    visit = session.get(Visit, spot.visit_id)
+    count, beyond = session_ratings(session, spot)
+    why: list[str] = []
+    if problem := on_visit_days(visit, today or clock_today()):
+        why.append(problem)
+    if spot.present is None:
+        why.append("没有填写在场团员人数，本次评价不能核实")
+    elif beyond:
+        why.append(f"已收到 {count} 份评价，超过在场的 {spot.present} 人：本次二维码的评价都不计入（保留并标记），"
+                   "不按先后取舍。请核实在场人数后在抽查结果中确认，或重新出示新的二维码")
+    return not why, why
+
+
+def session_verified(session: Session, spot: SpotSession) -> int:
+    """How many of the session's ratings count as verified now (the one rule: ``models.provenance``)."""
+    ids = session.exec(select(Rating.id).where(Rating.link_id == spot.link_id)).all()
+    return len(verified_rating_ids(session, ids))
 
 
 def wechat_rule(group_members: int, branch_members: int) -> bool:
@@ -188,8 +260,20 @@ def wechat_rule(group_members: int, branch_members: int) -> bool:
 
 
 def record_check(session: Session, spot: SpotSession, *, has_group: bool, group_members: int, branch_members: int,
-                 secretary_operates: bool, notes: str, checked_on: date, photo_id: int | None = None) -> SpotCheck:
-    """Record (or correct) the spot check of a session's branch on its visit, and tie the session to it."""
+                 secretary_operates: bool, notes: str, checked_on: date | None, photo_id: int | None = None,
+                 present: int | None = None, today: date | None = None) -> SpotCheck:
+    """Record (or correct) the spot check of a session's branch on its visit, and tie the session to it.
+
+    ``present``: the members present as the cadre confirms them at the end (default: as stated when
+    the QR was shown); it bounds the session's verified ratings (``models.provenance``).
+    """
+    today = today or clock_today()
+    if checked_on is None:
+        raise FieldError("请填写抽查日期")
+    if checked_on > today:
+        raise FieldError(f"抽查日期（{checked_on:%Y-%m-%d}）不能晚于今天（{today:%Y-%m-%d}）")
+    if present is not None and not 1 <= present <= MAX_PRESENT:
+        raise FieldError(f"在场团员人数应为 1 至 {MAX_PRESENT} 的整数")
     if branch_members < 1:
         raise FieldError("团支部团员数应至少为 1")
     if group_members < 0 or (not has_group and group_members):
@@ -214,6 +298,8 @@ def record_check(session: Session, spot: SpotSession, *, has_group: bool, group_
     session.add(check)
     session.flush()
     spot.spotcheck_id = check.id
+    if present is not None:
+        spot.present = present
     session.add(spot)
     session.flush()
     return check

@@ -1,5 +1,7 @@
 """The lecture materials summary for 宣传部 (due at year end): every 党团课 with cadre, title, time,
-place and audience, and the active cadres who have not given one yet."""
+place and audience, and the cadres who have not given one yet (the same count as the dashboard's and
+the rules': :func:`models.progress.progress` at cadre level; exempt cadres and those gone before the
+campaign are not asked)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models.figures import visits as days_of
+from models.figures.period import Period
+from models.progress import progress
 from models.sources import sources
 from models.tables import Cadre, City, County, Department, Lecture
 from models.targets import targets_for
@@ -43,16 +48,16 @@ def lecture_summary(session: Session, year: int) -> LectureSummary:
              .where(Lecture.held_on >= date(year, 1, 1), Lecture.held_on <= date(year, 12, 31))
              .order_by(Department.seq, Cadre.name, Lecture.held_on))
     rows = []
-    given: dict[int, int] = {}
     found = list(session.exec(query))
     where = sources(session, "lecture", [lec.id for lec, *_ in found])
     for lec, cadre, dept, _seq, county, city in found:
         rows.append(LectureRow(dept, cadre, lec.title, lec.held_on, lec.place, lec.audience,
                                f"{city}市{county}" if county else "", lec.materials, where[lec.id]))
-        given[lec.cadre_id] = given.get(lec.cadre_id, 0) + 1
-    target = targets_for(session, year).lectures_per_cadre
-    missing = [(dept, name) for cid, name, dept in session.exec(
-        select(Cadre.id, Cadre.name, Department.name).join(Department, Department.id == Cadre.department_id)
-        .where(Cadre.active == True).order_by(Department.seq, Cadre.name))  # noqa: E712
-        if given.get(cid, 0) < target]
-    return LectureSummary(year, rows, missing, target)
+    targets = targets_for(session, year)
+    cadres = {c.id: c for c in session.exec(select(Cadre))}
+    given = {f.id: f for f in progress(session, "cadre", Period(year))}
+    seq = dict(session.exec(select(Department.name, Department.seq)).all())
+    missing = sorted(((f.parent_name, f.name) for cid, f in given.items()
+                      if days_of.cadre_target(cadres[cid], targets) is not None
+                      and f.lectures < targets.lectures_per_cadre), key=lambda dn: (seq.get(dn[0], 99), dn[1]))
+    return LectureSummary(year, rows, missing, targets.lectures_per_cadre)

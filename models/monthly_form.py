@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import records
 from models.clock import LOCAL_TZ
+from models.figures import monthly
+from models.figures.deadlines import AMENDED, BACKFILL
 from models.progress import Period
+from models.provenance import UNVERIFIED, Provenance, report_provenance
 from models.reference import find_city, find_county
-from models.tables import City, County, MonthlyReport
+from models.tables import City, County, Department, MonthlyReport
 
 NOT_RECORDED = "未录入"
 MAX_OPINIONS = 30  # opinions shown in the cell; the rest go to the attached sheet (可附页)
@@ -86,14 +89,47 @@ def _names(names: list[str]) -> str:
     return f"{len(names)} 个" + (f"：{'、'.join(names)}" if names else "")
 
 
-def _pick(reports: list[tuple[str, MonthlyReport]], attr: str, paired: list[str]):
-    """A figure from the month's reports: the paired department's first, else any department's."""
-    ordered = sorted(reports, key=lambda dr: (dr[0] not in paired,))
-    for _dept, report in ordered:
-        value = getattr(report, attr)
-        if value is not None and value != "":
-            return value
-    return None
+class _Forms:
+    """The forms a county unit's 附件2 reads, by the one rule (:mod:`models.figures.monthly`): this month's
+    form that counts (the paired department's, else the last recorded) and, for standing figures
+    (注册志愿者比例, 人均服务时长和次数, 任务底数), the latest counting form of the year that carries them."""
+
+    def __init__(self, session: Session, county: County, year: int, month: int, paired: list[int]):
+        self.month = month
+        forms = list(session.exec(select(MonthlyReport).where(
+            MonthlyReport.county_id == county.id, MonthlyReport.year == year, MonthlyReport.month <= month)))
+        self.by_id = {r.id: r for r in forms}
+        chosen = monthly.counting_forms(forms, lambda _county: paired)
+        self.this_month = chosen.get((county.id, month))
+        self.standing = monthly.figures_for(chosen, {county.id}, [month], month)
+
+    def report(self, attr: str) -> MonthlyReport | None:
+        if attr in monthly.STOCK:
+            ids = self.standing.get(attr).report_ids
+            return self.by_id[ids[0]] if ids else None
+        r = self.this_month
+        return r if r is not None and getattr(r, attr) not in (None, "") else None
+
+    def value(self, attr: str):
+        r = self.report(attr)
+        return getattr(r, attr) if r is not None else None
+
+    def month_note(self, attr: str) -> str:
+        """Where a standing figure comes from an earlier month's form, which one."""
+        r = self.report(attr)
+        return f"（{r.month}月报表）" if r is not None and r.month != self.month else ""
+
+
+def marks(provenance: Provenance | None, attr: str, report: MonthlyReport | None) -> str:
+    """What the form shows beside a figure: 未核实 (no export or on-site check behind it), 报送后修改, 补录."""
+    if report is None or provenance is None:
+        return ""
+    shown = [] if provenance.counts(attr) else [UNVERIFIED]
+    if report.amended_at is not None:
+        shown.append(AMENDED)
+    if report.backfill_reason:
+        shown.append(BACKFILL)
+    return f"（{'，'.join(shown)}）" if shown else ""
 
 
 def _date_range(start: date, end: date) -> str:
@@ -110,6 +146,13 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
     period = Period(year, month)
     paired = records.paired_departments(session, city.id)
     reports = records.monthly_report_rows(session, year, month, county.id)
+    forms = _Forms(session, county, year, month, [d.id for d in session.exec(
+        select(Department).where(col(Department.name).in_(paired)))])
+    provenance = report_provenance(session, list(forms.by_id.values()))
+
+    def mark(*attrs: str) -> str:
+        found = [(a, forms.report(a)) for a in attrs]
+        return "".join(dict.fromkeys(marks(provenance.get(r.id), a, r) for a, r in found if r is not None))
     visits = sorted(records.visits(session, period, county_id=county.id), key=lambda v: (v.start_date, v.id))
     checks = sorted(records.spot_checks(session, period, county_id=county.id), key=lambda c: (c.checked_on, c.id))
     branches = records.branches(session, county_id=county.id)
@@ -117,9 +160,9 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
     departments = list(dict.fromkeys([*paired, *(v.department for v in visits), *(d for d, _r in reports)]))
     cadres = list(dict.fromkeys(name for v in visits for name in v.cadres))
 
-    without = _pick(reports, "branches_without_cadre", paired)
+    without = forms.value("branches_without_cadre")
     if without is not None:
-        without_text = f"{without} 个"
+        without_text = f"{without} 个" + mark("branches_without_cadre")
     elif branches:
         # No figure reported: count from the branch register, and say so.
         names = [b.name for b in branches if not b.has_secretary]
@@ -168,17 +211,26 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
         visit_text = NOT_RECORDED
 
     def pair(orgs: str, members: str) -> str:
-        a, b = _pick(reports, orgs, paired), _pick(reports, members, paired)
+        a, b = forms.value(orgs), forms.value(members)
         if a is None and b is None:
             return NOT_RECORDED
-        return f"{_num(a, ' 个')} / {_num(b, ' 人')}"
+        return f"{_num(a, ' 个')} / {_num(b, ' 人')}" + mark(orgs, members)
 
-    hours = _pick(reports, "service_hours_per_capita", paired)
-    times = _pick(reports, "service_times_per_capita", paired)
+    def baseline(attr: str) -> str:
+        text = _num(forms.value(attr), " 个") + forms.month_note(attr)
+        report = forms.report(attr)
+        if report is not None and report.baseline_approved_by:
+            text += f"（年内调整，经{report.baseline_approved_by}" + (
+                f"于{report.baseline_approved_on:%Y-%m-%d}" if report.baseline_approved_on else "") + "批准）"
+        return text
+
+    hours = forms.value("service_hours_per_capita")
+    times = forms.value("service_times_per_capita")
     if hours is None and times is None:
         service = NOT_RECORDED
     else:
-        service = _num(hours, " 小时") + (f"（人均服务 {times:g} 次）" if times is not None else "")
+        service = _num(hours, " 小时") + (f"（人均服务 {times:g} 次）" if times is not None else "") \
+            + forms.month_note("service_hours_per_capita") + mark("service_hours_per_capita", "service_times_per_capita")
 
     return MonthlyForm(
         city=city.full_name, county=county.name, year=year, month=month,
@@ -187,14 +239,14 @@ def build_form(session: Session, county: County, year: int, month: int) -> Month
         branches_without_cadre=without_text,
         checked=checked, wechat_failed=wechat, secretary_failed=secretary,
         ratings=ratings,
-        branch_experience=_pick(reports, "branch_experience", paired) or NOT_RECORDED,
-        nonpublic_baseline=_num(_pick(reports, "nonpublic_baseline", paired), " 个"),
-        social_baseline=_num(_pick(reports, "social_baseline", paired), " 个"),
+        branch_experience=forms.value("branch_experience") or NOT_RECORDED,
+        nonpublic_baseline=baseline("nonpublic_baseline"),
+        social_baseline=baseline("social_baseline"),
         new_nonpublic=pair("new_nonpublic_orgs", "new_nonpublic_members"),
         new_social=pair("new_social_orgs", "new_social_members"),
-        typical_org_name=_pick(reports, "typical_org_name", paired) or NOT_RECORDED,
-        typical_org_experience=_pick(reports, "typical_org_experience", paired) or NOT_RECORDED,
-        volunteer_rate=_num(_pick(reports, "volunteer_rate", paired)),
+        typical_org_name=forms.value("typical_org_name") or NOT_RECORDED,
+        typical_org_experience=forms.value("typical_org_experience") or NOT_RECORDED,
+        volunteer_rate=_num(forms.value("volunteer_rate")) + forms.month_note("volunteer_rate") + mark("volunteer_rate"),
         service_hours=service,
         opinions=shown,
         visits=visit_text,

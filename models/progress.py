@@ -18,10 +18,11 @@ from sqlmodel import Session, select
 from models.clock import today as clock_today
 from models.figures import deadlines, monthly, outcomes
 from models.figures import visits as days_of
+from models.figures.lectures import counted_lectures
 from models.figures.period import Period
 from models.figures.tree import Tree, load_tree
 from models.provenance import verified_by_county
-from models.tables import Branch, County, Department, Lecture, MonthlyReport, RatingStat
+from models.tables import Branch, County, Department, MonthlyReport, RatingStat
 from models.targets import Targets, targets_for
 
 __all__ = ["LEVELS", "LEVEL_LABELS", "STATUS_LABELS", "Figures", "Period", "progress", "rating_trend",
@@ -140,6 +141,59 @@ def _subjects(tree: Tree, level: str, city_id: int | None, department_id: int | 
     return out
 
 
+@dataclass
+class _PlaceReads:
+    """What places' figures read once per call: spot checks, the ratings roll-up per county unit, the
+    verified ratings, the monthly forms that count and every expected form's state."""
+
+    checks: list = field(default_factory=list)
+    stats: list = field(default_factory=list)
+    verified: dict[int, int] = field(default_factory=dict)
+    activities: dict[int, int] = field(default_factory=dict)
+    chosen: dict = field(default_factory=dict)
+    states: list = field(default_factory=list)
+
+    @classmethod
+    def read(cls, session: Session, tree: Tree, period: Period, targets: Targets, today: date) -> _PlaceReads:
+        first, last = period.bounds(targets)
+        month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
+        checks = outcomes.check_outcomes(session, first, last)
+
+        stat_cols = [func.sum(getattr(RatingStat, c)) for c in ("count", "score_sum", "suggestions", "photos",
+                                                                "n1", "n2", "n3", "n4", "n5")]
+        # Summed per county in the database: one row per county comes back however many ratings (and
+        # rated activities) there are, so the Python side below stays flat as ratings grow.
+        # For a period of several months most of the roll-up is read anyway: "month + 0" keeps SQLite
+        # from walking ix_ratingstat_month and looking up every row by rowid (a plain scan is ~2x faster);
+        # a single month still uses the index.
+        stat_month = RatingStat.month + 0 if month_hi > month_lo else RatingStat.month
+        in_period = (stat_month >= month_lo, stat_month <= month_hi)
+        stats = session.exec(
+            select(Branch.county_id, *stat_cols)
+            .join(Branch, Branch.id == RatingStat.branch_id)
+            .where(*in_period)
+            .group_by(Branch.county_id)
+        ).all()
+        rated = (
+            select(Branch.county_id, RatingStat.branch_id, RatingStat.activity_id)
+            .join(Branch, Branch.id == RatingStat.branch_id)
+            .where(*in_period, RatingStat.activity_id != 0)
+            .distinct()
+            .subquery()
+        )
+        verified = verified_by_county(session, first, last)
+        activities_rated: dict[int, int] = dict(
+            session.exec(select(rated.c.county_id, func.count()).group_by(rated.c.county_id)).all()  # type: ignore[arg-type]
+        )
+
+        reports = year_reports(session, period.year, targets.start_month, last.month)
+        chosen = monthly.counting_forms(reports, lambda county: tree.city_depts.get(tree.county_city(county), []))
+        report_by_key = {(r.department_id, r.county_id, r.month): r for r in reports}
+        states = deadlines.form_states(tree.paired(), report_by_key, period.year, period.months(targets), targets,
+                                       today)
+        return cls(checks, stats, verified, activities_rated, chosen, states)
+
+
 # --- the figures -----------------------------------------------------------------------------------
 
 
@@ -163,59 +217,27 @@ def progress(
     subjects = _subjects(tree, level, city_id, department_id)
     first, last = period.bounds(targets)
     ytd_first, _ = period.year_to_date(targets)
-    month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
 
     visits = days_of.load_visits(session, ytd_first, last)
-    checks = outcomes.check_outcomes(session, first, last)
-
-    stat_cols = [func.sum(getattr(RatingStat, c)) for c in ("count", "score_sum", "suggestions", "photos",
-                                                            "n1", "n2", "n3", "n4", "n5")]
-    # Summed per county in the database: one row per county comes back however many ratings (and
-    # rated activities) there are, so the Python side below stays flat as ratings grow.
-    # For a period of several months most of the roll-up is read anyway: "month + 0" keeps SQLite
-    # from walking ix_ratingstat_month and looking up every row by rowid (a plain scan is ~2x faster);
-    # a single month still uses the index.
-    stat_month = RatingStat.month + 0 if month_hi > month_lo else RatingStat.month
-    in_period = (stat_month >= month_lo, stat_month <= month_hi)
-    stats = session.exec(
-        select(Branch.county_id, *stat_cols)
-        .join(Branch, Branch.id == RatingStat.branch_id)
-        .where(*in_period)
-        .group_by(Branch.county_id)
-    ).all()
-    rated = (
-        select(Branch.county_id, RatingStat.branch_id, RatingStat.activity_id)
-        .join(Branch, Branch.id == RatingStat.branch_id)
-        .where(*in_period, RatingStat.activity_id != 0)
-        .distinct()
-        .subquery()
-    )
-    verified = verified_by_county(session, first, last)
-    activities_rated: dict[int, int] = dict(
-        session.exec(select(rated.c.county_id, func.count()).group_by(rated.c.county_id)).all()  # type: ignore[arg-type]
-    )
-
-    reports = year_reports(session, period.year, targets.start_month, last.month)
-    chosen = monthly.counting_forms(reports, lambda county: tree.city_depts.get(tree.county_city(county), []))
-    report_by_key = {(r.department_id, r.county_id, r.month): r for r in reports}
-    states = deadlines.form_states(tree.paired(), report_by_key, period.year, period.months(targets), targets,
-                                   today)
+    # Places' figures (checks, ratings, forms) are read only for places: a cadre has none.
+    places = _PlaceReads.read(session, tree, period, targets, today) if level != "cadre" else _PlaceReads()
+    checks, stats, verified, activities_rated = places.checks, places.stats, places.verified, places.activities
+    chosen, states = places.chosen, places.states
 
     # A lecture counts on any day of the campaign year (the seed: 每年……至少1次).
     lecture_first, lecture_last = (first, last) if period.month else (date(period.year, 1, 1),
                                                                       date(period.year, 12, 31))
-    lectures = session.exec(
-        select(Lecture.cadre_id, Lecture.county_id)
-        .where(Lecture.held_on >= lecture_first, Lecture.held_on <= lecture_last)
-    ).all()
+    lectures = [(lec.cadre_id, lec.county_id)
+                for lec in counted_lectures(session, lecture_first, lecture_last, targets, today)]
     cadre_dept = {cid: c.department_id for cid, c in tree.cadres.items()}
+    index = _VisitIndex(visits)
 
     for subj in subjects:
         fig = subj.fig
         fig.counties_total = len(subj.counties)
         fig.branches_total = sum(tree.county_branches.get(k, 0) for k in subj.counties)
 
-        mine = [v for v in visits if _visit_of(v, subj, level)]
+        mine = index.of(subj, level)
         fig.visit_days = days_of.days(mine, first, last)
         fig.visit_days_year = days_of.days(mine, ytd_first, last)
         in_period_visits = [v for v in mine if v.end >= first]
@@ -272,14 +294,26 @@ def year_reports(session: Session, year: int, first_month: int, last_month: int)
     ).all())
 
 
-def _visit_of(v: days_of.VisitDays, subj: _Subject, level: str) -> bool:
-    if subj.cadres is not None:
-        return bool(v.cadres & subj.cadres)
-    if level == "department":
-        return v.department_id in subj.departments
-    if level == "county":
-        return v.county_id in subj.counties
-    return v.city_id in subj.cities
+class _VisitIndex:
+    """The period's visits by cadre, department, county unit and city: each subject finds its own."""
+
+    def __init__(self, visits: list[days_of.VisitDays]):
+        self.keys: dict[tuple[str, int | None], list[days_of.VisitDays]] = defaultdict(list)
+        for v in visits:
+            for c in v.cadres:
+                self.keys[("cadre", c)].append(v)
+            self.keys[("department", v.department_id)].append(v)
+            self.keys[("county", v.county_id)].append(v)
+            self.keys[("city", v.city_id)].append(v)
+
+    def of(self, subj: _Subject, level: str) -> list[days_of.VisitDays]:
+        if subj.cadres is not None:
+            return list({v.id: v for c in subj.cadres for v in self.keys[("cadre", c)]}.values())
+        if level == "department":
+            return [v for d in subj.departments for v in self.keys[("department", d)]]
+        if level == "county":
+            return [v for k in subj.counties for v in self.keys[("county", k)]]
+        return [v for c in subj.cities for v in self.keys[("city", c)]]
 
 
 def _monthly(fig: Figures, found: monthly.MonthlyFigures) -> None:

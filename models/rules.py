@@ -273,7 +273,7 @@ def _volunteering(session: Session, tree: Tree, period: Period, months: list[int
 
 def _cadre_year(session: Session, tree: Tree, year: int, targets: Targets, today: date) -> list[Alert]:
     """Each cadre's days (10, pro-rated when he left) and one lecture a year, judged once the campaign
-    has ended; exempt cadres (经党组批准) are out of the yearly rules."""
+    has ended; exempt cadres (经党组批准) and those gone before it began are out of the yearly rules."""
     ended = Period(year).bounds(targets)[1] < today
     figures = {f.id: f for f in progress(session, "cadre", Period(year), today=today)}
     first, last = Period(year).bounds(targets)
@@ -293,7 +293,7 @@ def _cadre_year(session: Session, tree: Tree, year: int, targets: Targets, today
                              f"少于 {target:g} 个整天{note}",
                              {"visit": [v.id for v in days_of.of_cadre(visits, cadre.id)], "cadre": [cadre.id],
                               "department": [cadre.department_id]}))
-        if fig.lectures < targets.lectures_per_cadre and (cadre.left_on is None or cadre.left_on >= last):
+        if fig.lectures < targets.lectures_per_cadre:
             out.append(Alert("lectures", severity, "cadre", cadre.id, f"{dept}·{cadre.name}",
                              f"{cadre.name}（{dept}）{year}年讲党团课 {fig.lectures} 次，"
                              f"少于 {targets.lectures_per_cadre:g} 次",

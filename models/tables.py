@@ -7,16 +7,18 @@ Schema changes go through Alembic migrations in ``models/migrations``.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.clock import now as clock_now
+
 
 def utcnow() -> datetime:
-    # Aware UTC everywhere: SQLModel's datetime columns refuse naive values.
-    return datetime.now(UTC)
+    # Aware UTC everywhere (SQLModel's datetime columns refuse naive values), from the one clock.
+    return clock_now()
 
 
 class CountyKind(StrEnum):
@@ -226,6 +228,7 @@ class Activity(SQLModel, table=True):
     name: str = Field(max_length=100)
     kind: str = Field(default="", max_length=30)
     held_on: date
+    evidence_id: int | None = Field(default=None, foreign_key="evidencefile.id")  # from a 智慧团建 export
 
 
 class Lecture(SQLModel, table=True):
@@ -240,6 +243,12 @@ class Lecture(SQLModel, table=True):
     county_id: int | None = Field(default=None, foreign_key="county.id")
     materials: str = Field(default="", max_length=500)  # where the slides/materials are kept
     materials_submitted_on: date | None = None  # handed to 宣传部 (due at the end of December)
+    # Time is the system's: when the lecture and its materials were recorded (system clock); the date typed
+    # for the materials is kept as claimed. 补录 (history brought in later) carries its reason.
+    received_at: datetime | None = None
+    materials_received_at: datetime | None = None
+    materials_claimed_on: date | None = None
+    backfill_reason: str = Field(default="", max_length=200)
 
 
 class ServiceProject(SQLModel, table=True):
@@ -252,6 +261,9 @@ class ServiceProject(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     submitted_on: date | None = None
     reviewed_by: str = Field(default="", max_length=40)  # 分管领导 who reviewed it before it was sent
+    received_at: datetime | None = None  # system clock when recorded; submitted_on is its China-time date
+    claimed_on: date | None = None  # the date typed in a file, kept as claimed
+    backfill_reason: str = Field(default="", max_length=200)  # 补录
 
     __table_args__ = (UniqueConstraint("department_id", "year", name="uq_project_dept_year"),)
 
@@ -290,6 +302,13 @@ class MonthlyReport(SQLModel, table=True):
     source_date: date | None = None
     checked_by_id: int | None = Field(default=None, foreign_key="cadre.id")
     checked_visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    # Time is the system's (models/figures/deadlines.receipt): submitted_on is the China-time date of received_at.
+    received_at: datetime | None = None
+    claimed_on: date | None = None  # 报送日期 as typed in a file, kept as claimed
+    backfill_reason: str = Field(default="", max_length=200)  # 补录: history from before the product was used
+    amended_at: datetime | None = None  # 报送后修改: figures last changed after the deadline
+    baseline_approved_by: str = Field(default="", max_length=60)  # 任务底数 changed within the year: who approved
+    baseline_approved_on: date | None = None
 
     __table_args__ = (
         UniqueConstraint("department_id", "county_id", "year", "month", name="uq_monthly_report"),
@@ -315,6 +334,7 @@ class Experience(SQLModel, table=True):
     promoted_on: date | None = None
     promoted_where: str = Field(default="", max_length=200)  # e.g. 全省团的基层建设现场会
     promoted_by: str = Field(default="", max_length=100)  # who promoted it (a department or person)
+    promotion_recorded_at: datetime | None = None  # system clock when the promotion was recorded
 
     __table_args__ = (UniqueConstraint("department_id", "county_id", "year", "title", name="uq_experience"),)
 
@@ -327,6 +347,9 @@ class CityPlan(SQLModel, table=True):
     year: int
     title: str = Field(default="", max_length=200)
     submitted_on: date | None = None
+    received_at: datetime | None = None
+    claimed_on: date | None = None
+    backfill_reason: str = Field(default="", max_length=200)
 
     __table_args__ = (UniqueConstraint("city_id", "year", name="uq_cityplan_city_year"),)
 
@@ -507,3 +530,82 @@ class ThemeState(SQLModel, table=True):
 
     key: str = Field(max_length=40, primary_key=True)
     value: str = Field(max_length=200)
+
+
+# --- reminders and the leaders' view (models/reminders.py, models/leaders.py) --------------------
+
+
+class ReminderChannel(SQLModel, table=True):
+    """Where a department's reminders go: one Apprise URL (企业微信 group bot, DingTalk, mail …)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))  # holds the bot key or mail password
+    label: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReminderSent(SQLModel, table=True):
+    """One department's reminder about one deadline through one channel: sent once, a failure retried."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    deadline: str = Field(max_length=40)  # "month:2019-05", "project_report:2019" …
+    channel_id: int = Field(foreign_key="reminderchannel.id", index=True, ondelete="CASCADE")
+    sent_at: datetime | None = None  # None: every attempt so far failed
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    last_attempt_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (UniqueConstraint("department_id", "deadline", "channel_id", name="uq_reminder_sent"),)
+
+
+class LeaderLink(SQLModel, table=True):
+    """A leader's personal link to the read-only leaders' pages; only the hash of its secret is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+    role: str = Field(default="", max_length=60)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+# --- evidence: system exports read from the file (models/evidence) -------------------------------------
+
+
+class EvidenceFile(SQLModel, table=True):
+    """An export file of 智慧团建 or i志愿 a department brought: what proves which file it was (hash, size,
+    rows) and the figures computed from its rows. No personal column of the file is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    system: str = Field(max_length=20)
+    layout: str = Field(max_length=30)  # models/evidence/layouts.py
+    file_name: str = Field(max_length=200)
+    sha256: str = Field(max_length=64, unique=True)
+    size: int
+    rows_total: int  # data rows below the header
+    rows_used: int  # of them, the rows the figures were computed from
+    skipped: str = Field(default="", max_length=500)  # rows left out and why (合计 row …)
+    columns: str = Field(default="", max_length=1000)  # the headers read (only those the figures need)
+    exported_on: date
+    department_id: int = Field(foreign_key="department.id", index=True)
+    year: int
+    month: int
+    figures: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # JSON per county
+    brought_by: str = Field(default="", max_length=100)
+    received_at: datetime = Field(default_factory=utcnow)
+    backfill_reason: str = Field(default="", max_length=200)
+
+
+class EvidenceUse(SQLModel, table=True):
+    """Which figures of which monthly report an export file backs, with the values computed from it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidencefile.id", index=True)
+    report_id: int = Field(foreign_key="monthlyreport.id", index=True)
+    county_id: int = Field(foreign_key="county.id")
+    values: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # JSON figure -> value
+
+    __table_args__ = (UniqueConstraint("evidence_id", "report_id", name="uq_evidenceuse"),)

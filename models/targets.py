@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models.clock import CAMPAIGN_START_MONTH, campaign_year, today
 from models.tables import Campaign, Target
 
 # key -> (seed default, Chinese label). Order is the order shown to coordinators.
@@ -41,10 +42,14 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "experience_full_marks": (5, "典型经验推广：在全省推广几条经核实的经验得满分（条；每条得 100 ÷ 该数）"),
     "unverified_rating_weight": (0, "未经抽查核实的团员评价计入评价的权重（0 = 不计入）"),
     "weight_dept_outcomes": (0.2, "部门评价权重：对接地市成效（从系统客观数据的权重中划出，其余为本部门工作）"),
+    "plan_issued_month": (4, "实施方案印发日期（月）：党团课自此日起计"),
+    "plan_issued_day": (12, "实施方案印发日期（日）"),
+    "lecture_min_audience": (5, "党团课听课团员青年少于此人数的标记为存疑、不计入（人）"),
+    "backfill_on_time": (0, "补录（系统启用前的历史记录）按所填日期计为按时（0 = 不计为按时）"),
 }
 
-DEFAULT_YEAR = 2019  # the seed's campaign year
-DEFAULT_START_MONTH = 4
+DEFAULT_YEAR = 2019  # the seed's own campaign year (fixtures and the tests' fixed province)
+DEFAULT_START_MONTH = CAMPAIGN_START_MONTH
 DEFAULT_END_MONTH = 11
 
 
@@ -78,10 +83,20 @@ class Targets:
     experience_full_marks: float
     unverified_rating_weight: float
     weight_dept_outcomes: float
+    plan_issued_month: float
+    plan_issued_day: float
+    lecture_min_audience: float
+    backfill_on_time: float
 
     @property
     def months(self) -> list[int]:
         return list(range(self.start_month, self.end_month + 1))
+
+    @property
+    def plan_issued(self) -> date:
+        """The day the year's plan was issued (the seed: 2019年4月12日): lectures count from it."""
+        month = int(self.plan_issued_month)
+        return date(self.year, month, min(int(self.plan_issued_day), calendar.monthrange(self.year, month)[1]))
 
     def due(self, what: str) -> date:
         """The campaign year's deadline ``what``: project_report, lecture_materials or city_plan."""
@@ -117,6 +132,12 @@ def ensure_campaign(session: Session, year: int = DEFAULT_YEAR) -> int:
             added += 1
     session.flush()
     return added
+
+
+def current_year(day: date | None = None) -> int:
+    """The campaign year the product works in as of ``day`` (default: the clock's today): this year's
+    from April on, last year's before."""
+    return campaign_year(day or today(), DEFAULT_START_MONTH)
 
 
 def campaign_years(session: Session) -> list[int]:

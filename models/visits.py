@@ -12,8 +12,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from models.clock import today as clock_today
 from models.figures.visits import clashes, place_name
-from models.tables import Assignment, Branch, Cadre, County, SpotCheck, Visit, VisitCadre
+from models.tables import Assignment, Branch, Cadre, Campaign, County, SpotCheck, Visit, VisitCadre
 from models.targets import targets_for
 
 
@@ -56,9 +57,17 @@ class VisitRejected(ValueError):
         super().__init__("；".join([*check.errors.values(), *check.warnings.values()]))
 
 
-def validate_visit(session: Session, data: VisitInput, *, replaces: int | None = None) -> VisitCheck:
-    """The seed's rules for one visit; ``replaces`` is the recorded visit an import row updates (it
-    does not clash with itself)."""
+# Calendar days a visit may span beyond its whole days: arriving one afternoon and leaving the next
+# noon is one whole day over two dates; more than that and the dates no longer describe the visit
+# (a visit "from 06-15 to 11-30" with 1 whole day would make its live codes verify for months).
+SPAN_SLACK_DAYS = 1
+
+
+def validate_visit(session: Session, data: VisitInput, today: date | None = None, *,
+                   replaces: int | None = None) -> VisitCheck:
+    """The seed's rules for a visit as of ``today`` (default: the clock's): errors and warnings, in
+    Chinese; ``replaces`` is the recorded visit an import row updates (it does not clash with itself)."""
+    today = today or clock_today()
     check = VisitCheck()
     err, warn = check.errors, check.warnings
     if data.department_id is None:
@@ -83,10 +92,16 @@ def validate_visit(session: Session, data: VisitInput, *, replaces: int | None =
         targets = targets_for(session, data.start_date.year)
         if end < data.start_date:
             err["end_date"] = "结束日期不能早于开始日期"
+        elif session.get(Campaign, data.start_date.year) is None:
+            err["start_date"] = (f"数据库中还没有{data.start_date.year}年的驻点工作年度"
+                                 f"（可运行 zhudian init --year {data.start_date.year} 设立）")
         elif data.start_date.month not in targets.months or end.month not in targets.months \
                 or end.year != data.start_date.year:
             err["start_date"] = (f"驻点日期应在{data.start_date.year}年{targets.start_month}月至"
                                  f"{targets.end_month}月的驻点工作期间内")
+        elif end > today:
+            field_ = "end_date" if data.end_date and data.end_date != data.start_date else "start_date"
+            err[field_] = f"驻点还没有结束的不能登记：结束日期（{end:%Y-%m-%d}）不能晚于今天（{today:%Y-%m-%d}）"
         span = (end - data.start_date).days + 1
         if data.full_days is None or data.full_days <= 0:
             err["full_days"] = "整天数应大于 0"
@@ -94,6 +109,10 @@ def validate_visit(session: Session, data: VisitInput, *, replaces: int | None =
             err["full_days"] = f"整天数应为整数：方案要求驻点按整天计算，{data.full_days:g} 天不是整天"
         elif data.full_days > span:
             err["full_days"] = f"整天数不能超过驻点日期跨度（{span} 天）"
+        elif span > data.full_days + SPAN_SLACK_DAYS:
+            spread = (f"驻点日期跨 {span} 天，但只有 {data.full_days:g} 个整天：请按实际驻点的日期填写"
+                      f"（最多跨 {data.full_days + SPAN_SLACK_DAYS:g} 天），分开的几次驻点请分别登记")
+            err["end_date"] = "；".join(filter(None, [err.get("end_date"), spread]))
         if data.max_meeting_size is not None:
             if data.max_meeting_size < 0:
                 err["max_meeting_size"] = "座谈会人数不能为负数"
@@ -122,12 +141,12 @@ def validate_visit(session: Session, data: VisitInput, *, replaces: int | None =
     return check
 
 
-def record_visit(session: Session, data: VisitInput, *, confirmed: bool = False) -> Visit:
+def record_visit(session: Session, data: VisitInput, *, confirmed: bool = False, today: date | None = None) -> Visit:
     """Validate and store a visit with its cadres and spot checks (the caller commits).
 
     Raises :class:`VisitRejected` on errors, or on warnings the user has not ``confirmed``.
     """
-    check = validate_visit(session, data)
+    check = validate_visit(session, data, today)
     if check.errors or (check.warnings and not confirmed):
         raise VisitRejected(check)
     assert data.start_date is not None and data.full_days is not None

@@ -36,9 +36,16 @@ from survey.db import close_session, make_write_lock
 from survey.tokens import Tokens
 
 # A body over MAX_BODY cannot hold a photo we take (5 MB): the form comes back with its text kept and
-# the photo refused. Over HARD_MAX_BODY the server refuses the request without reading it.
+# the photo refused. A lecture file (20 MB) fits below HARD_MAX_BODY; over it the server refuses the
+# request without reading it (waitress answers 413 before the app sees it).
 MAX_BODY = 8 * 1024 * 1024
 HARD_MAX_BODY = 32 * 1024 * 1024
+# werkzeug's multipart parser reads the body in 64 KB chunks and holds each chunk, plus up to a
+# boundary's length held back from the previous one, in one buffer that MAX_FORM_MEMORY_SIZE caps,
+# file parts included. A cap equal to the chunk refused most real photos (a CR or LF near a chunk's
+# end); twice the chunk leaves room for any boundary a browser sends (RFC 2046: at most 70 bytes).
+MULTIPART_CHUNK = 64 * 1024
+FORM_MEMORY = 2 * MULTIPART_CHUNK
 
 
 def _env_int(name: str, default: int) -> int:
@@ -49,7 +56,11 @@ def _env_int(name: str, default: int) -> int:
 
 
 def _stylesheet() -> str:
-    return resources.files("survey").joinpath("static", "form.css").read_text(encoding="utf-8").strip()
+    return _static("form.css")
+
+
+def _static(name: str) -> str:
+    return resources.files("survey").joinpath("static", name).read_text(encoding="utf-8").strip()
 
 
 def _one_line(record: logging.LogRecord) -> bool:
@@ -105,7 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LINK_CACHE_SECONDS=_env_int("ZHUDIAN_LINK_CACHE_SECONDS", 10),
         MAX_CONTENT_LENGTH=HARD_MAX_BODY,
         PHOTO_BODY_LIMIT=MAX_BODY,
-        MAX_FORM_MEMORY_SIZE=64 * 1024,  # text fields: a suggestion is at most 500 characters
+        MAX_FORM_MEMORY_SIZE=FORM_MEMORY,  # also each text field's cap: a suggestion is 500 characters
         MAX_FORM_PARTS=50,
     )
     if test_config:
@@ -128,15 +139,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The stylesheet is inlined (one request on a weak network) and allowed by its hash alone.
     css = _stylesheet()
     css_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    # The form's character counter (progressive enhancement) likewise: inlined, allowed by its hash.
+    counter_js = _static("counter.js")
+    js_hash = base64.b64encode(hashlib.sha256(counter_js.encode()).digest()).decode()
     csp = ("default-src 'none'; img-src 'self' data:; "
-           f"style-src 'sha256-{css_hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+           f"style-src 'sha256-{css_hash}'; script-src 'sha256-{js_hash}'; form-action 'self'; "
+           "frame-ancestors 'none'; base-uri 'none'")
     app.jinja_env.globals["css"] = Markup(css)  # our own file, inlined byte for byte
+    app.jinja_env.globals["counter_js"] = Markup(counter_js)
 
     from survey.field import bp as field_bp
+    from survey.leaders import bp as leaders_bp
     from survey.views import bp, form_path
 
     app.register_blueprint(bp)
     app.register_blueprint(field_bp)
+    app.register_blueprint(leaders_bp)
     app.teardown_appcontext(close_session)
 
     app.wsgi_app = SecurityHeaders(app.wsgi_app, [  # type: ignore[method-assign]

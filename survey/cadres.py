@@ -24,20 +24,21 @@ COOKIE = "zd_cadre"
 MAX_AGE = 180 * 24 * 3600
 
 
-def _mac(purpose: str, message: str) -> str:
+def sign(purpose: str, message: str) -> str:
+    """A MAC of ``message`` under a key derived from the survey secret for ``purpose`` (cookies, forms)."""
     key = derive(current_app.extensions["zhudian.secret"], purpose)
     return base64.urlsafe_b64encode(hmac.digest(key, message.encode(), hashlib.sha256)[:18]).decode()
 
 
 def cookie_value(link_id: int) -> str:
-    return f"{link_id}.{_mac('cadre-session', str(link_id))}"
+    return f"{link_id}.{sign('cadre-session', str(link_id))}"
 
 
 def current_link() -> tuple[CadreLink | None, str]:
     """The link behind this phone's cookie and its state (``"ok"``, ``"unknown"``, ``"revoked"``, ``"expired"``)."""
     value = request.cookies.get(COOKIE, "")
     link_id, _, mac = value.partition(".")
-    if not link_id.isdigit() or not hmac.compare_digest(mac.encode(), _mac("cadre-session", link_id).encode()):
+    if not link_id.isdigit() or not hmac.compare_digest(mac.encode(), sign("cadre-session", link_id).encode()):
         return None, "unknown"
     link = get_session().get(CadreLink, int(link_id))
     return link, link_state(link)
@@ -52,7 +53,7 @@ def new_form() -> tuple[str, str]:
     """(submission id, token) for a field form of the current link."""
     link, _ = current_link()
     sid = secrets.token_hex(16)
-    return sid, _mac("cadre-form", f"{link.id if link else 0}.{sid}")
+    return sid, sign("cadre-form", f"{link.id if link else 0}.{sid}")
 
 
 def form_ok() -> bool:
@@ -60,4 +61,4 @@ def form_ok() -> bool:
     link, _ = current_link()
     sid, token = request.form.get("sid", ""), request.form.get("ft", "")
     return bool(link and len(sid) == 32 and hmac.compare_digest(
-        token.encode(), _mac("cadre-form", f"{link.id}.{sid}").encode()))
+        token.encode(), sign("cadre-form", f"{link.id}.{sid}").encode()))

@@ -3,14 +3,18 @@ the signed-in check, and reading posted numbers and dates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from typing import Any
 
 from flask import Response, make_response, render_template, request
+from sqlalchemy.exc import IntegrityError
 
-from models.tables import Cadre
+from models.field import stored_submission
+from models.tables import Cadre, FieldSubmission
+from models.text import clean_text
 from survey import cadres
 from survey.db import get_session
 from survey.views import base_path
@@ -60,3 +64,33 @@ def form_date(name: str) -> date | None:
         return date.fromisoformat(request.form.get(name, "").strip())
     except ValueError:
         return None
+
+
+def form_text(name: str, limit: int, *, multiline: bool = False) -> str:
+    """A posted text field through the one cleaner (``models.text.clean_text``), cut to ``limit``."""
+    return clean_text(request.form.get(name, ""), multiline=multiline)[:limit]
+
+
+class Once:
+    """What :func:`stored_once` found: the same form's stored submission, if another post of it won."""
+
+    done: FieldSubmission | None = None
+
+
+@contextmanager
+def stored_once(session: Any) -> Iterator[Once]:
+    """Write a field form's record in the block and commit it, once however often the form is posted.
+
+    A double tap on a slow network posts one form several times at once: all but one lose the race
+    on the submission id's primary key (or on the record's own unique key). Their writes are rolled
+    back and ``once.done`` names the stored one, so each answers with its page, as a retry would.
+    """
+    once = Once()
+    try:
+        yield once
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        once.done = stored_submission(session, request.form.get("sid", ""))
+        if once.done is None:
+            raise

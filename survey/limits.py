@@ -3,8 +3,9 @@
 Campus Wi-Fi and carrier NAT put a whole lecture hall behind one address, so this is not what keeps
 one answer per person (the device cookie and the per-form token do that); it only stops a flood.
 The limit is sized well above the largest hall (``RATE_LIMIT_POST``, default 1,200 a minute, twice
-a hall of 600) and, for a capped link, to its cap. Each POST is counted once, here, before its body
-is read.
+a hall of 600) and, for a capped link, to its cap. Each POST carrying a valid, unused form token
+(one this server issued, for a submission not yet stored) is counted once, here; a post without one
+is refused without being counted, so junk from the same network cannot use up a hall's budget.
 """
 
 from __future__ import annotations

@@ -2,17 +2,18 @@
 
 Only JPEG, PNG and WebP are accepted, judged by decoding the bytes (never by the file name or the
 browser's claimed type). A few kilobytes can claim a huge picture (a decompression bomb), so the
-pixel count is read from the header and capped before any decoding; JPEG is decoded straight at a
-reduced scale, so a large camera photo passes the cap, while PNG and WebP decode in full. One photo is decoded at a time per server process, so a burst of
-uploads cannot multiply the memory. The re-encoded image has its long side at most ``MAX_SIDE``
+memory a decode will take is estimated from the header and capped (``MAX_DECODE_BYTES``) before any
+decoding: a baseline JPEG is decoded straight at a reduced scale, a progressive one holds the whole
+picture's coefficients, PNG and WebP decode in full. One photo is decoded at a time per server
+process, on one thread, so a burst of uploads cannot multiply the memory. The re-encoded image has its long side at most ``MAX_SIDE``
 pixels and carries no EXIF, XMP or ICC data; it is stored in the database so servers can share it.
 """
 
 from __future__ import annotations
 
 import io
-import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -20,12 +21,19 @@ from PIL import Image, ImageOps
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 1600
 FORMATS = ("JPEG", "PNG", "WEBP")
-# Pixels decoded at most (100 MB as RGBA). JPEG decodes straight at 1/2 to 1/8 scale, so a phone's
-# 12-200 megapixel photo comes out below it; PNG and WebP decode in full and so are held to it.
-MAX_DECODED_PIXELS = 25_000_000
+# What one decode may cost, estimated from the header before a pixel is decoded (``decode_cost``).
+# Measured in a child process (tests/security/test_photo_memory.py): the estimate plus about 50 MB
+# of re-encoding is the peak, so one photo never costs more than about 210 MB.
+MAX_DECODE_BYTES = 160 * 1024 * 1024
+# Bytes per decoded pixel, measured with Pillow 13 (RSS growth over pixel count): PNG decodes to
+# 3-4 bytes and is converted once more; libwebp keeps its own ARGB buffer beside Pillow's image.
+_PER_PIXEL = {"PNG": 8, "WEBP": 16}
 TOO_LARGE = "照片尺寸过大，无法处理，请换一张"
 
-_decoding = threading.BoundedSemaphore(1)
+# Every decode runs on this one thread, one at a time: a burst of uploads cannot multiply the
+# memory, and the allocator's memory stays in one arena (decodes spread over the request threads
+# left each thread's arena holding its own peak: 8 threads, 8 peaks).
+_decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-decode")
 
 
 class PhotoError(ValueError):
@@ -40,14 +48,34 @@ class CleanPhoto:
     height: int
 
 
+def decode_cost(image: Image.Image, full: tuple[int, int]) -> int:
+    """Bytes decoding ``image`` will hold, from its header (``full``: its size before ``draft``).
+
+    A progressive JPEG keeps every DCT coefficient of the full picture (2 bytes each, per component
+    at its sampling) whatever the scale it is drawn at; a baseline JPEG only the reduced picture;
+    PNG and WebP the full picture.
+    """
+    width, height = full
+    if image.format == "JPEG":
+        cost = image.width * image.height * 3 * 2  # the reduced picture and its RGB copy
+        if image.info.get("progressive") or image.info.get("progression"):
+            layers = getattr(image, "layer", None) or [("", 1, 1, 0)] * len(image.getbands())
+            h_max = max(layer[1] for layer in layers) or 1
+            v_max = max(layer[2] for layer in layers) or 1
+            cost += sum(2 * width * layer[1] // h_max * height * layer[2] // v_max for layer in layers)
+        return cost
+    return width * height * _PER_PIXEL.get(image.format or "", 16)
+
+
 def _decode(raw: bytes) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(raw), formats=FORMATS)  # reads the header only
+            full = image.size
             image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale (the size shrinks)
-            if image.width * image.height > MAX_DECODED_PIXELS:
-                raise PhotoError(TOO_LARGE)  # checked on the header's size, before a pixel is decoded
+            if decode_cost(image, full) > MAX_DECODE_BYTES:
+                raise PhotoError(TOO_LARGE)  # checked on the header, before a pixel is decoded
             image.load()
             return ImageOps.exif_transpose(image)  # keep the picture upright once EXIF is gone
         except PhotoError:
@@ -63,12 +91,15 @@ def reencode(raw: bytes) -> CleanPhoto:
         raise PhotoError(f"照片不能超过 5 MB（这张约 {len(raw) / 1024 / 1024:.1f} MB），请换一张或压缩后再选")
     if not raw:
         raise PhotoError("照片文件是空的，请重新选择")
-    with _decoding:
-        image = _decode(raw)
-        has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-        clean = image.convert("RGBA" if has_alpha else "RGB")
-        del image
-        clean.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    return _decoder.submit(_reencode, raw).result()
+
+
+def _reencode(raw: bytes) -> CleanPhoto:
+    image = _decode(raw)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    clean = image.convert("RGBA" if has_alpha else "RGB")
+    del image
+    clean.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     # Drop everything but pixels: PNG would otherwise copy an ICC profile or text chunks from ``info``.
     clean.info = {}
     out = io.BytesIO()

@@ -1,7 +1,8 @@
 """The member's pages: the form at ``/s/<token>``, the live-QR entry ``/l/<code>``, thanks, health.
 
-A POST is checked cheapest first: its size (before anything is read), the flood guard (before its
-body is parsed), the form token, the link's state, the answer, and only then the photo's pixels.
+A POST is checked cheapest first: its size (before anything is read), the form token, the link's
+state, the flood guard (which counts only posts carrying a valid, unused form token, so junk costs
+the members behind the same address nothing), the answer, and only then the photo's pixels.
 Whatever is refused after the body is read comes back on the page with everything typed kept.
 """
 
@@ -49,13 +50,19 @@ def base_path() -> str:
     return urlsplit(current_app.config["PUBLIC_URL"] or "").path.rstrip("/")
 
 
+def secure_cookies() -> bool:
+    """Whether cookies get ``Secure``: on https, or whenever the public URL is https (the server
+    behind a TLS proxy sees plain http, yet every phone reaches it over https)."""
+    return request.is_secure or urlsplit(current_app.config["PUBLIC_URL"] or "").scheme == "https"
+
+
 def form_path(token: str) -> str:
     return f"{base_path()}/s/{token}"
 
 
 def _set_cookie(response: Response, name: str, value: str) -> None:
     response.set_cookie(name, value, max_age=YEAR, path="/", httponly=True, samesite="Lax",
-                        secure=request.is_secure)
+                        secure=secure_cookies())
 
 
 # --- health ---------------------------------------------------------------------------------------
@@ -193,12 +200,6 @@ def _refused(link: LinkView, answer: Answer, token: FormToken | None, message: s
 def submit(link: LinkView) -> Response:
     if request.mimetype != "multipart/form-data" and (request.content_length or 0) > FORM_LIMIT:
         abort(413)  # no file can be in it: refused before a byte of it is read
-    who = limits.client(link.id)
-    if not limits.admit_post(link, who):
-        answer = read_answer(request.form, link.activity_ids)
-        token, _ = _read_token(link)
-        return _refused(link, answer, token, "您所在的网络在一分钟内提交了太多次。您填写的内容已保留，"
-                        f"请 {limits.retry_after()} 秒后再点击“提交评价”。", 429)
     form = request.form
     token, token_problem = _read_token(link)
     typed = form.get("suggestion", "")
@@ -213,17 +214,30 @@ def submit(link: LinkView) -> Response:
         if is_submission_id(sid) and submission_stored(get_session(), sid):
             return _thanks(link)  # a retry of a stored answer (the link may be full by now)
         return gate
+    if token is not None and submission_stored(get_session(), sid):
+        return _thanks(link)  # a retry of a stored answer: nothing to count, nothing to store
+
+    # Only a post with a valid, unused form token of this server is counted by the flood guard:
+    # junk without one is refused above or below at no cost to the hall sharing its address.
+    who = limits.client(link.id)
+    if token is not None and not limits.admit_post(link, who):
+        return _refused(link, read_answer(form, link.activity_ids), token,
+                        "您所在的网络在一分钟内提交了太多次。您填写的内容已保留，"
+                        f"请 {limits.retry_after()} 秒后再点击“提交评价”。", 429)
 
     answer = read_answer(form, link.activity_ids)
     if token is None:
         answer.errors["form"] = (f"{token_problem}，您填写的内容已保留，请检查后再次点击“提交评价”。"
                                  "（如仍无法提交，请允许浏览器使用 Cookie。）")
         return render_form(link, answer=answer, status=422)
-    if time.time() - token.issued < float(current_app.config["MIN_FORM_SECONDS"]):
-        return _refused(link, answer, token, "请确认填写的内容后，再点击一次“提交评价”。", 422)
-    if not answer.ok:
+    too_fast = time.time() - token.issued < float(current_app.config["MIN_FORM_SECONDS"])
+    if not answer.ok or too_fast:
+        complete = answer.ok
         if request.files.get("photo") and request.files["photo"].filename:
             answer.errors.setdefault("photo", "浏览器不会保留已选的照片，请重新选择")
+        if complete:  # only a complete form posted too fast: the member checks it and presses again
+            return _refused(link, answer, token, "请确认填写的内容后，再点击一次“提交评价”。", 422)
+        # Missing or wrong fields get their own errors, however fast the post.
         return render_form(link, answer=answer, token=token, status=422)
 
     photos = [f for f in request.files.getlist("photo") if f.filename or f.content_length]

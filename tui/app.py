@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -27,6 +29,7 @@ from models import clock
 from models.db import DatabaseError, is_sqlite, make_engine
 from tui.components.banner import DbBanner
 from tui.components.navbar import SCREENS, NavBar
+from tui.i18n_textual import ChineseBindings
 from tui.palette import NamesProvider
 
 
@@ -36,6 +39,7 @@ class CampaignKnown(Message):
     targets: Any
     period: Any
     overview: Any  # the overview's first read, done in the same worker (first paint sooner)
+    campaigns: list[tuple[int, list[int]]] = field(default_factory=list)  # every campaign year and its months
 
 
 @dataclass
@@ -43,7 +47,7 @@ class StartFailed(Message):
     reason: str
 
 
-class StartScreen(Screen):
+class StartScreen(ChineseBindings, Screen):
     """Shown until the database first answers (with the banner while it does not)."""
 
     def compose(self) -> ComposeResult:
@@ -53,12 +57,21 @@ class StartScreen(Screen):
 
 
 def pick_period(years: list[int], months: list[int], today: date) -> tuple[int, int | None]:
-    """The campaign year to show first and its month (``None`` = whole year) for ``today``."""
+    """The campaign year to show first and its month (``None`` = whole year) for ``today``: the most
+    recent campaign as of ``today`` (this year's from April on) that the database holds."""
+    current = clock.campaign_year(today)
     if not years:
-        return today.year, None
-    year = today.year if today.year in years else max([y for y in years if y <= today.year] or [min(years)])
+        return current, None
+    year = max([y for y in years if y <= current] or [min(years)])
     month = today.month if (year == today.year and today.month in months) else None
     return year, month
+
+
+def all_periods(campaigns: list[tuple[int, list[int]]]) -> list[Any]:
+    """Every campaign year's whole year and months, in order (what ``[``/``]`` and ``p`` choose from)."""
+    from models.progress import Period
+
+    return [p for year, months in sorted(campaigns) for p in (Period(year), *(Period(year, m) for m in months))]
 
 
 class ZhudianApp(App):
@@ -70,8 +83,11 @@ class ZhudianApp(App):
 
     BINDINGS = [
         *[Binding(key, f"show('{mode}')", label, show=False) for mode, key, label in SCREENS],
+        # The footer keeps what fits at 80 columns; ? lists every key of the screen.
         Binding("left_square_bracket", "step_period(-1)", "上月", show=False),
         Binding("right_square_bracket", "step_period(1)", "下月", show=False),
+        Binding("p", "pick_period", "时段", show=False),
+        Binding("d", "doors", "演示入口", show=True),  # only while the demo runs (check_action)
         Binding("v", "record_visit", "记录驻点", show=False),
         Binding("question_mark", "legend", "按键", show=True),
         Binding("q", "quit", "退出", show=False),
@@ -81,8 +97,9 @@ class ZhudianApp(App):
 
     def __init__(self, url: str, *, now: Callable[[], datetime] = clock.now, engine: Engine | None = None,
                  qr_url: Callable[[Engine, int], tuple[str, float]] | None = None,
-                 refresh_seconds: float | None = None) -> None:
+                 refresh_seconds: float | None = None, doors: Any = None) -> None:
         super().__init__()
+        self.doors = doors  # tui.components.demo_doors.DemoDoors while ``zhudian demo`` runs
         self.url = url
         self._engine = engine
         self.now = now
@@ -162,8 +179,9 @@ class ZhudianApp(App):
             year = pick_period(years, [], today)[0]
             targets = targets_for(session, year)
             period = Period(year, pick_period([year], targets.months, today)[1])
+            campaigns = [(y, targets.months if y == year else targets_for(session, y).months) for y in years]
             overview = load_overview(session, period, today) if with_overview else None
-        return CampaignKnown(year, targets, period, overview)
+        return CampaignKnown(year, targets, period, overview, campaigns or [(year, targets.months)])
 
     def start_early(self) -> None:
         """Begin the first read in a thread before Textual has started (cold start overlaps both)."""
@@ -202,7 +220,7 @@ class ZhudianApp(App):
         self.database_ok()
         self.year, self.targets = message.year, message.targets
         self.months = self.targets.months
-        self.periods = [Period(self.year), *[Period(self.year, m) for m in self.months]]
+        self.periods = all_periods(message.campaigns) or [Period(self.year), *[Period(self.year, m) for m in self.months]]
         self.period = message.period
         if message.overview is not None:
             self._prefetched = (("overview", message.period), message.overview)
@@ -212,6 +230,8 @@ class ZhudianApp(App):
             self.add_mode(mode, factory)
         self.mode_names = set(MODES)
         self.switch_mode(self._pending_mode)
+        if self.doors is not None:
+            self.call_after_refresh(self.action_doors)  # the demo's doors first, over the dashboard
 
     def take_prefetched(self, period: Any) -> Any:
         """The overview read at start-up, once, if it is for ``period``."""
@@ -240,6 +260,30 @@ class ZhudianApp(App):
     def set_period(self, period: Any) -> None:
         self.period = period
         self.action_step_period(0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "doors":
+            return self.doors is not None  # no key in the footer outside the demo
+        return True
+
+    def action_doors(self) -> None:
+        from tui.components.demo_doors import DoorsScreen
+
+        if self.doors is not None and not isinstance(self.screen, DoorsScreen):
+            self.push_screen(DoorsScreen(self.doors))
+
+    def action_pick_period(self) -> None:
+        """The period selector: every campaign year in the database with its months."""
+        if not self.periods:
+            return
+        from tui.components.period_picker import PeriodPicker
+
+        def chosen(period: Any) -> None:
+            if period is not None:
+                self.set_period(period)
+
+        if not isinstance(self.screen, PeriodPicker):
+            self.push_screen(PeriodPicker(self.periods, self.period), chosen)
 
     # --- navigation ----------------------------------------------------------------------------
 
@@ -301,6 +345,38 @@ class ZhudianApp(App):
         with self.session() as session:
             city_id = county_city(session, county_id)
         self.call_from_thread(self.open, "city", city_id, county_id=county_id)
+
+    # --- command palette ------------------------------------------------------------------------
+
+    PALETTE_PLACEHOLDER = "查找地市、县区、部门、干部、团支部或命令……"
+
+    def action_command_palette(self) -> None:
+        # Textual's own palette, with our placeholder (its default is English).
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.PALETTE_PLACEHOLDER))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands: the dashboard's own, in Chinese. Textual's defaults (theme, keys
+        panel, maximize) open English screens of their own, so they are not offered."""
+        if self.periods:
+            for mode, key, label in SCREENS:
+                yield SystemCommand(f"{label}页", f"切换到“{label}”页（按键 {key}）", partial(self.action_show, mode))
+            yield SystemCommand("上一时段", "换到上一个月或全年（按键 [）", partial(self.action_step_period, -1))
+            yield SystemCommand("下一时段", "换到下一个月或全年（按键 ]）", partial(self.action_step_period, 1))
+            yield SystemCommand("记录驻点", "打开记录驻点表单（按键 v）", self.action_record_visit)
+        yield SystemCommand("图例", "每个标记和颜色的含义、按键（按键 ?）", self.action_legend)
+        yield SystemCommand("截图", "把当前画面保存为 SVG 图片（数据目录）", self.action_save_screen)
+        yield SystemCommand("退出", "退出看板（按键 q）", self.action_quit)
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C does not quit a Textual app; Textual's own reminder is English.
+        self.notify("按 q 退出看板（Ctrl+C 不会退出）", title="要退出吗？")
+
+    def action_save_screen(self) -> None:
+        from models.db import data_dir
+
+        path = self.save_screenshot(path=str(data_dir()))
+        self.notify(f"已保存截图：{path}", title="截图")
 
     def action_legend(self) -> None:
         from tui.components.legend import LegendScreen, screen_keys

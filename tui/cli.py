@@ -7,7 +7,6 @@ stays fast and the survey room (Flask) is loaded only by the commands that start
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,13 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from models import clock
 from models.db import DatabaseError, default_url, demo_url, make_engine, resolve_url
+from tui import i18n
+from tui.say import json_text, say
+
+# click's own words (Usage:, Options, errors) in Chinese for every command, the tests' CliRunner too.
+i18n.install()
 
 # command name -> "module:attribute"; each command module holds one job.
 COMMANDS: dict[str, str] = {
@@ -35,6 +40,9 @@ COMMANDS: dict[str, str] = {
     "feedback": "tui.commands.feedback:feedback",
     "report": "tui.commands.report:report",
     "cadre": "tui.commands.cadre:cadre",
+    "remind": "tui.commands.remind:remind",
+    "leader": "tui.commands.leader:leader",
+    "paths": "tui.commands.paths:paths",
 }
 
 
@@ -47,7 +55,7 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        return i18n.localize(getattr(importlib.import_module(module), attr))
 
     def invoke(self, ctx: click.Context) -> Any:
         # Whatever the subcommand, a database or name problem is one Chinese line, never a traceback.
@@ -90,6 +98,17 @@ class AppContext:
             click.echo(f"提示：尚未初始化正式数据库（zhudian init），使用演示数据库 {_sqlite_file(demo)}。", err=True)
         return demo
 
+    def demo_hint(self) -> str:
+        """For an answer that found nothing: a line saying where the demo data is, when the command ran
+        on the real database by default (``zhudian init`` switched to it); empty otherwise."""
+        if self.db_url or self.url != default_url():
+            return ""
+        demo = _sqlite_file(demo_url())
+        if demo.exists():
+            return (f"提示：正在使用正式数据库 {_sqlite_file(default_url())}（zhudian init 之后的默认）；"
+                    f"要在演示数据上试用，请加 --db sqlite:///{demo}")
+        return "提示：正式数据库中还没有这些数据；运行 zhudian demo --no-ui 可生成演示省份试用"
+
     def engine(self, *, migrated: bool = True) -> Engine:
         """The engine, connected; with ``migrated`` the schema must be current (``zhudian init``)."""
         if self._engine is None:
@@ -116,19 +135,29 @@ class AppContext:
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None) -> None:
     """驻点：团员评价收集与驻点工作进度看板。"""
+    try:
+        clock.fixed_today()  # a mistyped ZHUDIAN_TODAY: one Chinese line, before anything runs
+    except clock.ClockError as exc:
+        click.echo(f"错误：环境变量 {clock.TODAY_ENV} {exc}", err=True)
+        ctx.exit(2)
     ctx.obj = AppContext(db_url=db_url)
+
+
+i18n.localize(cli)
 
 
 pass_app = click.make_pass_decorator(AppContext)
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data))  # stored text inside is escaped, never sent to the terminal raw
 
 
-def fail(message: str, code: int = 1) -> None:
-    """One line on stderr and the exit status; never a traceback."""
-    click.echo(f"错误：{message}", err=True)
+def fail(message: str, code: int = 1, hint: str = "") -> None:
+    """One line on stderr (and a hint line, if any) and the exit status; never a traceback."""
+    say(f"错误：{message}", err=True)
+    if hint:
+        say(hint, err=True)
     sys.exit(code)
 
 

@@ -135,6 +135,26 @@ def demo_cadre_link(url: str) -> tuple[str, str]:
         engine.dispose()
 
 
+def demo_member_link(url: str) -> tuple[str, str]:
+    """A member's link of one branch (the first with activities to rate): its name and the link's token."""
+    from sqlmodel import col, select
+
+    from models.db import make_engine, session_scope
+    from models.tables import Activity, Branch, SurveyLink
+
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            row = session.exec(
+                select(Branch.name, SurveyLink.token).join(SurveyLink, SurveyLink.branch_id == Branch.id)
+                .where(col(SurveyLink.live).is_(False),
+                       col(Branch.id).in_(select(Activity.branch_id)))
+                .order_by(Branch.id).limit(1)).first()
+            return (row[0], row[1]) if row else ("", "")
+    finally:
+        engine.dispose()
+
+
 def run(url: str) -> None:
     """Start the survey server, open the dashboard on ``url``; stop the server when it closes."""
     from tui.app import forget_inherited_size, make_app
@@ -148,11 +168,21 @@ def run(url: str) -> None:
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, _exit_on_signal)
     with survey_server(url, port, public, log_path) as proc:
+        doors = None
         if wait_healthy(port, proc):
+            from tui.components.demo_doors import DemoDoors
+
             click.echo(f"问卷服务器已启动：{public}（退出看板时自动停止；日志 {log_path}）")
             name, token = demo_cadre_link(url)
-            click.echo(f"驻点干部手机页面（演示干部：{name}，同一网络中的手机可打开）：{public}/c/k/{token}")
+            branch, member = demo_member_link(url)
+            doors = DemoDoors(public, name, f"{public}/c/k/{token}", branch, f"{public}/s/{member}")
+            # Each address on a line of its own: at 80 columns a label before it would break it in two.
+            click.echo(f"驻点干部手机页面（演示干部：{name}，同一网络中的手机可打开）：")
+            click.echo(doors.cadre_url)
+            click.echo(f"团员评价链接（{branch}）：")
+            click.echo(doors.member_url)
+            click.echo("看板中按 d 随时查看这些地址及其二维码。")
         else:
             click.echo(f"问卷服务器未能启动，二维码暂不可用；详见日志 {log_path}", err=True)
-        make_app(url, early=True).run()
+        make_app(url, early=True, doors=doors).run()
     click.echo("已退出看板，问卷服务器已停止。")

@@ -31,6 +31,11 @@ class NamesProvider(Provider):
             app.database_failed(app.describe_error(exc), 2)
             return
         matcher = self.matcher(query)
+        if not found:
+            # A line of our own, so the palette never falls back to Textual's English "No matches found".
+            text = f"没有找到名称中含“{clean(query.strip(), 20)}”的地市、县区、部门、干部或团支部"
+            yield Hit(0.01, Content(text), lambda: None, text=text, help="换个词再试，或按 Esc 关闭")
+            return
         for item in found[:40]:
             kind = getattr(item, "kind", "")
             name = clean(getattr(item, "name", ""), 40)

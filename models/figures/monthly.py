@@ -18,19 +18,44 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+# The figures of 附件2 that are scored and so need evidence (任务底数 are tasks, not figures).
+FIGURE_ATTRS = ("league_members", "branches_without_cadre", "new_nonpublic_orgs", "new_nonpublic_members",
+                "new_social_orgs", "new_social_members", "volunteer_rate", "service_hours_per_capita",
+                "service_times_per_capita")
+FIGURE_LABELS = {"league_members": "团员数", "branches_without_cadre": "无团干团支部数",
+                 "new_nonpublic_orgs": "本月新建团非公企业数", "new_nonpublic_members": "本月新增非公企业团员数",
+                 "new_social_orgs": "本月新建团社会组织数", "new_social_members": "本月新增社会组织团员数",
+                 "volunteer_rate": "注册志愿者比例", "service_hours_per_capita": "人均服务时长",
+                 "service_times_per_capita": "人均服务次数"}
+CONTENT_ATTRS = (*FIGURE_ATTRS, "nonpublic_baseline", "social_baseline", "typical_org_name", "typical_org_experience",
+                 "branch_experience")
 STOCK = ("volunteer_rate", "service_hours_per_capita", "service_times_per_capita", "nonpublic_baseline",
          "social_baseline")
 FLOW = ("new_nonpublic_orgs", "new_social_orgs")
 RATES = ("volunteer_rate", "service_hours_per_capita", "service_times_per_capita")
 
 
+class Forms(dict):
+    """(county unit, month) → the form that counts, also grouped by county unit."""
+
+    @cached_property
+    def by_county(self) -> dict[int, list[Any]]:
+        out: dict[int, list[Any]] = {}
+        for (county, _month), r in self.items():
+            out.setdefault(county, []).append(r)
+        for forms in out.values():
+            forms.sort(key=lambda r: r.month, reverse=True)  # latest first: a stock figure stops early
+        return out
+
+
 def counting_forms(reports: Iterable[Any], paired: Callable[[int], Iterable[int]],
-                   keep: Callable[[Any], bool] = lambda _r: True) -> dict[tuple[int, int], Any]:
+                   keep: Callable[[Any], bool] = lambda _r: True) -> Forms:
     """(county unit, month) → the form that counts; ``paired(county)`` gives the departments 附件1
     pairs with its city; ``keep`` filters first (the evaluation keeps verified forms only)."""
-    chosen: dict[tuple[int, int], Any] = {}
+    chosen = Forms()
     for r in sorted(reports, key=lambda r: r.id or 0):
         if not keep(r):
             continue
@@ -65,23 +90,18 @@ class MonthlyFigures:
         return getattr(self, attr)
 
 
-def figures_for(chosen: dict[tuple[int, int], Any], counties: Iterable[int], months: Iterable[int],
-                upto: int) -> MonthlyFigures:
+def figures_for(chosen: Forms, counties: Iterable[int], months: Iterable[int], upto: int) -> MonthlyFigures:
     """The monthly figures of these county units: stock figures as of month ``upto`` (the period's
     last), flow figures summed over ``months`` (the period's)."""
-    counties = set(counties)
     months = set(months)
     out = MonthlyFigures()
-    by_county: dict[int, list[Any]] = {}
-    for (county, _month), r in chosen.items():
-        if county in counties:
-            by_county.setdefault(county, []).append(r)
+    by_county = {c: chosen.by_county[c] for c in set(counties) if c in chosen.by_county}
     for attr in STOCK:
         latest = []
         for forms in by_county.values():
-            carrying = [r for r in forms if r.month <= upto and getattr(r, attr) is not None]
-            if carrying:
-                latest.append(max(carrying, key=lambda r: r.month))
+            found = next((r for r in forms if r.month <= upto and getattr(r, attr) is not None), None)
+            if found is not None:
+                latest.append(found)
         reading = out.get(attr)
         if latest:
             if attr in RATES:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
-from models import audit
+from models import audit, clock
 from models.importing.reader import FileProblem, Table, cell_text, halfwidth, header_key, read_table
 from models.reference import close_matches
 from models.tables import BRANCH_KIND_LABELS, Cadre, Campaign, City, County, Department
@@ -85,6 +85,12 @@ class Context:
         self.source = ""  # audit source of the row being written
         self.row_number = 0  # the file row being checked
         self.earlier: list[tuple[int, dict[str, Any]]] = []  # rows of this file already checked and kept
+        self.now = clock.now()  # the system's time: every receipt written by this import is stamped with it
+        self.backfill = ""  # 补录: the reason, when the file brings history from before the product was used
+
+    @property
+    def today(self) -> date:
+        return clock.local(self.now).date()
 
     # names → rows
     def department(self, name: str) -> Department:
@@ -486,13 +492,16 @@ def default_actor() -> str:
         return ""
 
 
-def validate(session: Session, kind: Kind, path: str | Path) -> tuple[Context, list[tuple[int, dict]], bool]:
+def validate(session: Session, kind: Kind, path: str | Path, *, now: datetime | None = None,
+             backfill: str = "") -> tuple[Context, list[tuple[int, dict]], bool]:
     """Read and check the whole file; raises :class:`ImportRejected` listing every problem."""
     try:
         table = read_table(path, headers=[c.header for c in kind.columns])
     except FileProblem as exc:
         raise ImportRejected([], str(exc)) from exc
     ctx = Context(session)
+    ctx.now = now or ctx.now
+    ctx.backfill = backfill.strip()[:200]
     rows, errors, skipped = _parse_rows(ctx, kind, table)
     if errors:
         raise ImportRejected(errors)
@@ -501,10 +510,14 @@ def validate(session: Session, kind: Kind, path: str | Path) -> tuple[Context, l
     return ctx, rows, skipped
 
 
-def run_import(session: Session, kind: Kind, path: str | Path, *, actor: str | None = None) -> ImportResult:
-    """Validate the whole file, then write it with an audit entry per change. The caller commits."""
+def run_import(session: Session, kind: Kind, path: str | Path, *, actor: str | None = None,
+               now: datetime | None = None, backfill: str = "") -> ImportResult:
+    """Validate the whole file, then write it with an audit entry per change. The caller commits.
+
+    ``now`` is the system's time (default: the clock) every receipt is stamped with; ``backfill`` the
+    reason when the file brings history from before the product was in use (补录)."""
     path = Path(path)
-    ctx, rows, skipped = validate(session, kind, path)
+    ctx, rows, skipped = validate(session, kind, path, now=now, backfill=backfill)
     result = ImportResult(kind.name, path.name, rows=len(rows), skipped_example=skipped)
     with audit.tracking(session, f"import:{path.name}", actor if actor is not None else default_actor()):
         for number, row in rows:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import select
+
 from models.importing import core
 from models.importing.core import Column, Context, Kind
 from models.importing.provenance import find_check
@@ -16,7 +18,8 @@ COLUMNS = [
     Column("县（市、区）", "county", core.county, example="梅江区", choices="counties"),
     Column("年度", "year", core.campaign_year, example="2019"),
     Column("经验名称", "title", core.text(200), example="“支部+网格”团员报到做法"),
-    Column("经验内容", "text", core.text(20_000), required=False, example=""),
+    Column("经验内容", "text", core.text(20_000), example="团支部以网格为单位组织团员报到，每月一次……",
+           note="经验的具体做法（需实地核实）"),
     Column("核实干部", "checked_by", core.cadre_of("department"), required=False, example="张三",
            note="实地核实这条经验的干部（须参加了该次驻点）"),
     Column("核实驻点日期", "checked_visit", core.campaign_date, required=False, example="2019-05-06",
@@ -35,6 +38,15 @@ def check(ctx: Context, row: dict[str, Any]) -> list[tuple[str, str]]:
     promotion = [row["promoted_on"] is not None, bool(row["promoted_where"]), bool(row["promoted_by"])]
     if any(promotion) and not all(promotion):
         problems.append(("推广日期", "推广须同时填写推广日期、推广场合和推广单位"))
+    elif row["promoted_on"] is not None:
+        if row["visit"] is None:
+            problems.append(("推广日期", "尚未实地核实的经验不能记录推广：须先经驻点核实，再推广"))
+        elif row["promoted_on"] < row["visit"].start_date:
+            problems.append(("推广日期", f"早于实地核实的驻点（{row['visit'].start_date:%Y-%m-%d}）：须先核实，后推广"))
+        elif row["promoted_on"] > ctx.today:
+            problems.append(("推广日期", f"在今天（{ctx.today:%Y-%m-%d}）之后：推广之后再录入"))
+        elif row["visit"].start_date > ctx.today:
+            problems.append(("核实驻点日期", "这次驻点尚未到来，不能核实"))
     return problems
 
 
@@ -43,14 +55,18 @@ def natural_key(row: dict[str, Any]) -> tuple:
 
 
 def apply(ctx: Context, row: dict[str, Any]) -> str:
-    _obj, outcome = core.upsert(ctx, Experience, {
-        "department_id": row["department"].id, "county_id": row["county"].id, "year": row["year"],
-        "title": row["title"],
-    }, {
+    key = {"department_id": row["department"].id, "county_id": row["county"].id, "year": row["year"],
+           "title": row["title"]}
+    stored = ctx.session.exec(select(Experience).filter_by(**key)).first()
+    promoted_before = stored.promoted_on if stored is not None else None
+    obj, outcome = core.upsert(ctx, Experience, key, {
         "text": row["text"], "checked_by_id": row["checked_by"].id if row["checked_by"] else None,
         "checked_visit_id": row["visit"].id if row["visit"] else None, "promoted_on": row["promoted_on"],
         "promoted_where": row["promoted_where"], "promoted_by": row["promoted_by"],
     })
+    if obj.promoted_on is not None and obj.promoted_on != promoted_before:
+        obj.promotion_recorded_at = ctx.now  # the system's time the promotion was recorded
+        ctx.session.flush()
     return outcome
 
 

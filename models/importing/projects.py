@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.figures.deadlines import is_received, receive
 from models.importing import core
 from models.importing.core import Column, Context, Kind
 from models.tables import ServiceProject
@@ -14,7 +15,7 @@ COLUMNS = [
     Column("项目名称", "title", core.text(200), example="梅州“青年之声”乡村振兴服务项目"),
     Column("报告摘要", "summary", core.text(20_000), required=False, example=""),
     Column("报送日期", "submitted_on", core.any_date, required=False, example="2019-12-05",
-           note="12月初报组织部"),
+           note="12月初报组织部；所填日期仅作保存，是否按时以系统收到（导入）的时间为准"),
     Column("分管领导审阅", "reviewed_by", core.text(40), required=False, example="王副书记",
            note="呈分管领导审阅后报送：填写审阅的分管领导"),
 ]
@@ -25,9 +26,12 @@ def natural_key(row: dict[str, Any]) -> tuple:
 
 
 def apply(ctx: Context, row: dict[str, Any]) -> str:
-    _obj, outcome = core.upsert(ctx, ServiceProject, {"department_id": row["department"].id, "year": row["year"]},
-                                {"title": row["title"], "summary": row["summary"],
-                                 "submitted_on": row["submitted_on"], "reviewed_by": row["reviewed_by"]})
+    obj, outcome = core.upsert(ctx, ServiceProject, {"department_id": row["department"].id, "year": row["year"]},
+                               {"title": row["title"], "summary": row["summary"],
+                                "claimed_on": row["submitted_on"], "reviewed_by": row["reviewed_by"]})
+    if row["submitted_on"] is not None and not is_received(obj):
+        receive(obj, ctx.now, backfill=ctx.backfill)  # received now, whatever date the file claims
+        ctx.session.flush()
     return outcome
 
 

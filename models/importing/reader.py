@@ -6,8 +6,8 @@ a truncated download — becomes :class:`FileProblem` with a Chinese message, ne
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -18,9 +18,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from models.text import clean_text
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-MAX_ROWS = 200_000
+# Bounds on what one import may make us hold (measured in tests/models/test_import_limits.py, in a
+# child process: a file at every limit at once stays under about 600 MB).
+MAX_ROWS = 200_000  # rows with data; a province's branches are well under it
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the file as sent, checked before a byte is read
+# The uncompressed size of a workbook's parts, checked on the zip's directory before any is opened
+# (zipfile never inflates a part past the size its directory states). Sheets are streamed row by row;
+# shared strings and the other parts are held whole by the reader, so they are kept small.
+MAX_SHEET_PART = 512 * 1024 * 1024
+MAX_STRINGS_PART = 64 * 1024 * 1024
+MAX_OTHER_PART = 16 * 1024 * 1024
 
 
 class FileProblem(Exception):
@@ -59,9 +70,9 @@ def header_key(text: str) -> str:
 
 
 def _clean_header(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Headers may carry the template's markers ("*" for required) and stray spaces or line breaks.
-    return "".join(text.split()).rstrip("*").lstrip("*")
+    # Headers may carry the template's markers ("*" for required), stray spaces or line breaks, and
+    # invisible characters (a BOM the decoder left, a zero-width space): the one cleaner drops those.
+    return "".join(clean_text(value).split()).rstrip("*").lstrip("*")
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -83,7 +94,7 @@ def _sheet_part(zf: zipfile.ZipFile, title: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def _merged_ranges(data: bytes, title: str) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(data: Path, title: str) -> list[tuple[int, int, int, int]]:
     """(first column, first row, last column, last row) of every merged range on the sheet.
 
     Read-only openpyxl does not read merges, so the sheet's XML is scanned for them in pieces
@@ -91,7 +102,7 @@ def _merged_ranges(data: bytes, title: str) -> list[tuple[int, int, int, int]]:
     from openpyxl.utils.cell import range_boundaries
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(data) as zf:
             part = _sheet_part(zf, title)
             if part is None or part not in zf.namelist():
                 return []
@@ -107,11 +118,26 @@ def _merged_ranges(data: bytes, title: str) -> list[tuple[int, int, int, int]]:
         return []  # the rows were readable; a part we only read for merges is not worth refusing the file
 
 
-def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[tuple[int, list[Any]]], str, list]:
+def _part_limit(part: str) -> int:
+    if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+        return MAX_SHEET_PART
+    return MAX_STRINGS_PART if part == "xl/sharedStrings.xml" else MAX_OTHER_PART
+
+
+def _check_parts(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook a part of which would inflate past its limit (a zip bomb), before reading any."""
+    for info in zf.infolist():
+        limit = _part_limit(info.filename)
+        if info.file_size > limit:
+            raise FileProblem(f"文件“{name}”中的“{info.filename}”解压后有 {info.file_size / 1024 / 1024:,.0f} MB，"
+                              f"超过上限 {limit // 1024 // 1024} MB：这不像部门填报的表格，请用 Excel 或 WPS 另存为 .xlsx 后再导入")
+
+
+def _read_xlsx(data: Path, name: str, sheet: str | None) -> tuple[list[tuple[int, list[Any]]], str, list]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(data, read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
     except Exception as exc:  # noqa: BLE001 (a damaged workbook fails deep inside openpyxl in many ways)
@@ -140,42 +166,48 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[tuple[in
         wb.close()
 
 
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+BAD_ENCODING = "文件“{}”的文字编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV"
+
+
+def _encoding(path: Path, name: str) -> str:
+    """The CSV's encoding, by decoding it once in pieces (never held whole): UTF-8 (with or without
+    BOM), else GB18030, in which Chinese Excel and WPS save "CSV" (GBK is a subset of it)."""
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data[3:].decode("utf-8", errors="strict")
-        except UnicodeDecodeError as exc:  # a UTF-8 mark on bytes that are not UTF-8
-            raise FileProblem(f"文件“{name}”的文字编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Chinese Excel and WPS save "CSV" in the system code page: GBK, a subset of GB18030.
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(f"文件“{name}”的文字编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from exc
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    if "\x00" in decoder.decode(chunk):
+                        raise FileProblem(f"文件“{name}”不是文本格式的 CSV 文件")
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return "utf-8-sig" if encoding == "utf-8" else encoding
+    raise FileProblem(BAD_ENCODING.format(name))
 
 
-def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
-    text = _decode(data, name)
-    if "\x00" in text:
-        raise FileProblem(f"文件“{name}”不是文本格式的 CSV 文件")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+def _read_csv(path: Path, name: str) -> list[tuple[int, list[Any]]]:
+    encoding = _encoding(path, name)
     rows: list[tuple[int, list[Any]]] = []
-    try:
-        for cells in reader:
-            if _blank(cells):
-                continue
-            rows.append((reader.line_num, list(cells)))
-            if len(rows) > MAX_ROWS:
-                raise FileProblem(f"文件“{name}”超过 {MAX_ROWS} 行，请分批导入")
-    except csv.Error as exc:
-        raise FileProblem(f"文件“{name}”不是有效的 CSV 文件：{exc}") from exc
+    with path.open(encoding=encoding, newline="") as f:
+        sample = f.read(4096)
+        f.seek(0)
+        if sample.startswith("\ufeff"):  # GB18030's BOM (84 31 95 33) decodes to U+FEFF
+            f.read(1)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(f, dialect)
+        try:
+            for cells in reader:  # streamed: only the rows with data are kept
+                if _blank(cells):
+                    continue
+                rows.append((reader.line_num, list(cells)))
+                if len(rows) > MAX_ROWS:
+                    raise FileProblem(f"文件“{name}”超过 {MAX_ROWS} 行，请分批导入")
+        except csv.Error as exc:
+            raise FileProblem(f"文件“{name}”不是有效的 CSV 文件：{exc}") from exc
     if not rows:
         raise FileProblem(f"文件“{name}”是空的")
     return rows
@@ -240,38 +272,49 @@ def read_table(path: str | Path, sheet: str | None = None, headers: Sequence[str
     path = Path(path)
     name = path.name
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError
+        if size > MAX_FILE_BYTES:
+            raise FileProblem(f"文件“{name}”有 {size / 1024 / 1024:,.1f} MB，超过导入上限 "
+                              f"{MAX_FILE_BYTES // 1024 // 1024} MB：请分批导入，未写入任何数据")
+        with path.open("rb") as f:
+            head = f.read(8)
+            blank = not head.strip() and not f.read(1 << 20).strip()
     except FileNotFoundError as exc:
         raise FileProblem(f"找不到文件“{path}”") from exc
     except IsADirectoryError as exc:
         raise FileProblem(f"“{path}”是文件夹，不是文件") from exc
     except OSError as exc:
         raise FileProblem(f"无法读取文件“{path}”：{exc.strerror}") from exc
-    if not data.strip():
+    if blank and size <= 1 << 20:
         raise FileProblem(f"文件“{name}”是空的")
-    if data.startswith(OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in data:
+    if head.startswith(OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():  # at most MAX_FILE_BYTES
             raise FileProblem(f"文件“{name}”设置了打开密码，无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx 再导入")
         raise FileProblem(f"文件“{name}”是旧版 .xls（或 Word）格式：请在 Excel/WPS 中另存为 .xlsx 或 CSV 再导入")
-    if data.startswith(ZIP_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
-        if not data.startswith(ZIP_MAGIC):
+    if head.startswith(ZIP_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not head.startswith(ZIP_MAGIC):
             raise FileProblem(f"文件“{name}”扩展名是 .xlsx，但内容不是 Excel 工作簿")
-        if not zipfile.is_zipfile(io.BytesIO(data)):
+        if not zipfile.is_zipfile(path):
             raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入")
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
+                _check_parts(zf, name)
+        except FileProblem:
+            raise
         except Exception as exc:  # noqa: BLE001 (BadZipFile, NotImplementedError for "multi-disk", ...)
             raise FileProblem(f"文件“{name}”已损坏或不完整（可能下载中断），请重新保存后再导入") from exc
         if "xl/workbook.xml" not in names:
             raise FileProblem(f"文件“{name}”不是 Excel 工作簿（可能是 Word 或其他压缩文件）")
-        rows, title, merges = _read_xlsx(data, name, sheet)
+        rows, title, merges = _read_xlsx(path, name, sheet)
         return _table(rows, expected, title, merges)
     if path.suffix.lower() not in (".csv", ".txt", ""):
         raise FileProblem(f"不支持的文件类型“{path.suffix}”：请使用 .xlsx 或 .csv 文件")
-    if data[:5] in (b"%PDF-",) or data[:4] == b"\x89PNG":
+    if head[:5] in (b"%PDF-",) or head[:4] == b"\x89PNG":
         raise FileProblem(f"文件“{name}”不是表格文件")
-    return _table(_read_csv(data, name), expected)
+    return _table(_read_csv(path, name), expected)
 
 
 def cell_text(value: Any) -> str:
@@ -284,4 +327,4 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(value, multiline=True)  # the one cleaner: no control or bidi character is imported

@@ -159,8 +159,19 @@ def test_demo_runs_the_survey_server_while_the_dashboard_is_open(tmux: Tmux, tmp
     home.mkdir()
     # The "phone" below posts at once, where a person takes longer than the form's minimum age.
     env = {**base_env(home), "ZHUDIAN_MIN_FORM_SECONDS": "0"}
-    tmux.start([sys.executable, "-m", "tui", "demo", "--ratings", "200"], env, width=110, height=32)
-    tmux.wait("全省 21 个地市", timeout=60)
+    tmux.start([sys.executable, "-m", "tui", "demo", "--ratings", "200", "--today", "2026-11-20"], env,
+               width=80, height=24)
+    # The demo's doors first, over the dashboard: each address whole on one line at 80 columns.
+    screen = tmux.wait("演示入口", timeout=60)
+    screen = tmux.wait("/s/", timeout=10)
+    cadre = re.search(r"^(http://\S+/c/k/\S+)\s*$", screen, re.M)
+    member = re.search(r"^(http://\S+/s/[0-9a-f]{32})\s*$", screen, re.M)
+    assert cadre and member, screen
+    page = requests.get(cadre.group(1), timeout=10)  # as a phone on the network opens it
+    assert page.status_code == 200 and "的驻点" in page.text
+    tmux.keys("Escape")
+    tmux.wait("全省 21 个地市", timeout=30)
+    tmux.run("resize-window", "-t", tmux.session, "-x", "110", "-y", "32")
     log = (home / "demo-survey.log").read_text(encoding="utf-8")
     port = int(re.search(r"监听 http://0\.0\.0\.0:(\d+)", log).group(1))  # type: ignore[union-attr]
     assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200

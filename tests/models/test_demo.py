@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 import tests.factories as make
 from models.clock import local
@@ -297,3 +297,26 @@ def test_demo_shows_what_verification_changes(demo):
     assert [c.id for c in sorted(ev.cities, key=lambda s: s.rank)] != \
         [c.id for c in sorted(ev.cities, key=lambda s: (s.rank_all, s.name))]
     assert any(c.exempt for c in ev.cadres)
+
+
+def test_demo_system_figures_come_from_export_files_it_imported(demo):
+    """Every form the demo says came from 智慧团建 or i志愿 is verified only through export files it wrote
+    and imported (hash, rows, figures computed from them); the forms that merely name a file stay typed."""
+    import json
+
+    from models.provenance import SYSTEMS, report_provenance
+    from models.tables import EvidenceFile, EvidenceUse
+
+    session, summary = demo
+    files = session.exec(select(EvidenceFile)).all()
+    assert len(files) == summary.counts["evidencefile"] == 4 * len({(f.department_id, f.month) for f in files}) > 0
+    assert {f.layout for f in files} == {"zhtj_orgs", "zhtj_members", "ivol_volunteers", "ivol_services"}
+    assert all(len(f.sha256) == 64 and f.rows_used > 0 and f.skipped.endswith("（合计行）") for f in files)
+    reports = session.exec(select(MonthlyReport).where(col(MonthlyReport.source).in_(SYSTEMS))).all()
+    provs = report_provenance(session, reports, today=datetime(2020, 2, 1).date())
+    backed = {u.report_id for u in session.exec(select(EvidenceUse))}
+    assert {r.id for r in reports if provs[r.id].verified} == backed
+    for use in session.exec(select(EvidenceUse)):
+        report = session.get(MonthlyReport, use.report_id)
+        assert all(getattr(report, k) == v for k, v in json.loads(use.values).items())
+    assert any(not provs[r.id].verified and any("没有导入的导出文件" in x for x in provs[r.id].flags) for r in reports)

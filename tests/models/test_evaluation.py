@@ -153,7 +153,7 @@ def test_form_without_a_date_changes_nothing(session):
 
 
 def test_deadline_scores_come_from_the_targets(session):
-    f.monthly_report(session, "宣传部", "荔湾区", 7, submitted_on=date(2019, 8, 2))
+    f.monthly_report(session, "宣传部", "荔湾区", 7, submitted_on=date(2019, 8, 2), league_members=50)
     session.commit()
     forms = fig(dept(evaluate(session, 2019, today=END), "宣传部"), "forms")
     expected = forms.target

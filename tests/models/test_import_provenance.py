@@ -1,7 +1,7 @@
 """Imports read the seed strictly: cadres from a roster, whole days, where each figure came from,
 experiences checked on a visit, the cities' plans, December lectures and reviewed project reports."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -16,8 +16,9 @@ END = date(2020, 1, 15)
 V_HEADERS = ["部门", "地市", "县（市、区）", "开始日期", "整天数", "参加干部"]
 
 
-def load(session, tmp_path, kind, headers, rows, name=None):
-    result = run_import(session, KINDS[kind], f.write_xlsx(tmp_path / (name or f"{kind}.xlsx"), headers, rows))
+def load(session, tmp_path, kind, headers, rows, name=None, now=None):
+    result = run_import(session, KINDS[kind], f.write_xlsx(tmp_path / (name or f"{kind}.xlsx"), headers, rows),
+                        now=now)
     session.commit()
     return result
 
@@ -106,12 +107,12 @@ def test_experiences_checked_on_a_visit_and_promoted(session, tmp_path):
     headers = [c.header for c in KINDS["experiences"].columns]
     rows = [["组织部", "梅州", "梅江区", 2019, "支部+网格", "做法", "张三", "2019-05-06", "2019-09-01",
              "全省团的基层建设现场推进会", "基层组织建设部"],
-            ["组织部", "梅州", "梅江区", 2019, "未核实的经验", "", "", "", "", "", ""]]
+            ["组织部", "梅州", "梅江区", 2019, "未核实的经验", "做法", "", "", "", "", ""]]
     assert load(session, tmp_path, "experiences", headers, rows).created == 2
     assert len(session.exec(select(Experience)).all()) == 2
     meizhou = next(c for c in evaluate(session, 2019, today=END).cities if c.name == "梅州")
     assert meizhou.experience == 20.0  # one promoted experience: 100 ÷ 5 (5 for full marks)
-    bad = [["组织部", "梅州", "梅江区", 2019, "半条推广", "", "张三", "2019-05-06", "2019-09-01", "", ""]]
+    bad = [["组织部", "梅州", "梅江区", 2019, "半条推广", "做法", "张三", "2019-05-06", "2019-09-01", "", ""]]
     assert refused(session, tmp_path, "experiences", headers, bad)[(2, "推广日期")] == \
         "推广须同时填写推广日期、推广场合和推广单位"
 
@@ -119,15 +120,18 @@ def test_experiences_checked_on_a_visit_and_promoted(session, tmp_path):
 def test_plans_lectures_in_december_and_reviewed_projects(session, tmp_path):
     f.cadre(session, "宣传部", "王五")
     session.commit()
+    # Received by the system on the days the files were imported (the typed dates are only claimed).
     load(session, tmp_path, "plans", ["地市", "年度", "方案名称", "报送日期"],
-         [["梅州", 2019, "梅州市实施方案", "2019-05-08"], ["清远", 2019, "清远市实施方案", ""]])
+         [["梅州", 2019, "梅州市实施方案", "2019-05-08"], ["清远", 2019, "清远市实施方案", ""]],
+         now=datetime(2019, 5, 8, 2, tzinfo=UTC))
     assert {p.submitted_on for p in session.exec(select(CityPlan))} == {date(2019, 5, 8), None}
     load(session, tmp_path, "lectures", ["部门", "授课干部", "授课日期", "地点", "授课人数", "题目", "课件材料",
                                          "材料报送日期"],
-         [["宣传部", "王五", "2019-12-18", "团校", 50, "年终党课", "课件.pptx", "2019-12-28"]])
+         [["宣传部", "王五", "2019-12-18", "团校", 50, "年终党课", "课件.pptx", "2019-12-28"]],
+         now=datetime(2019, 12, 28, 2, tzinfo=UTC))
     assert session.exec(select(Lecture)).one().materials_submitted_on == date(2019, 12, 28)
     load(session, tmp_path, "projects", ["部门", "年度", "项目名称", "报送日期", "分管领导审阅"],
-         [["宣传部", 2019, "项目", "2019-12-05", "王副书记"]])
+         [["宣传部", 2019, "项目", "2019-12-05", "王副书记"]], now=datetime(2019, 12, 5, 2, tzinfo=UTC))
     assert session.exec(select(ServiceProject)).one().reviewed_by == "王副书记"
     ev = evaluate(session, 2019, today=END)
     xuan = next(d for d in ev.departments if d.name == "宣传部")

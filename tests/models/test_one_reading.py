@@ -16,6 +16,7 @@ from models.figures.overview import load_overview
 from models.figures.period import Period
 from models.importing import KINDS
 from models.importing.core import ImportRejected, run_import
+from models.monthly_form import build_form
 from models.progress import progress
 from models.reference import find_city, find_county, find_department
 from models.rules import alerts
@@ -71,7 +72,14 @@ def test_every_face_reads_the_same_figures(session, db_url, home, province):
     figure = next(x for x in by_name(report["cities"], "梅州")["components"][0]["figures"]
                   if x["key"] == "volunteer_rate")
     assert o.volunteer_rate == s["volunteer_rate"] == figure["actual"] == 80
+    # The score opens to its evidence: May's form, checked on site on 甲's visit in 梅江区.
+    [may] = figure["evidence"]
+    assert (may["table"], may["verified"], may["received"]) == ("monthlyreport", True, "2019-05-31")
+    assert may["visits"] == [{"id": province["may"].id, "county": "梅江区", "start": "2019-05-06",
+                              "end": "2019-05-07", "cadre": "甲"}]
     assert o.figure_months["volunteer_rate"] == [5]
+    june = build_form(session, find_county(session, "梅江区", meizhou), 2019, 6)
+    assert june.volunteer_rate.startswith("80（5月报表）")  # 附件2 reads it the same way
     rate = [a for a in found if a.rule == "volunteer_rate"]
     assert [(a.subject_name, a.word, a.city_ids) for a in rate] == [("梅州·梅江区", "未达标", [meizhou.id])]
     assert "80%，低于 90%（5月报表）" in rate[0].message

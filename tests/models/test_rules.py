@@ -51,8 +51,8 @@ def test_target_values_are_data(session):
 
 
 def test_monthly_forms_late_and_missing(session):
-    late = f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 6, 5))
-    f.monthly_report(session, "组织部", "兴宁市", 5, submitted_on=date(2019, 5, 31))
+    late = f.monthly_report(session, "组织部", "梅江区", 5, submitted_on=date(2019, 6, 5), league_members=50)
+    f.monthly_report(session, "组织部", "兴宁市", 5, submitted_on=date(2019, 5, 31), league_members=50)
     found = alerts(session, Period(2019, 5), today=END)
     late_alerts = by_rule(found, "form_late")
     assert [a.records["monthlyreport"] for a in late_alerts] == [[late.id]]

@@ -104,3 +104,22 @@ def test_department_progress_splits_a_visit_across_months(session, base):
     may = next(x for x in progress(session, "department", Period(2019, 5), today=date(2020, 1, 1))
                if x.name == "组织部")
     assert (may.visits, may.visit_days, may.visit_days_year) == (1, 2, 4)
+
+
+@pytest.mark.parametrize("changes, field, words", [
+    # Ends after "today" (2019-06-20): a visit is recorded once it is over.
+    ({"start_date": date(2019, 6, 15), "end_date": date(2019, 11, 30), "full_days": 1}, "end_date", "不能晚于今天"),
+    ({"start_date": date(2019, 6, 21)}, "start_date", "不能晚于今天（2019-06-20）"),
+    # Dates must describe the visit: 1 whole day spread over 3 or 169 dates is refused.
+    ({"start_date": date(2019, 6, 1), "end_date": date(2019, 6, 3), "full_days": 1}, "end_date", "跨 3 天，但只有 1 个整天"),
+    ({"start_date": date(2020, 6, 1)}, "start_date", "还没有2020年的驻点工作年度"),
+])
+def test_dates_against_today_whole_days_and_the_campaign(session, base, changes, field, words):
+    check = validate_visit(session, base(**changes), today=date(2019, 6, 20))
+    assert words in check.errors[field]
+
+
+def test_one_whole_day_may_span_two_dates(session, base):
+    check = validate_visit(session, base(start_date=date(2019, 6, 1), end_date=date(2019, 6, 2), full_days=1),
+                           today=date(2019, 6, 20))
+    assert check.ok, check.errors

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.survey.conftest import open_form
 
 
 def _check(response) -> None:
     h = response.headers
     csp = h.get("Content-Security-Policy", "")
-    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "script-src" not in csp
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "unsafe" not in csp
+    # The only script allowed is the form's own counter, by its hash.
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+';", csp)
     assert h.get("X-Content-Type-Options") == "nosniff"
     assert h.get("Referrer-Policy") == "no-referrer"
     for cookie in h.getlist("Set-Cookie"):

@@ -14,7 +14,10 @@ EXPECTED_ROUTES = {"/healthz", "/favicon.ico", "/s/<token>", "/l/<code>", "/s/<t
                    "/static/<path:filename>",
                    # The cadres' field pages: each one needs the cookie a personal link sets (tests/survey/test_field.py).
                    "/c/k/<token>", "/c/", "/c/visit", "/c/visit/<int:visit_id>", "/c/visit/<int:visit_id>/session",
-                   "/c/session/<int:session_id>", "/c/session/<int:session_id>/check", "/c/lecture"}
+                   "/c/session/<int:session_id>", "/c/session/<int:session_id>/check", "/c/lecture",
+                   # The leaders' read-only pages: each one needs the cookie a leader's link sets (tests/survey/test_leaders.py).
+                   "/ld/k/<token>", "/ld/", "/ld/map", "/ld/breaches", "/ld/ranking", "/ld/suggestions",
+                   "/ld/score/<kind>/<int:ident>", "/ld/score/<kind>/<int:ident>/<key>"}
 
 PROBES = ["/", "/s", "/s/", "/l", "/l/", "/admin", "/admin/", "/api", "/api/links", "/api/ratings", "/links",
           "/ratings", "/export", "/export.csv", "/s/index", "/s/list", "/s/*", "/s/%25", "/static/", "/static",

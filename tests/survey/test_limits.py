@@ -115,3 +115,15 @@ def test_client_keys_cannot_link_an_address_across_days_or_links():
     assert key != client_key(secret, "203.0.113.9", 1, date(2019, 5, 7))
     assert key != client_key(secret, "203.0.113.9", 2, day)
     assert key != client_key(b"t" * 64, "203.0.113.9", 1, day) and "203" not in key
+
+
+def test_an_incomplete_form_posted_at_once_names_its_missing_fields(make_app, scene, session):
+    """"Press again" is for a complete form only: missing fields get their own errors, however fast."""
+    app = make_app(MIN_FORM_SECONDS=3)
+    phone = app.test_client()
+    fields = open_form(phone, scene.url)
+    fast = phone.post(scene.url, data={**fields, "suggestion": "场地太小"}, content_type="multipart/form-data")
+    page = fast.get_data(as_text=True)
+    assert fast.status_code == 422 and "再点击一次" not in page
+    assert "请选择要评价的活动" in page and "请选择 1～5 星评分" in page and "场地太小</textarea>" in page
+    assert rating_count(session) == 0

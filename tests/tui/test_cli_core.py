@@ -96,3 +96,32 @@ def test_branch_list(run, home):
     assert [b["name"] for b in data] == ["金山街道团支部"]
     text = run("branch", "list").output
     assert "某科技公司团支部" in text and "非公企业" in text and "共 2 个团支部" in text
+
+
+def test_init_sets_up_the_current_campaign_year_and_keeps_earlier_ones(run, monkeypatch):
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2027-03-15")  # before April: the 2026 campaign is the current one
+    first = json.loads(run("init", "--json").output)
+    assert (first["year"], first["years"]) == (2026, [2026])
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2027-04-01")  # the 2027 campaign has begun: added, 2026 kept
+    second = run("init")
+    assert second.exit_code == 0 and "驻点工作年度：2027（数据库中的年度：2026、2027）" in second.output
+    assert json.loads(run("init", "--year", "2019", "--json").output)["years"] == [2019, 2026, 2027]
+    # A new year gets the seed's targets.
+    from sqlmodel import Session
+
+    from models.db import default_url, make_engine
+    from models.targets import DEFAULTS, targets_for
+
+    engine = make_engine(default_url())
+    with Session(engine) as s:
+        t = targets_for(s, 2027)
+        assert (t.months, t.dept_days_per_month, t.cadre_days_per_year) == (list(range(4, 12)), 3, 10)
+        assert t.volunteer_rate_min == DEFAULTS["volunteer_rate_min"][0]
+    engine.dispose()
+
+
+def test_a_mistyped_as_of_date_is_one_chinese_line(run, monkeypatch):
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2026-13-01")
+    result = run("status")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip() == "错误：环境变量 ZHUDIAN_TODAY 日期格式应为 YYYY-MM-DD（如 2026-11-20）：2026-13-01"

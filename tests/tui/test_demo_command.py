@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,12 @@ from models.tables import Branch, Rating
 from tui.cli import cli
 
 ARGS = ["demo", "--no-ui", "--ratings", "2000"]
+
+
+@pytest.fixture(autouse=True)
+def as_of_2019(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As of the end of the seed's campaign, whatever the machine's day: the 2019 campaign, complete.
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2019-12-01")
 
 
 def run(*args: str, env: dict | None = None):
@@ -55,7 +62,7 @@ def test_reuses_a_complete_demo_unless_forced_or_parameters_change(home: Path):
     url = f"sqlite:///{home / 'demo.db'}"
     assert ratings_in(url) == 1500
     engine = make_engine(url)
-    assert demo_marker(engine)["params"] == {"ratings": 1500, "seed": 9, "year": 2019}
+    assert demo_marker(engine)["params"] == {"ratings": 1500, "seed": 9, "year": 2019, "today": None}
     engine.dispose()
 
 
@@ -164,3 +171,56 @@ def test_after_the_demo_every_command_uses_it_until_zhudian_init(home: Path, tmp
     result = run("branch", "list", "--json")
     assert result.exit_code == 0 and "使用演示数据库" not in result.output
     assert result.output.strip() in ("[]", "")
+
+
+def test_the_demo_is_the_campaign_of_its_day_with_records_up_to_it(home: Path):
+    from datetime import date
+
+    from models.clock import local
+    from models.tables import Campaign, Lecture, MonthlyReport, Visit
+
+    result = run("demo", "--no-ui", "--ratings", "3000", "--today", "2026-07-03")
+    assert result.exit_code == 0, result.output
+    assert "已生成 2026 年演示数据" in result.output and "记录截至 2026-07-03" in result.output
+    engine = make_engine(f"sqlite:///{home / 'demo.db'}")
+    with Session(engine) as s:
+        assert s.exec(select(Campaign.year)).all() == [2026]
+        assert max(s.exec(select(Visit.end_date)).all()) <= date(2026, 7, 3)
+        assert max(s.exec(select(Lecture.held_on)).all()) <= date(2026, 7, 3)
+        assert max(s.exec(select(MonthlyReport.month)).all()) == 6  # June's form is in; July's not due
+        assert max(local(r).date() for r in s.exec(select(Rating.created_at)).all()) <= date(2026, 7, 3)
+        assert min(s.exec(select(Visit.start_date)).all()) >= date(2026, 4, 1)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("today", "year", "built"), [("2027-03-15", None, "2026"), ("2027-04-02", None, "2027"),
+                                                      ("2026-11-20", "2019", "2019")])
+def test_the_campaign_defaults_to_the_most_recent_as_of_today(home: Path, monkeypatch, today, year, built):
+    monkeypatch.setenv("ZHUDIAN_TODAY", today)  # the env var the clock reads, as a user would set it
+    result = run("demo", "--no-ui", "--ratings", "100", *(["--year", year] if year else []))
+    assert result.exit_code == 0, result.output
+    assert f"已生成 {built} 年演示数据" in result.output
+
+
+def test_a_campaign_not_yet_begun_is_refused_in_chinese(home: Path):
+    result = run("demo", "--no-ui", "--year", "2026", "--today", "2026-03-01")
+    assert result.exit_code == 2 and "2026年的驻点工作从2026-04-01开始" in result.output
+    bad = run("demo", "--no-ui", "--today", "2026-13-01")
+    assert bad.exit_code == 2 and "日期格式应为 YYYY-MM-DD" in bad.output
+    assert not (home / "demo.db").exists()
+
+
+def test_after_the_campaign_the_demo_runs_as_of_its_last_day(home: Path, monkeypatch: pytest.MonkeyPatch):
+    # On 2 December the 2026 campaign is over; the demo's server and dashboard run as of 30 November,
+    # so a newcomer can still record a visit and show its live QR on that visit's day.
+    from models import clock
+
+    monkeypatch.setenv("ZHUDIAN_TODAY", "2026-12-02")
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr("tui.demo_ui.run", lambda url: seen.append((clock.today().isoformat(),
+                                                                   os.environ["ZHUDIAN_TODAY"])))
+    result = run("demo", "--ratings", "100")
+    assert result.exit_code == 0, result.output
+    assert "已生成 2026 年演示数据" in result.output and "按期间最后一天（2026-11-30）运行" in result.output
+    assert seen == [("2026-11-30", "2026-11-30")]  # the dashboard here and the server it starts
+    assert clock.today().isoformat() == "2026-12-02"  # and nothing leaks past the command

@@ -34,7 +34,7 @@ def test_evaluation_workbook(engine, db_url, tmp_path):
     result = run(db_url, "report", "evaluation", "--year", "2019", "-o", str(out))
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames == ["地市排名", "部门排名", "地市指标明细", "部门指标明细", "依据记录", "专职干部"]
+    assert wb.sheetnames == ["地市排名", "部门排名", "地市指标明细", "部门指标明细", "依据记录", "核实依据", "专职干部"]
     assert wb["地市排名"]["A2"].value.startswith("地市总分 = 0.5×系统客观数据 + 0.3×团员青年评价 + 0.2×典型经验推广")
     assert wb["部门排名"]["A2"].value.startswith(
         "部门总分 = 0.3×本部门工作 + 0.2×对接地市成效 + 0.3×团员青年评价 + 0.2×典型经验推广")

@@ -60,15 +60,15 @@ def test_every_field_from_the_records(db_url, records, tmp_path):
     ws, v = _form(out, "梅江区")
     assert v["A1"] == "梅州市 梅江区团的基层建设推动情况"
     assert (v["A2"], v["B2"], v["C2"], v["D2"], v["E2"]) == ("（5）月份", "对接部门", "组织部", "经办团干", "甲、乙")
-    assert v["B4"] == "3 个"
+    assert v["B4"] == "3 个（未核实）"  # typed with no export or on-site check behind it
     assert v["C4"] == "2 个：金山团支部、西郊团支部"
     assert v["D4"] == "1 个：金山团支部"
     assert v["E4"] == "1 个：西郊团支部"
     assert v["B6"] == "金山团支部“主题团日”：2 条评价，平均 4 分，照片 1 张\n（照片见附页）"
     assert v["E6"] == "'=cmd|' /C calc'!A0"  # typed text never runs as a formula
-    assert (v["B8"], v["C8"], v["D8"], v["E8"]) == ("40 个", "12 个", "2 个 / 15 人", NR)
+    assert (v["B8"], v["C8"], v["D8"], v["E8"]) == ("40 个", "12 个", "2 个 / 15 人（未核实）", NR)
     assert (v["B10"], v["D10"]) == ("梅州某科技有限公司团支部", NR)
-    assert (v["B12"], v["D12"]) == ("91.5", "6.5 小时（人均服务 2.1 次）")
+    assert (v["B12"], v["D12"]) == ("91.5（未核实）", "6.5 小时（人均服务 2.1 次）（未核实）")
     assert v["B13"] == "1. 希望多组织志愿服务（江南团支部）\n2. =1+1（江南团支部）"
     assert v["A13"] == "基层青年意见\n（可附页）" and v["D9"].endswith("（可附页）") and v["B5"].endswith("（可附页）")
     assert v["A14"] == "本月驻点时间及人员（可附页）：6日—7日 甲、乙同志；20日 甲同志"
@@ -133,7 +133,8 @@ def test_branch_register_fills_in_when_no_figure_reported(db_url, records, tmp_p
     assert v["A2"] == "（6）月份"
     assert v["B4"] == "1 个：西郊团支部（据团支部名录）"
     assert v["C4"] == "0 个" and v["D4"] == NR  # a visit but no spot check recorded
-    assert v["B6"] == NR and v["B8"] == NR
+    # The 任务底数 stands for the year: June's form reads May's (one reading, models.figures.monthly).
+    assert v["B6"] == NR and v["B8"].startswith("40 个（5月报表）")
     assert v["A14"].endswith("3日 乙同志")
 
 

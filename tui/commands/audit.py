@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 import click
 
 from tui.cli import AppContext, echo_json, fail, pass_app
+from tui.say import say
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -23,6 +24,15 @@ def _parse_since(value: str | None) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_TZ)  # coordinators think in China time
     return parsed.astimezone(UTC)
+
+
+def _value(value: object) -> str:
+    """A stored value as a coordinator reads it: 是/否 and （空）, not Python's True/None."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 @click.command()
@@ -46,14 +56,14 @@ def audit(app: AppContext, since: str | None, kind: str | None, limit: int | Non
         echo_json([c.as_dict() for c in changes])
         return
     if not changes:
-        click.echo("没有审计记录。")
+        say("没有审计记录。")
         return
     for c in changes:
         when = local(c.at).strftime("%Y-%m-%d %H:%M:%S")
         label = trail.ACTION_LABELS.get(c.action, c.action)
         what = trail.TABLE_LABELS.get(c.table, "")
-        click.echo(f"{when}  {label}  {c.table}#{c.record_id}{f'（{what}）' if what else ''}  {c.actor or '-'}  {c.source}")
+        say(f"{when}  {label}  {c.table}#{c.record_id}{f'（{what}）' if what else ''}  {c.actor or '-'}  {c.source}")
         if c.action == "update":
             for key in c.new:
-                click.echo(f"    {key}: {c.old.get(key)!r} → {c.new[key]!r}")
-    click.echo(f"共 {len(changes)} 条")
+                say(f"    {trail.FIELD_LABELS.get(key, key)}：{_value(c.old.get(key))} → {_value(c.new[key])}")
+    say(f"共 {len(changes)} 条")

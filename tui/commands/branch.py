@@ -8,6 +8,7 @@ from sqlmodel import Session
 from models.records import branches
 from models.reference import find_city, find_county
 from tui.cli import AppContext, echo_json, pass_app
+from tui.say import say
 from tui.textwidth import table
 
 
@@ -36,9 +37,12 @@ def list_branches(app: AppContext, city: str | None, county: str | None, as_json
         ])
         return
     if not rows:
-        click.echo("没有符合条件的团支部。")
+        say("没有符合条件的团支部。")
+        hint = app.demo_hint()
+        if hint:
+            say(hint, err=True)
         return
-    click.echo(table(["编号", "地市", "县（市、区）", "团支部", "类型", "团员数", "书记"],
-                     [[str(b.id), b.city, b.county, b.name, b.kind_label, str(b.member_count),
-                       "有" if b.has_secretary else "无"] for b in rows], right=(0, 5)))
-    click.echo(f"共 {len(rows)} 个团支部")
+    say(table(["编号", "地市", "县（市、区）", "团支部", "类型", "团员数", "书记"],
+              [[str(b.id), b.city, b.county, b.name, b.kind_label, str(b.member_count),
+                "有" if b.has_secretary else "无"] for b in rows], right=(0, 5)))
+    say(f"共 {len(rows)} 个团支部")

@@ -15,6 +15,7 @@ from models.field import FieldError, find_cadre, issue_link, link_state, revoke
 from models.tables import Cadre, CadreLink, Department
 from tui.cli import AppContext, echo_json, fail, pass_app
 from tui.commands.link import public_url_option, resolve_public_url
+from tui.say import say
 
 STATES = {"ok": "有效", "revoked": "已停用", "expired": "已过期", "unknown": "无效"}
 
@@ -55,13 +56,13 @@ def link_cmd(app: AppContext, ref: str, expires: str | None, public_url: str | N
             info = {"cadre_id": person.id, "cadre": person.name, "department": dept, "link_id": row.id,
                     "url": f"{base}/c/k/{token}", "expires_at": _show(row.expires_at)}
     except FieldError as exc:
-        fail(str(exc), 2)
+        fail(str(exc), 2, app.demo_hint())
     if as_json:
         echo_json(info)
         return
-    click.echo(f"专职干部：{info['department']} · {info['cadre']}（编号 {info['cadre_id']}）")
-    click.echo(f"个人链接：{info['url']}")
-    click.echo(f"有效期至：{info['expires_at']}（北京时间）；请只发给本人，可随时用 zhudian cadre revoke 停用")
+    say(f"专职干部：{info['department']} · {info['cadre']}（编号 {info['cadre_id']}）")
+    say(f"个人链接：{info['url']}")
+    say(f"有效期至：{info['expires_at']}（北京时间）；请只发给本人，可随时用 zhudian cadre revoke 停用")
     click.echo(qr.terminal(info["url"], color=sys.stdout.isatty()))
 
 
@@ -77,8 +78,9 @@ def revoke_cmd(app: AppContext, ref: str, actor: str) -> None:
             count = revoke(session, person)
             name = person.name
     except FieldError as exc:
-        fail(str(exc), 2)
-    click.echo(f"已停用 {name} 的 {count} 个个人链接" if count else f"{name} 没有有效的个人链接")
+        fail(str(exc), 2, app.demo_hint())
+    say(f"已停用 {name} 的 {count} 个个人链接：打开过这些链接的手机立即不能再记录，已提交的记录保留"
+               if count else f"{name} 没有有效的个人链接，未做任何改动")
 
 
 @cadre.command("list")
@@ -99,6 +101,6 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         echo_json(out)
         return
     if not out:
-        click.echo("还没有发放个人链接（zhudian cadre link --cadre 姓名）")
+        say("还没有发放个人链接（zhudian cadre link --cadre 姓名）")
     for r in out:
-        click.echo(f"{r['link_id']:>4}  {r['department']} · {r['cadre']}  {r['state']}  有效期至 {r['expires_at']}")
+        say(f"{r['link_id']:>4}  {r['department']} · {r['cadre']}  {r['state']}  有效期至 {r['expires_at']}")

@@ -7,6 +7,8 @@ refuses ``zhudian.db``, and it refuses any database holding records it did not w
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,6 +16,7 @@ from click.core import ParameterSource
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from models import clock
 from models.db import (
     DatabaseError,
     check_connection,
@@ -33,8 +36,9 @@ from models.demo import (
     demo_marker,
 )
 from models.migrate import upgrade
-from models.targets import DEFAULT_YEAR
+from models.targets import DEFAULT_END_MONTH, DEFAULT_START_MONTH, current_year
 from tui.cli import AppContext, echo_json
+from tui.say import say
 
 COUNT_LABELS = [("branch", "团支部", "个"), ("cadre", "专职干部", "名"), ("visit", "驻点", "次"),
                 ("spotcheck", "实地抽查", "次"), ("activity", "团支部活动", "项"), ("lecture", "党团课", "次"),
@@ -59,7 +63,7 @@ def target_url(ctx: click.Context, app: AppContext) -> str:
             raise DatabaseError(f"演示数据不能写入正式数据库 {real}；请去掉 --db 或换一个数据库。")
         return url
     if app.db_url:
-        click.echo("提示：演示数据不会写入 ZHUDIAN_DATABASE_URL 指定的数据库，改用数据目录中的 demo.db。", err=True)
+        say("提示：演示数据不会写入 ZHUDIAN_DATABASE_URL 指定的数据库，改用数据目录中的 demo.db。", err=True)
     return demo_url()
 
 
@@ -92,7 +96,7 @@ def prepare(url: str, params: DemoParams, force: bool) -> tuple[DemoSummary | No
             engine.dispose()
             _remove_sqlite_file(_sqlite_path(url))  # type: ignore[arg-type]
             engine = make_engine(url)
-        return build_demo(engine, params, progress=lambda step: click.echo(f"  生成：{step}…", err=True)), None
+        return build_demo(engine, params, progress=lambda step: say(f"  生成：{step}…", err=True)), None
     finally:
         engine.dispose()
 
@@ -100,13 +104,46 @@ def prepare(url: str, params: DemoParams, force: bool) -> tuple[DemoSummary | No
 def describe(summary: DemoSummary) -> list[str]:
     counts = summary.counts
     made = "、".join(f"{label} {counts.get(key, 0):,} {unit}" for key, label, unit in COUNT_LABELS)
-    lines = [f"已生成 {summary.params.year} 年演示数据（种子 {summary.params.seed}，用时 {summary.seconds:.1f} 秒）：{made}。"]
+    upto = f"，记录截至 {summary.params.today:%Y-%m-%d}" if summary.params.today else ""
+    lines = [f"已生成 {summary.params.year} 年演示数据（种子 {summary.params.seed}{upto}，用时 {summary.seconds:.1f} 秒）："
+             f"{made}。"]
     breaks = [f"{dept} {month} 月仅驻点 {days:g} 天" for dept, month, days in summary.short_months]
     breaks += [f"驻点记录 #{vid} 仅到地市一级" for vid in summary.city_level_visits]
     breaks += [f"驻点记录 #{vid} 座谈会 {size} 人" for vid, size in summary.big_meetings]
     breaks += [f"{dept} {month} 月未报送月报表" for dept, month in summary.missing_forms]
     lines.append("有意设置的违规情况（供预警演示）：" + "；".join(breaks) + "。")
     return lines
+
+
+def demo_params(ratings: int, seed: int, year: int | None, as_of: date) -> DemoParams:
+    """The campaign to build as of ``as_of``: the most recent one by default, records up to ``as_of``."""
+    year = year or current_year(as_of)
+    first = date(year, DEFAULT_START_MONTH, 1)
+    if as_of < first:
+        raise click.UsageError(f"{year}年的驻点工作从{first:%Y-%m-%d}开始，今天（{as_of:%Y-%m-%d}）还没有记录；"
+                               f"请换一个年度（--year）或日期（--today）")
+    last = campaign_last_day(year)
+    return DemoParams(ratings=ratings, seed=seed, year=year, today=as_of if as_of < last else None)
+
+
+def campaign_last_day(year: int) -> date:
+    return date(year, DEFAULT_END_MONTH + 1, 1) - date.resolution if DEFAULT_END_MONTH < 12 else date(year, 12, 31)
+
+
+def walk_day(params: DemoParams, as_of: date) -> date:
+    """The day the demo's server and dashboard run as of: ``as_of`` while the campaign is under way;
+    after it ended, its last day, so the field pages can still be walked end to end (a visit on a
+    campaign day, its live QR shown on that day, the spot check)."""
+    return min(as_of, campaign_last_day(params.year))
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return clock.parse_today(value)
+    except clock.ClockError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def open_ui(url: str) -> None:
@@ -121,28 +158,54 @@ def open_ui(url: str) -> None:
 @click.option("--ratings", type=click.IntRange(0, 20_000_000), default=DEFAULT_RATINGS, show_default=True,
               help="团员评价条数")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="随机种子（相同种子生成相同数据）")
-@click.option("--year", type=click.IntRange(2000, 2100), default=DEFAULT_YEAR, show_default=True, help="驻点工作年度")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="驻点工作年度（默认为今天所在的最近一个年度：4 月起为今年，之前为上一年）")
+@click.option("--today", "as_of", metavar="YYYY-MM-DD", callback=_as_of,
+              help=f"以这一天为“今天”生成并运行演示（记录截至这一天；也可设环境变量 {clock.TODAY_ENV}）")
 @click.option("--force", is_flag=True, help="即使已有相同参数的演示数据库也重新生成")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出生成结果")
 @click.pass_context
-def demo(ctx: click.Context, no_ui: bool, ratings: int, seed: int, year: int, force: bool, as_json: bool) -> None:
+def demo(ctx: click.Context, no_ui: bool, ratings: int, seed: int, year: int | None, as_of: date | None, force: bool,
+         as_json: bool) -> None:
     """生成演示省份数据（独立的 demo.db，不会写入正式数据库），然后打开看板。"""
     app = ctx.find_object(AppContext)
     assert app is not None
+    previous = os.environ.get(clock.TODAY_ENV)
+    if as_of is not None:
+        # The dashboard here and the survey server it starts run as of the same day.
+        clock.set_today(as_of)
+        os.environ[clock.TODAY_ENV] = as_of.isoformat()
+    try:
+        params = demo_params(ratings, seed, year, clock.today())
+        day = walk_day(params, clock.today())
+        if not no_ui and day != clock.today():
+            clock.set_today(day)
+            os.environ[clock.TODAY_ENV] = day.isoformat()
+            click.echo(f"{params.year}年驻点工作期间已结束：演示的问卷服务器和看板按期间最后一天（{day:%Y-%m-%d}）运行，"
+                       f"以便走完记录驻点、现场二维码、抽查的全过程（--today 可另选日期）。", err=True)
+        _demo(ctx, app, no_ui, params, force, as_json)
+    finally:
+        clock.set_today(None)
+        if previous is None:
+            os.environ.pop(clock.TODAY_ENV, None)
+        else:
+            os.environ[clock.TODAY_ENV] = previous
+
+
+def _demo(ctx: click.Context, app: AppContext, no_ui: bool, params: DemoParams, force: bool, as_json: bool) -> None:
     url = target_url(ctx, app)
     shown = make_url(url).render_as_string(hide_password=True)
-    params = DemoParams(ratings=ratings, seed=seed, year=year)
     summary, marker = prepare(url, params, force)
     if as_json:
         data = summary.as_dict() if summary else marker
         echo_json({"url": shown, "reused": summary is None, **(data or {}),
                    "seconds": round(summary.seconds, 2) if summary else None})
     else:
-        click.echo(f"演示数据库：{shown}")
+        say(f"演示数据库：{shown}")
         if summary is None:
-            click.echo("已存在参数相同的完整演示数据库，直接使用（加 --force 可重新生成）。")
+            say("已存在参数相同的完整演示数据库，直接使用（加 --force 可重新生成）。")
         else:
             for line in describe(summary):
-                click.echo(line)
+                say(line)
     if not no_ui:
         open_ui(url)

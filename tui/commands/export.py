@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tui.cli import AppContext, fail, pass_app
+from tui.say import say
 
 
 @click.group()
@@ -55,8 +56,43 @@ def feedback(app: AppContext, fmt: str | None, city: str | None, county: str | N
         except OSError as exc:
             fail(f"无法写入 {output}：{exc.strerror or exc}")
     extra = f"，照片 {photos} 张保存到 {photos_dir}" if photos_dir else ""
-    click.echo(f"已导出团员评价 {count} 条到 {output}{extra}")
+    say(f"已导出团员评价 {count} 条到 {output}{extra}")
+    if not count:
+        hint = app.demo_hint()
+        say(hint or "提示：没有符合条件的评价；可放宽 --city、--month 等条件再试", err=True)
 
 
 def _day(value) -> date | None:
     return value.date() if value else None
+
+
+@export.command()
+@click.option("--year", type=int, required=True, help="年度")
+@click.option("--department", default=None, help="部门（默认：全部部门）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出文件：.xlsx，或 .pdf（经 LibreOffice 转换）")
+@pass_app
+def visits(app: AppContext, year: int, department: str | None, output: Path) -> None:
+    """驻点台账：每次驻点的日期、地点、参加干部、整天数、座谈会人数和记录来源。"""
+    from sqlmodel import Session
+
+    from models import records
+    from models.reference import find_department
+    from tui.exports.pdf import PdfFailed, PdfUnavailable, save
+    from tui.exports.register import write_register
+
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
+        fail(f"驻点台账请输出为 .xlsx 或 .pdf 文件：{output}")
+    with Session(app.engine()) as session:
+        dept = find_department(session, department) if department else None
+        # Oldest first, as a register is kept; the year's visits whatever the campaign months.
+        entries = [v for v in reversed(records.visits(session, department_id=dept.id if dept else None))
+                   if v.start_date.year == year]
+    heading = f"{year}年{dept.name if dept else '各部门'}驻点台账"
+    try:
+        save(lambda path: write_register(entries, heading, path), output)
+    except (PdfUnavailable, PdfFailed) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"无法写入 {output}：{exc.strerror or exc}")
+    say(f"已导出{heading}（{len(entries)} 次驻点）：{output}")

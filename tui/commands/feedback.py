@@ -6,6 +6,7 @@ import click
 
 from models.targets import DEFAULT_YEAR
 from tui.cli import AppContext, echo_json, fail, pass_app
+from tui.say import say
 
 
 @click.group()
@@ -46,7 +47,7 @@ def themes(app: AppContext, city: str | None, county: str | None, department: st
     if as_json:
         echo_json(section_dict(sec))
     else:
-        click.echo(render(sec))
+        say(render(sec))
 
 
 def render(sec) -> str:  # noqa: ANN001 - a models.themes.brief.Section

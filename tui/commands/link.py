@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from models.clock import LOCAL_TZ, local
+from models.clock import LOCAL_TZ, local, now
 from models.db import session_scope
 from tui.cli import AppContext, echo_json, fail, pass_app
+from tui.say import say
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
@@ -23,8 +24,8 @@ public_url_option = click.option(
 
 def resolve_public_url(value: str | None) -> str:
     if not value:
-        click.echo(f"提示：未设置 --public-url 或 ZHUDIAN_PUBLIC_URL，二维码使用 {DEFAULT_PUBLIC_URL}，"
-                   "手机可能无法访问。", err=True)
+        say(f"提示：未设置 --public-url 或 ZHUDIAN_PUBLIC_URL，二维码使用 {DEFAULT_PUBLIC_URL}，"
+            "手机可能无法访问。", err=True)
         return DEFAULT_PUBLIC_URL
     if not value.startswith(("http://", "https://")):
         fail(f"公开地址必须以 http:// 或 https:// 开头：{value}")
@@ -84,8 +85,11 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
             info = branch_info(session, branch_id)
             token, link_id = row.token, row.id
     except LinkError as exc:
-        fail(str(exc), 2)
+        fail(str(exc), 2, app.demo_hint() if str(exc).startswith("找不到") else "")
     url = f"{base}/s/{token}"
+    if closes_at is not None and closes_at <= now():
+        click.echo(f"提示：截止时间 {_show(closes_at)} 已过，这个链接打开后只显示“评价已截止”，团员无法提交。",
+                   err=True)
     try:
         if png:
             qr.write_png(url, png)
@@ -99,16 +103,16 @@ def create(app: AppContext, branch_id: int, visit_id: int | None, opens: str | N
                    "opens_at": _show(opens_at), "closes_at": _show(closes_at), "max_responses": max_responses,
                    "png": str(png) if png else None, "svg": str(svg) if svg else None})
         return
-    click.echo(f"团支部：{info.city} · {info.county} · {info.name}")
-    click.echo(f"链接：{url}")
+    say(f"团支部：{info.city} · {info.county} · {info.name}")
+    say(f"链接：{url}")
     limits = [f"开始 {_show(opens_at)}" if opens_at else "", f"截止 {_show(closes_at)}" if closes_at else "",
               f"最多 {max_responses} 份" if max_responses else ""]
     if any(limits):
-        click.echo("限制：" + "，".join(x for x in limits if x))
+        say("限制：" + "，".join(x for x in limits if x))
     click.echo(qr.terminal(url, color=_colour()))
     for path in (png, svg):
         if path:
-            click.echo(f"已保存：{path}")
+            say(f"已保存：{path}")
 
 
 @link.command("sheet")
@@ -131,7 +135,7 @@ def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path
         county = find_county(session, county_name, city)
         branches = county_branches(session, county.id)
         if not branches:
-            fail(f"{county.name}还没有录入团支部，无法生成二维码")
+            fail(f"{county.name}还没有录入团支部，无法生成二维码", hint=app.demo_hint())
         entries = []
         for b in branches:
             info = branch_info(session, b.id)
@@ -145,13 +149,13 @@ def sheet(app: AppContext, county_name: str, city_name: str | None, output: Path
             qr.print_pdf(html, output)
         except qr.PdfError as exc:
             fail(str(exc))
-        click.echo(f"已生成 {len(entries)} 个团支部的二维码 PDF（A4）：{output}")
+        say(f"已生成 {len(entries)} 个团支部的二维码 PDF（A4）：{output}")
         return
     try:
         output.write_text(html, encoding="utf-8")
     except OSError as exc:
         fail(f"无法写入 {output}：{exc.strerror}")
-    click.echo(f"已生成 {len(entries)} 个团支部的二维码打印页：{output}（用浏览器打开后打印，A4）")
+    say(f"已生成 {len(entries)} 个团支部的二维码打印页：{output}（用浏览器打开后打印，A4）")
 
 
 @link.command("live")
@@ -172,7 +176,7 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
     with session_scope(app.engine()) as session:
         info = branch_info(session, branch_id)
         if info is None:
-            fail(f"找不到编号为 {branch_id} 的团支部", 2)
+            fail(f"找不到编号为 {branch_id} 的团支部", 2, app.demo_hint())
         if visit_id is not None and session.get(Visit, visit_id) is None:
             fail(f"找不到编号为 {visit_id} 的驻点记录", 2)
     secret = load_secret()
@@ -185,10 +189,10 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
 
     if once:
         url, _ = frame()
-        click.echo(f"现场二维码：{title}")
-        click.echo(f"链接：{url}")
+        say(f"现场二维码：{title}")
+        say(f"链接：{url}")
         click.echo(qr.terminal(url, color=colour))
-        click.echo(f"{live_qr.seconds_left()} 秒后更换；扫码后 {live_qr.FORM_MINUTES} 分钟内可提交评价")
+        say(f"{live_qr.seconds_left()} 秒后更换；扫码后 {live_qr.FORM_MINUTES} 分钟内可提交评价")
         return
     drawn_minute = None
     # Ctrl+C must stop the loop even when started from a shell that ignores SIGINT (a background job).
@@ -198,12 +202,12 @@ def live(app: AppContext, branch_id: int, visit_id: int | None, public_url: str 
             url, minute = frame()
             if minute != drawn_minute:
                 click.echo("\x1b[H\x1b[2J", nl=False)
-                click.echo(f"现场二维码：{title}（按 Ctrl+C 退出）")
+                say(f"现场二维码：{title}（按 Ctrl+C 退出）")
                 click.echo(qr.terminal(url, color=colour))
-                click.echo(url)
+                say(url)
                 drawn_minute = minute
             left = live_qr.seconds_left()
             click.echo(f"\r\x1b[K{left:>2} 秒后更换二维码；转发或拍照的旧二维码会失效", nl=False)
             time.sleep(min(1.0, max(0.05, left - (time.time() % 1))))  # wake at each second's boundary
     except KeyboardInterrupt:
-        click.echo("\n已停止显示现场二维码。")
+        say("\n已停止显示现场二维码。")

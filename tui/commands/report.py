@@ -9,6 +9,7 @@ import click
 
 from models.targets import DEFAULT_YEAR
 from tui.cli import AppContext, fail, pass_app
+from tui.say import say
 
 OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
                       help="输出文件：.xlsx，或 .pdf（经 LibreOffice 转换）")
@@ -41,7 +42,7 @@ def evaluation(app: AppContext, year: int, output: Path | None, as_json: bool) -
     if as_json:
         echo_json(ev.as_dict())
     else:
-        click.echo(f"已生成{year}年评价表：{output}")
+        say(f"已生成{year}年评价表：{output}")
 
 
 @report.command()
@@ -58,7 +59,7 @@ def lectures(app: AppContext, year: int, output: Path) -> None:
     with Session(app.engine()) as session:
         summary = lecture_summary(session, year)
     _save(lambda path: write_lectures(summary, path), output)
-    click.echo(f"已生成{year}年党团课汇总（{len(summary.rows)} 次）：{output}")
+    say(f"已生成{year}年党团课汇总（{len(summary.rows)} 次）：{output}")
 
 
 def _save(write, output: Path) -> None:
@@ -92,7 +93,7 @@ def monthly(app: AppContext, city: str, county: str | None, month: str, output: 
         except ValueError as exc:
             fail(str(exc))
         _save(lambda path: write_monthly(session, forms, path), output)
-    click.echo(f"已生成 {forms[0].city if forms else city} {month} 月报表（{len(forms)} 个县区）：{output}")
+    say(f"已生成 {forms[0].city if forms else city} {month} 月报表（{len(forms)} 个县区）：{output}")
 
 
 @report.command()
@@ -122,5 +123,33 @@ def feedback(app: AppContext, month: str, city: str | None, output: Path) -> Non
         brief = feedback_brief(session, period, city_id)
     _save(lambda path: write_brief(brief, path), output)
     flagged = sum(sec.summary.urgent.count for sec in brief.cities)
-    click.echo(f"已生成{brief.cities[0].scope if city else '全省'}{period.label}意见建议简报"
+    say(f"已生成{brief.cities[0].scope if city else '全省'}{period.label}意见建议简报"
                f"（需优先关注 {flagged} 条）：{output}")
+
+
+@report.command()
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份")
+@click.option("--today", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按哪一天判断报送状态（默认今天，北京时间）")
+@OUTPUT
+@pass_app
+def summary(app: AppContext, month: str, as_of, output: Path) -> None:
+    """全省月度汇总：第一页为领导阅的 A4 一页表（每个地市一行），其后为明细、各部门情况和需优先关注的意见。"""
+    from sqlmodel import Session
+
+    from models.progress import Period
+    from models.summary import month_summary
+    from tui.exports.summary import write_summary
+
+    try:
+        period = Period.parse(month)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    if period.month is None:
+        raise click.BadParameter(f"请给出月份 YYYY-MM（如 2019-05）：{month}", param_hint="--month")
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
+        fail(f"汇总请输出为 .xlsx 或 .pdf 文件：{output}")
+    with Session(app.engine()) as session:
+        result = month_summary(session, period, today=as_of.date() if as_of else None)
+    _save(lambda path: write_summary(result, path), output)
+    say(f"已生成{period.label}全省汇总（{len(result.rows)} 个地市）：{output}")

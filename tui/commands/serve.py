@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from tui.cli import AppContext, pass_app
+from tui.say import say
 
 
 @click.command()
@@ -23,10 +24,10 @@ def serve(app: AppContext, host: str, port: int, threads: int, public_url: str |
     engine.dispose()
     load_secret()  # created before the first request, never in code
     url = app.url
-    click.echo(f"问卷服务器（waitress，{threads} 个线程）监听 http://{host}:{port}", err=True)
-    click.echo(f"数据库：{engine.url.render_as_string(hide_password=True)}；密钥文件：{secret_path()}", err=True)
+    say(f"问卷服务器（waitress，{threads} 个线程）监听 http://{host}:{port}", err=True)
+    say(f"数据库：{engine.url.render_as_string(hide_password=True)}；密钥文件：{secret_path()}", err=True)
     if public_url:
-        click.echo(f"公开地址：{public_url.rstrip('/')}（健康检查 {public_url.rstrip('/')}/healthz）", err=True)
+        say(f"公开地址：{public_url.rstrip('/')}（健康检查 {public_url.rstrip('/')}/healthz）", err=True)
 
     def factory():
         from survey.app import create_app

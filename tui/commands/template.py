@@ -8,6 +8,7 @@ import click
 
 from models.db import session_scope
 from tui.cli import AppContext, pass_app
+from tui.say import say
 
 KIND_NAMES = ("cadres", "visits", "spotchecks", "lectures", "branches", "monthly", "projects", "experiences", "plans")
 
@@ -20,12 +21,21 @@ KIND_NAMES = ("cadres", "visits", "spotchecks", "lectures", "branches", "monthly
 def template(app: AppContext, kind: str, output: Path) -> None:
     """生成导入模板（中文表头、示例行、部门/地市/县区下拉列表）。
 
-    KIND：visits 驻点记录、spotchecks 实地抽查、lectures 党团课、branches 团支部、
-    monthly 月度数据、projects 服务青年工作项目报告。
+    \b
+    类型：
+      cadres       专职干部名册
+      visits       驻点记录
+      spotchecks   实地抽查
+      lectures     党团课
+      branches     团支部名录
+      monthly      月度数据
+      projects     服务青年工作项目报告
+      experiences  典型经验
+      plans        地市实施方案
     """
     from models.importing import KINDS, write_template
     from tui.exports.printing import print_setup
 
     with session_scope(app.engine()) as session:
         write_template(session, KINDS[kind], output, print_setup)
-    click.echo(f"已生成{KINDS[kind].label}导入模板：{output}")
+    say(f"已生成{KINDS[kind].label}导入模板：{output}")

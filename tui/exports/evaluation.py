@@ -61,6 +61,25 @@ def _records(ws, scores: list[Score], year: int) -> None:
     print_setup(ws, f"{year}年驻点工作评价：依据记录", landscape=True, header_rows="1:1")
 
 
+EVIDENCE_TABLE_LABELS = {"monthlyreport": "月报表", "experience": "典型经验", "lecture": "党团课"}
+
+
+def _evidence(ws, ev: Evaluation) -> None:
+    """Per record a figure rests on: verified or not and why, the export files (system, export date,
+    SHA-256, rows used), the on-site check, the system's receipt and the typed date, the marks."""
+    rows = []
+    for e in ev.evidence:
+        files = "；".join(f"{x['system']}《{x['file']}》{x['exported_on']} 导出，SHA-256 {x['sha256']}，"
+                         f"用 {x['rows_used']}/{x['rows_total']} 行" for x in e["files"])
+        visits = "；".join(f"驻点 #{v['id']} {v['county']} {v['start']}—{v['end']} {v.get('cadre', '')}".rstrip()
+                          for v in e["visits"])
+        rows.append([EVIDENCE_TABLE_LABELS.get(e["table"], e["table"]), e["id"], "已核实" if e["verified"] else "未核实",
+                     e["text"], e["received"] or "", e["claimed"] or "", "；".join(e["flags"]), files, visits])
+    table(ws, ["记录类型", "编号", "核实", "来源", "系统收到", "所填日期", "标记", "导出文件", "实地核实"], rows,
+          widths=(10, 8, 8, 36, 12, 12, 24, 60, 36))
+    print_setup(ws, f"{ev.year}年驻点工作评价：核实依据", landscape=True, header_rows="1:1")
+
+
 def write_evaluation(ev: Evaluation, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
@@ -70,6 +89,7 @@ def write_evaluation(ev: Evaluation, out: Path) -> None:
     _figures(wb.create_sheet("地市指标明细"), ev.cities, "地市", ev.year)
     _figures(wb.create_sheet("部门指标明细"), ev.departments, "部门", ev.year)
     _records(wb.create_sheet("依据记录"), [*ev.cities, *ev.departments], ev.year)
+    _evidence(wb.create_sheet("核实依据"), ev)
     rows = [[c.department, c.name, c.days, c.days_target, c.lectures, c.lectures_target, c.exempt or c.note,
              "是" if c.met else "否"] for c in ev.cadres]
     cadres = wb.create_sheet("专职干部")

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from tui.components.banner import DbBanner
 from tui.components.navbar import NavBar
+from tui.i18n_textual import ChineseBindings
 
 
 @dataclass
@@ -50,7 +51,7 @@ class LoadFailed(Message):
     seq: int = 0
 
 
-class LiveScreen(Screen):
+class LiveScreen(ChineseBindings, Screen):
     """A screen that shows database figures and keeps them fresh.
 
     Subclasses implement ``params`` (UI thread: what to read, e.g. the period), ``fetch`` (worker

@@ -25,6 +25,7 @@ from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable, show_value
 from tui.components.safe import clean, literal
+from tui.i18n_textual import ChineseBindings
 from tui.screens.base import LiveScreen, Loaded
 
 COLUMNS = [("name", "主题"), ("count", "意见数"), ("share", "占比"), ("mean", "均分"), ("change", "较上月"),
@@ -154,7 +155,7 @@ class ThemeSuggestionsScreen(DrillDown, LiveScreen):
             self.app.push_screen(SuggestionScreen(row))
 
 
-class SuggestionScreen(Screen):
+class SuggestionScreen(ChineseBindings, Screen):
     """One suggestion whole: every character as typed (control characters removed), wrapped."""
 
     BINDINGS = [Binding("escape", "back", "返回", show=True)]

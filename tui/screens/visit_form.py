@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
+from models.text import clean_text
 from tui.components.safe import clean, literal
 
 ABOVE_COUNTY = -1  # the county select's "only went to the city" choice
@@ -214,11 +215,11 @@ class VisitForm(ModalScreen[int | None]):
         draft = VisitInput(
             department_id=sel("department"), city_id=sel("city"),
             county_id=None if county in (None, ABOVE_COUNTY) else county,
-            start_date=start, end_date=end, full_days=days, town=self.query_one("#town", Input).value,
+            start_date=start, end_date=end, full_days=days, town=clean_text(self.query_one("#town", Input).value),
             max_meeting_size=meeting, cadre_ids=list(self.query_one("#cadres", SelectionList).selected),
             checks=[SpotCheckInput(b, wechat_ok=b not in wechat_bad, secretary_operates=b not in secretary_bad)
                          for b in checked],
-            notes=self.query_one("#notes", Input).value,
+            notes=clean_text(self.query_one("#notes", Input).value),
         )
         return draft, problems
 
