@@ -662,6 +662,9 @@ class _Generator:
         for a in self.activities:
             by_branch.setdefault(a["branch_id"], []).append(a)
         checks = [c for c in self.check_links]
+        # Members at a spot check write suggestions too. Their own generator: the draws of self.rng
+        # (and so the rest of the demo) stay as they were.
+        texts = random.Random(self.p.seed * 7_919 + 17)
         while len(rows) < n and checks:
             i = int(rng.random() * len(checks))
             branch_id, link, day = checks[i]
@@ -676,9 +679,10 @@ class _Generator:
             activity = done[-1]["id"] if done else None
             score = bisect.bisect_left(profiles[branch_id], rng.random()) + 1
             created = (day_prefix[d] + sec_text[sec]) if sec_text else day_utc[d] + timedelta(seconds=sec)
-            rows.append((link, branch_id, activity, "" if activity else OTHER_ACTIVITY_NAMES[0], score, "", None,
-                         f"demo-live-{len(rows) + 1:08d}", "", created))
-            skey = (branch_id, activity or 0, day_month[d], score, False, False)
+            suggestion = "" if texts.random() < EMPTY_SUGGESTION_SHARE else names.suggestion(texts, score)
+            rows.append((link, branch_id, activity, "" if activity else OTHER_ACTIVITY_NAMES[0], score, suggestion,
+                         None, f"demo-live-{len(rows) + 1:08d}", "", created))
+            skey = (branch_id, activity or 0, day_month[d], score, suggestion != "", False)
             stats[skey] = stats.get(skey, 0) + 1
         return rows
 

@@ -228,7 +228,7 @@ def ratings(
     limit: int | None = 200,
     ids: list[int] | None = None,
 ) -> list[RatingRow]:
-    """Ratings in the scope, newest first (``after_id`` for the live feed: only newer ones)."""
+    """Ratings in the scope, newest first by time (``after_id`` for the live feed: only later ids)."""
     query = (
         select(Rating, Branch.name, County.name, City.name, Activity.name)
         .join(Branch, Branch.id == Rating.branch_id)
@@ -263,7 +263,9 @@ def ratings(
         start = datetime(first.year, first.month, first.day, tzinfo=LOCAL_TZ)
         end = datetime(last.year, last.month, last.day, 23, 59, 59, 999999, tzinfo=LOCAL_TZ)
         query = query.where(Rating.created_at >= start, Rating.created_at <= end)
-    query = query.order_by(col(Rating.id).desc())
+    # Newest first by when it was made (a rating typed in later, or a slow phone's, has a higher id
+    # than its time says); the id breaks ties.
+    query = query.order_by(col(Rating.created_at).desc(), col(Rating.id).desc())
     if limit is not None:
         query = query.limit(limit)
     rows = session.exec(query).all()

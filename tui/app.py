@@ -83,13 +83,14 @@ class ZhudianApp(App):
 
     BINDINGS = [
         *[Binding(key, f"show('{mode}')", label, show=False) for mode, key, label in SCREENS],
-        Binding("left_square_bracket", "step_period(-1)", "上月", show=True),
-        Binding("right_square_bracket", "step_period(1)", "下月", show=True),
+        # The footer keeps what fits at 80 columns; ? lists every key of the screen.
+        Binding("left_square_bracket", "step_period(-1)", "上月", show=False),
+        Binding("right_square_bracket", "step_period(1)", "下月", show=False),
         Binding("p", "pick_period", "时段", show=False),
         Binding("d", "doors", "演示入口", show=True),  # only while the demo runs (check_action)
-        Binding("v", "record_visit", "记录驻点", show=True),
-        Binding("question_mark", "legend", "图例", show=True),
-        Binding("q", "quit", "退出", show=True),
+        Binding("v", "record_visit", "记录驻点", show=False),
+        Binding("question_mark", "legend", "按键", show=True),
+        Binding("q", "quit", "退出", show=False),
         # Our own, so the footer names it in Chinese (Textual's default label is "palette").
         Binding("ctrl+p", "command_palette", "查找", show=False, priority=True),
     ]
@@ -307,8 +308,9 @@ class ZhudianApp(App):
     def open(self, kind: str, ident: int | None = None, **options: Any) -> None:
         """The one navigation function: every drill-down and the command palette come through here,
         so no screen imports another. ``kind``: city, county, branch, branch_feedback, department,
-        cadre, visit, records (``options``: title, wanted = {table: ids}), themes (``options``: scope), or
-        city_score / department_score (the figures behind an evaluation score)."""
+        cadre, visit, records (``options``: title, wanted = {table: ids}), themes (``options``: scope),
+        lowest (the lowest-rated branches; ``options``: min_ratings), or city_score / department_score (the
+        figures behind an evaluation score)."""
         from tui import screens as s
 
         if kind == "city" and ident is not None:
@@ -327,6 +329,8 @@ class ZhudianApp(App):
             self.push_screen(s.records_screen(options["title"], options["wanted"]))
         elif kind == "themes":
             self.push_screen(s.themes_screen(options["scope"]))
+        elif kind == "lowest":
+            self.push_screen(s.lowest_screen(options.get("min_ratings")))
         elif kind in ("city_score", "department_score") and ident is not None:
             self.push_screen(s.figures_screen(kind.removesuffix("_score"), ident))
 
@@ -375,10 +379,10 @@ class ZhudianApp(App):
         self.notify(f"已保存截图：{path}", title="截图")
 
     def action_legend(self) -> None:
-        from tui.components.legend import LegendScreen
+        from tui.components.legend import LegendScreen, screen_keys
 
         if not isinstance(self.screen, LegendScreen):
-            self.push_screen(LegendScreen())
+            self.push_screen(LegendScreen(screen_keys(self, self.screen)))
 
     def on_unmount(self) -> None:
         for stop in self.on_quit:

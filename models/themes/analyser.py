@@ -18,7 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from models.themes.lexicon import OTHER, Lexicon, lexicon
+from models.themes.formalism import formalism_hits
+from models.themes.lexicon import FORMALISM, OTHER, Lexicon, lexicon
 
 MAX_CHARS = 2000  # longer text is analysed on its first 2,000 characters (the survey allows 500)
 KEYWORDS = 8
@@ -27,7 +28,7 @@ MEMO_LIMIT = 20_000  # identical suggestions ("很好") are analysed once; the m
 
 @dataclass(frozen=True)
 class Analysis:
-    themes: tuple[str, ...]  # codes, in the lexicon's order; (OTHER,) when none matched
+    themes: tuple[str, ...]  # codes, in the lexicon's order (形式主义 first); (OTHER,) when none matched
     keywords: tuple[str, ...]  # at most KEYWORDS content words, weightiest first
     urgent: tuple[str, ...]  # urgent words found, in text order
 
@@ -86,7 +87,8 @@ class Analyser:
         present = set(words)
         lex = self.lexicon
         themes = [t for t in lex.themes if not t.keywords.isdisjoint(present)]
-        if any(not t.alone for t in themes):
+        formalism = bool(formalism_hits(text[:MAX_CHARS]))
+        if formalism or any(not t.alone for t in themes):
             themes = [t for t in themes if not t.alone]
         urgent = () if lex.urgent.isdisjoint(present) else tuple(dict.fromkeys(w for w in words if w in lex.urgent))
         counts: dict[str, int] = {}  # in order of first occurrence: ties keep the text's order
@@ -99,7 +101,8 @@ class Analyser:
             if w not in idf:
                 idf[w] = math.log(self._total / max(self._freq.get(w) or 1, 1))
         keywords = tuple(sorted(counts, key=lambda w: -counts[w] * idf[w])[:KEYWORDS])
-        return Analysis(tuple(t.code for t in themes) or (OTHER,), keywords, urgent)
+        codes = (*((FORMALISM,) if formalism else ()), *(t.code for t in themes))
+        return Analysis(codes or (OTHER,), keywords, urgent)
 
 
 _shared: Analyser | None = None

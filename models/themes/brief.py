@@ -1,6 +1,7 @@
 """The monthly brief for a meeting: per city, the top themes with counts, trend and quotes, the
-lowest-rated activities with their suggestions, and the flagged suggestions (safety, urgent hardship)
-first. The report (``zhudian report feedback``) and ``zhudian feedback themes --json`` print this.
+lowest-rated activities with their suggestions, and first what needs attention: the complaints of
+formalism the seed forbids (with the visit and cadre concerned, when the rating came through a spot
+check's live code) and the flagged suggestions (safety, urgent hardship). The report (``zhudian report feedback``) and ``zhudian feedback themes --json`` print this.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from sqlmodel import Session
 from models.clock import LOCAL_TZ
 from models.progress import Period
 from models.tables import Activity, Branch, City, County, Rating, RatingStat
-from models.themes.lexicon import URGENT
+from models.themes.lexicon import FORMALISM, URGENT
 from models.themes.query import (
     SuggestionRow,
     ThemeScope,
     ThemeSummary,
+    VisitLink,
     scope_branches,
     scope_label,
     theme_suggestions,
     theme_summary,
+    visit_links,
 )
 from models.themes.store import analyse_pending
 
@@ -53,6 +56,8 @@ class Section:
     summary: ThemeSummary
     flagged: list[SuggestionRow]
     lowest: list[LowActivity]
+    formalism: list[SuggestionRow] = field(default_factory=list)  # complaints of formalism, newest first
+    visits: dict[int, VisitLink] = field(default_factory=dict)  # rating id → the visit it came through
 
 
 @dataclass
@@ -86,7 +91,10 @@ def section(session: Session, scope: ThemeScope, period: Period, *, quotes: int 
     """The brief's content for one scope and period (``analyse_pending`` must have run)."""
     summary = theme_summary(session, scope, period, quotes=quotes)
     flagged = theme_suggestions(session, URGENT, scope, period, limit=FLAGGED) if summary.urgent.count else []
-    return Section(scope_label(session, scope), period, summary, flagged, lowest_activities(session, scope, period))
+    formal = next((r for r in summary.themes if r.code == FORMALISM), None)
+    formalism = theme_suggestions(session, FORMALISM, scope, period, limit=FLAGGED) if formal and formal.count else []
+    return Section(scope_label(session, scope), period, summary, flagged, lowest_activities(session, scope, period),
+                   formalism, visit_links(session, [r.id for r in formalism]))
 
 
 def feedback_brief(session: Session, period: Period, city_id: int | None = None) -> Brief:
@@ -158,6 +166,16 @@ def section_dict(sec: Section) -> dict[str, Any]:
         "flagged": {"count": s.urgent.count, "suggestions": [
             {"id": r.id, "city": r.city, "county": r.county, "branch": r.branch, "activity": r.activity,
              "score": r.score, "suggestion": r.suggestion, "words": r.urgent_words.split()} for r in sec.flagged]},
+        "formalism": {"count": len(sec.formalism), "suggestions": [
+            {"id": r.id, "city": r.city, "county": r.county, "branch": r.branch, "activity": r.activity,
+             "score": r.score, "suggestion": r.suggestion, **_visit(sec.visits.get(r.id))} for r in sec.formalism]},
         "themes": [theme(row) for row in s.themes],
         "lowest_activities": [asdict(a) for a in sec.lowest],
     }
+
+
+def _visit(link: VisitLink | None) -> dict[str, Any]:
+    if link is None:
+        return {"visit_id": None}
+    return {"visit_id": link.visit_id, "visit_date": link.start_date.isoformat(), "department": link.department,
+            "cadres": link.cadres}

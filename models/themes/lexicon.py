@@ -4,7 +4,9 @@
   theme matched, for praise), and its keywords separated by 、;
 - ``dict.txt``: the domain dictionary for segmentation (jieba's user-dictionary format);
 - ``stopwords.txt``: words never shown as keywords;
-- ``urgent.txt``: safety and urgent-hardship words; a suggestion with one is flagged first.
+- ``urgent.txt``: safety and urgent-hardship words; a suggestion with one is flagged first;
+- ``formalism.txt``: the phrases of formalism the seed forbids (``models.themes.formalism``), a theme
+  of its own shown before the others.
 
 :attr:`Lexicon.version` changes whenever a list (or the analysis code's own version) changes; stored
 analyses made with another version are redone (:func:`models.themes.store.analyse_pending`).
@@ -20,13 +22,15 @@ from importlib import metadata
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "text"
-FILES = ("themes.csv", "dict.txt", "stopwords.txt", "urgent.txt")
-ANALYSER_VERSION = "1"  # bump when the analysis itself changes (tokens, keywords): stored results are redone
+FILES = ("themes.csv", "dict.txt", "stopwords.txt", "urgent.txt", "formalism.txt")
+ANALYSER_VERSION = "2"  # bump when the analysis itself changes (tokens, keywords): stored results are redone
 
 OTHER = "other"  # no theme's keyword matched
 URGENT = "urgent"  # pseudo-theme: mentions a safety or urgent-hardship word
 TOTAL = "_all"  # pseudo-theme of the roll-up: every analysed suggestion (the base of each share)
 URGENT_LABEL = "需优先关注（安全、紧急困难）"
+FORMALISM = "formalism"  # the seed's prohibitions reported by members (models.themes.formalism)
+FORMALISM_LABEL = "形式主义"
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,14 @@ class Lexicon:
             return "其他"
         if code == URGENT:
             return URGENT_LABEL
+        if code == FORMALISM:
+            return FORMALISM_LABEL
         return next((t.name for t in self.themes if t.code == code), code)
 
     @property
     def codes(self) -> tuple[str, ...]:
-        """Every theme a suggestion can carry, in the lists' order, ``其他`` last."""
-        return (*[t.code for t in self.themes], OTHER)
+        """Every theme a suggestion can carry: 形式主义 first, then the lists' order, ``其他`` last."""
+        return (FORMALISM, *[t.code for t in self.themes], OTHER)
 
 
 def _lines(name: str, folder: Path) -> list[str]:

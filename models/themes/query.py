@@ -33,7 +33,7 @@ from models.tables import (
     ThemeStat,
 )
 from models.targets import targets_for
-from models.themes.lexicon import OTHER, TOTAL, URGENT, lexicon
+from models.themes.lexicon import FORMALISM, OTHER, TOTAL, URGENT, lexicon
 
 SAMPLE = 200  # newest suggestions of a theme read to pick its representatives and keywords
 
@@ -170,7 +170,8 @@ def theme_summary(session: Session, scope: ThemeScope, period: Period, *, quotes
                         previous, None if previous is None else n - previous, trend)
 
     rows = [row(code) for code in lex.codes]
-    rows.sort(key=lambda r: (r.code == OTHER, -r.count))
+    # 形式主义 (the seed's prohibitions reported by members) comes first whenever there is any; 其他 last.
+    rows.sort(key=lambda r: (not (r.code == FORMALISM and r.count), r.code == OTHER, -r.count))
     urgent = row(URGENT)
     for r in [*rows, urgent]:
         if r.count:
@@ -289,3 +290,69 @@ def theme_suggestions(session: Session, code: str, scope: ThemeScope, period: Pe
         query = query.where(SuggestionTheme.branch_id.in_(branches))
     query = query.order_by(SuggestionTheme.month.desc(), SuggestionTheme.rating_id.desc()).limit(limit)
     return [SuggestionRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class VisitLink:
+    """The visit (and cadre) a rating came through: its live code was shown on that visit's spot check."""
+
+    visit_id: int
+    start_date: Any
+    department: str
+    cadres: str  # the session's cadre, or every cadre of the visit when the code was the visit's own
+
+
+def visit_links(session: Session, rating_ids: list[int]) -> dict[int, VisitLink]:
+    """Rating id → the visit and cadre behind it, for ratings made through a visit's live code."""
+    from models.tables import Cadre, SpotSession, SurveyLink, Visit, VisitCadre
+
+    if not rating_ids:
+        return {}
+    rows = session.execute(
+        select(Rating.id, Visit.id, Visit.start_date, Department.short_name, SpotSession.cadre_id)
+        .join(SurveyLink, SurveyLink.id == Rating.link_id).join(Visit, Visit.id == SurveyLink.visit_id)
+        .join(Department, Department.id == Visit.department_id)
+        .outerjoin(SpotSession, SpotSession.link_id == SurveyLink.id)
+        .where(Rating.id.in_(rating_ids))
+    ).all()
+    if not rows:
+        return {}
+    visit_ids = {r[1] for r in rows}
+    names: dict[int, str] = dict(session.execute(select(Cadre.id, Cadre.name)).all())
+    by_visit: dict[int, list[str]] = {}
+    for visit_id, cadre_id in session.execute(
+            select(VisitCadre.visit_id, VisitCadre.cadre_id).where(VisitCadre.visit_id.in_(visit_ids))
+            .order_by(VisitCadre.visit_id, VisitCadre.cadre_id)):
+        by_visit.setdefault(visit_id, []).append(names.get(cadre_id, ""))
+    return {rid: VisitLink(visit_id, start, dept,
+                           names.get(cadre_id, "") if cadre_id is not None else "、".join(by_visit.get(visit_id, [])))
+            for rid, visit_id, start, dept, cadre_id in rows}
+
+
+def priority_flags(session: Session, rating_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Rating id → what needs attention first in it: ``formalism`` and/or ``urgent`` (analysed ratings only)."""
+    if not rating_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for rid, theme in session.execute(
+            select(SuggestionTheme.rating_id, SuggestionTheme.theme)
+            .where(SuggestionTheme.rating_id.in_(rating_ids), SuggestionTheme.theme.in_((FORMALISM, URGENT)))
+            .order_by(SuggestionTheme.rating_id, SuggestionTheme.theme)):
+        found.setdefault(rid, []).append(theme)
+    return {rid: tuple(sorted(themes, key=lambda t: t != FORMALISM)) for rid, themes in found.items()}
+
+
+@dataclass(frozen=True)
+class PriorityCounts:
+    """What needs attention first among the period's analysed suggestions."""
+
+    formalism: int
+    urgent: int
+
+
+def priority_counts(session: Session, period: Period, scope: ThemeScope | None = None) -> PriorityCounts:
+    """Suggestions reporting formalism and flagged urgent in ``period`` (the roll-up: no rescan)."""
+    low, high = _month_range(period, targets_for(session, period.year).months)
+    counts = _counts(session, scope or ThemeScope(), low, high)
+    total = {code: sum(n for (theme, _m), (n, _s) in counts.items() if theme == code) for code in (FORMALISM, URGENT)}
+    return PriorityCounts(total[FORMALISM], total[URGENT])

@@ -124,7 +124,7 @@ def test_dashboard_in_a_real_terminal(tmux: Tmux, sqlite_template: Path, tmp_pat
     tmux.keys("4")
     tmux.wait("2019年全年 · 预警")
     tmux.keys("/")
-    tmux.wait("筛选：规则、对象或说明中的文字")  # the box has the focus: now type into it
+    tmux.wait("筛选：地市、规则、对象或说明中的文字")  # the box has the focus: now type into it
     tmux.keys("座谈会", literal=True)
     screen = tmux.wait("座谈会超过规定人数")
     assert "组织部·清远" in screen
@@ -223,14 +223,68 @@ def test_what_needs_action_is_on_screen_without_scrolling(tmux: Tmux, sqlite_tem
                width=width, height=height)
     screen = tmux.wait("全省 21 个地市")
     header = next(line for line in screen.splitlines() if line.strip().startswith("地市"))
-    # No key pressed: the departments' verdict, the monthly forms and the alerts are in view.
-    for column in ("部门驻点", "月报", "预警", "抽查"):
+    # No key pressed: the departments' verdict, the monthly forms and the alerts are in view (whole:
+    # a column that does not fit whole is scrolled to with →, never shown cut).
+    for column in ("部门驻点", "月报", "违规/未达标/风险"):
         assert column in header, screen
     meizhou = tmux.wait(" 梅州 ")
     row = next(line for line in meizhou.splitlines() if line.strip().startswith("梅州"))
     assert re.search(r"\d+/\d+/\d+", row) and ("✗" in row or "!" in row or "✓" in row), row
     if width >= 160:
-        for column in ("对接部门", "评价数", "均分", "趋势"):
+        for column in ("抽查", "对接部门", "评价数", "均分", "趋势"):
             assert column in header, screen
+    tmux.keys("q")
+    assert tmux.wait_exit() == 0
+
+
+FOOTERS = {
+    "overview": ["s 排序", "b 只看违规", "e 导出", "/ 筛选", "w 评分最低支部", "m 意见主题", "? 按键", "^p 查找"],
+    "city": ["esc 返回", "s 排序", "b 只看违规", "e 导出", "t 下一标签", "/ 筛选", "m 意见主题", "? 按键", "^p 查找"],
+    "lowest": ["esc 返回", "s 排序", "e 导出", "+ 提高门槛", "- 降低门槛", "? 按键", "^p 查找"],
+}
+
+
+def footer(screen: str) -> str:
+    return [line for line in screen.splitlines() if line.strip()][-1]
+
+
+def whole_labels(header: str, labels: list[str]) -> None:
+    """Every column name on the header line is whole (a column cut at the right edge reads "对接")."""
+    allowed = {part for label in labels for part in label.split()} | {"▼", "▲"}
+    cut = [token for token in header.split() if token not in allowed]
+    assert not cut, f"cut column names {cut} in {header!r}"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+def test_footers_and_column_names_are_whole(tmux: Tmux, sqlite_template: Path, tmp_path: Path,
+                                             size: tuple[int, int]) -> None:
+    from tui.components.alert_rows import ALERT_COLUMNS
+    from tui.components.figures import CITY_COLUMNS, COUNTY_COLUMNS
+
+    db, home = province(sqlite_template, tmp_path)
+    width, height = size
+    tmux.start([sys.executable, "-m", "tui", "--db", f"sqlite:///{db}", "dashboard"], base_env(home),
+               width=width, height=height)
+    screen = tmux.wait("全省 21 个地市")
+    for label in FOOTERS["overview"]:
+        assert label in footer(screen), footer(screen)
+    whole_labels(next(line for line in screen.splitlines() if line.strip().startswith("地市")),
+                 [label for _k, label in CITY_COLUMNS])
+    tmux.keys("Enter")  # the first city in 附件1's order
+    screen = tmux.wait("中山 · 2019年全年")
+    for label in FOOTERS["city"]:
+        assert label in footer(screen), footer(screen)
+    whole_labels(next(line for line in screen.splitlines() if line.strip().startswith("县区/镇街")),
+                 [label for _k, label in COUNTY_COLUMNS])
+    tmux.keys("t")
+    screen = tmux.wait("说明")
+    whole_labels(next(line for line in screen.splitlines() if line.strip().startswith("程度")),
+                 [label for _k, label in ALERT_COLUMNS])
+    tmux.keys("Escape")
+    tmux.wait("全省 21 个地市")
+    tmux.keys("w")
+    screen = tmux.wait("+ 提高门槛")  # the footer (the title also says "按 - 降低门槛")
+    for label in FOOTERS["lowest"]:
+        assert label in footer(screen), footer(screen)
     tmux.keys("q")
     assert tmux.wait_exit() == 0

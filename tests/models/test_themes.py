@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -14,7 +15,7 @@ from models.progress import Period
 from models.reference import find_city
 from models.tables import Rating, SuggestionAnalysis, SuggestionTheme, ThemeStat
 from models.themes.analyser import Analyser
-from models.themes.lexicon import DATA, OTHER, URGENT, load_lexicon
+from models.themes.lexicon import DATA, FORMALISM, OTHER, URGENT, load_lexicon
 from models.themes.query import ThemeScope, theme_suggestions, theme_summary, top_themes
 from models.themes.store import LOOKBACK, analyse_pending
 from tests import factories as f
@@ -181,3 +182,72 @@ def test_hostile_text_stays_text(session):
     assert listed == set(HOSTILE)  # byte for byte, whatever it contains
     summary = theme_summary(session, scope, JUNE_PERIOD, quotes=3)
     assert {q.text for r in summary.themes for q in r.quotes} <= set(HOSTILE)
+
+
+# --- 形式主义: the seed's prohibitions reported by members --------------------------------------------------
+
+LABELLED = Path(__file__).parent / "data" / "formalism_labelled.csv"
+
+
+def labelled() -> list[tuple[bool, str]]:
+    lines = [line for line in LABELLED.read_text(encoding="utf-8").splitlines()[1:] if line and line[0] != "#"]
+    return [(label == "1", text) for label, text in (line.split(",", 1) for line in lines)]
+
+
+def test_formalism_precision_and_recall_on_the_labelled_suggestions():
+    """Written by hand: complaints of every prohibition and near misses (表扬填表方便, 没有层层陪同, 拍照留念)."""
+    cases = labelled()
+    assert len(cases) >= 200 and sum(want for want, _ in cases) >= 80
+    analyser = Analyser()
+    tp = fp = fn = 0
+    missed, wrong = [], []
+    for want, text in cases:
+        got = FORMALISM in analyser.analyse(text).themes
+        tp += got and want
+        fp += got and not want
+        fn += want and not got
+        (missed if want and not got else wrong if got and not want else []).append(text)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(f"\n形式主义 on {len(cases)} labelled suggestions: precision {precision:.3f}, recall {recall:.3f} "
+          f"(tp {tp}, fp {fp}, fn {fn}); missed {missed}; wrongly flagged {wrong}")
+    assert precision >= 0.9 and recall >= 0.9
+
+
+def test_formalism_is_its_own_theme_not_activity_organisation():
+    analyser = Analyser()
+    assert analyser.analyse("驻点干部来了让我们填了三张表，还要写汇报材料").themes[0] == FORMALISM
+    assert analyser.analyse("层层陪同").themes == (FORMALISM,)
+    assert analyser.analyse("中午安排了接待饭").themes[0] == FORMALISM
+    walked = analyser.analyse("感觉有点走过场，希望更务实一些。").themes
+    assert walked[0] == FORMALISM and "activity" in walked  # 务实 is still about how activities are run
+    assert FORMALISM not in analyser.analyse("表扬填表方便，手机扫码就能评价").themes
+    assert FORMALISM not in analyser.analyse("希望周末多组织户外活动").themes
+    assert FORMALISM not in analyser.analyse("驻点干部没有层层陪同，自己来的").themes
+
+
+def test_a_formalism_complaint_comes_first_in_the_brief_linked_to_its_visit_and_cadre(session):
+    from models.themes.brief import section, section_dict
+
+    zhang = f.cadre(session, "组织部", "张驻点")
+    meijiang = f.branch(session, "梅江区", "梅江区金山街道团支部")
+    v = f.visit(session, "组织部", "梅州", "梅江区", start=date(2019, 6, 12), cadres=[zhang])
+    f.spot_check(session, v, meijiang)
+    from models.links import live_link
+
+    link = live_link(session, meijiang.id, v.id)
+    complaint = f.rating(session, meijiang, 2, suggestion="驻点干部来了让我们填了三张表，还要写汇报材料",
+                         at=datetime(2019, 6, 12, 3, tzinfo=UTC), link_id=link.id)
+    for text in ("希望多组织志愿服务", "志愿者很热情", "走访很认真，和每个团员都聊了"):
+        f.rating(session, meijiang, 5, suggestion=text, at=datetime(2019, 6, 13, 3, tzinfo=UTC))
+    session.commit()
+    analyse_pending(session)
+    scope = meizhou(session)
+    summary = theme_summary(session, scope, JUNE_PERIOD)
+    assert (summary.themes[0].name, summary.themes[0].count) == ("形式主义", 1)
+    sec = section(session, scope, JUNE_PERIOD)
+    assert [r.id for r in sec.formalism] == [complaint.id]
+    link_of = sec.visits[complaint.id]
+    assert (link_of.visit_id, link_of.start_date, link_of.department, link_of.cadres) == (v.id, date(2019, 6, 12),
+                                                                                       "组织部", "张驻点")
+    data = section_dict(sec)["formalism"]["suggestions"][0]
+    assert data["visit_id"] == v.id and data["cadres"] == "张驻点"

@@ -133,7 +133,7 @@ async def test_t_switches_tabs_and_enter_acts_on_the_first_press(make):
         tabs = app.screen.query_one("TabbedContent")
         assert tabs.active == "tab-counties"
         await wait_text(pilot, "t 下一标签")  # listed in the footer
-        await pilot.press("t", "t")
+        await pilot.press("t", "t", "t")  # 预警, 驻点记录, 团支部
         await wait_for(pilot, lambda: tabs.active == "tab-branches", what="the branches tab")
         await pilot.press("T")
         await wait_for(pilot, lambda: tabs.active == "tab-visits")

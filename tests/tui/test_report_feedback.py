@@ -47,9 +47,10 @@ def test_a_city_brief(db_url, corpus, tmp_path):
     assert wb.sheetnames == ["梅州市"]
     table = rows(wb["梅州市"])
     assert table[0][0] == "梅州市 2019年6月 团员青年意见建议简报"
-    assert table[1][0].startswith("意见建议 16 条；需优先关注 1 条")
+    assert table[1][0].startswith("意见建议 16 条；需优先关注：形式主义 0 条，安全或紧急困难 1 条")
     # Flagged first: its section comes before the themes, the suggestion with the words it mentions.
-    flagged = find(table, "一、需优先关注的意见（涉及安全或紧急困难）1 条")
+    assert find(table, "一、需优先关注的意见") < find(table, "（一）反映形式主义（方案禁止的报表台账、层层陪同、接待宴请、走马观花等）0 条")
+    flagged = find(table, "（二）涉及安全或紧急困难 1 条")
     assert table[flagged + 2][:4] == ["梅江区", "梅江区西郊街道团支部", "其他", 1]
     assert table[flagged + 2][5:] == ["安全隐患、危险", FLAGGED]
     themes = find(table, "二、主要意见主题")
@@ -84,7 +85,7 @@ def test_the_province_brief_and_formula_safety(db_url, corpus, tmp_path):
     assert by_city["广州市"][1:4] == ["就业创业 5、活动组织 1", 6, 0]
     assert by_city["潮州市"][1:4] == ["—", 0, 0]
     qingyuan = rows(wb["清远市"])
-    flagged = find(qingyuan, "一、需优先关注的意见（涉及安全或紧急困难）1 条")
+    flagged = find(qingyuan, "（二）涉及安全或紧急困难 1 条")
     assert qingyuan[flagged + 2][6] == "'" + HOSTILE  # shown as text, never run as a formula
     assert "本期没有意见建议。" in [r[0] for r in rows(wb["潮州市"])]
 

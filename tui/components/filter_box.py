@@ -22,6 +22,15 @@ class FilterBox:
         if event.input.id == "filter":
             self.filter_text = event.value.strip()
             self._fill()  # type: ignore[attr-defined]
+            if not self.filter_text:
+                self._to_top()
+
+    def _to_top(self) -> None:
+        """A cleared filter shows the list from its first row (not scrolled to where the match was)."""
+        from tui.components.keyed_table import KeyedTable
+
+        for table in self.query(KeyedTable):  # type: ignore[attr-defined]
+            table.to_top()
 
     def action_back(self) -> None:
         """Escape first closes an open filter (showing every row again), then goes back."""
@@ -31,6 +40,7 @@ class FilterBox:
             box.display = False
             self.filter_text = ""
             self._fill()  # type: ignore[attr-defined]
+            self._to_top()
             self.focus_active_table()  # type: ignore[attr-defined]
         else:
             super().action_back()  # type: ignore[misc]

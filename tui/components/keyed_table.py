@@ -52,7 +52,7 @@ def sort_key(cell: object) -> tuple:
 class KeyedTable(DataTable):
     """DataTable with ``sync(rows)``; row keys are strings chosen by the screen (e.g. ``"city:5"``)."""
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str]], *, own_order: Sequence[str] = (), **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
@@ -62,6 +62,9 @@ class KeyedTable(DataTable):
         self.sort_by: str | None = None  # column key the rows are ordered by (None: the screen's order)
         self.sort_reverse = False
         self._given: list[tuple[str, Sequence[object]]] = []
+        # Columns sorted in the screen's own order (names in the seed's order, not by code point).
+        self.own_order = tuple(own_order)
+        self._natural: dict[str, int] = {}  # each column's width from its cells (before _fit_edge)
         # Columns exist from the start: a screen's first data may arrive before this widget's on_mount.
         self.set_columns(columns)
 
@@ -93,13 +96,42 @@ class KeyedTable(DataTable):
     # --- sorting ------------------------------------------------------------------------------
 
     def sort_on(self, column: str | None, reverse: bool = False) -> None:
-        """Order the rows by ``column`` (``None``: back to the screen's own order) from now on."""
+        """Order the rows by ``column`` (``None``: back to the screen's own order) from now on; the
+        cursor goes to the top row (Enter then opens the first of the new order, not the old row)."""
         self.sort_by, self.sort_reverse = column, reverse
         for key, label in self.column_spec:
             mark = (" ▲" if reverse else " ▼") if key == column else ""
             self.columns[key].label = Text(label + mark)  # type: ignore[index]
+        # The header's render cache is not keyed on labels: drop it (rows kept in place would not).
+        self.notify_style_update()
         self.refresh()
         self.sync(self._given)
+        self.to_top()
+
+    def to_top(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False, scroll=False)
+        self.scroll_to(y=0, animate=False)
+
+    def sort_breaches(self) -> str | None:
+        """Sort by the next column that carries marks (✗/!/✓: the rules' verdicts), worst first; returns
+        its key (``None``: the table has no such column)."""
+        marked = [key for i, (key, _l) in enumerate(self.column_spec)
+                  if any(_plain(cells[i]).strip()[:1] in _MARK_RANK for _k, cells in self._given if i < len(cells))]
+        if not marked:
+            return None
+        after = [k for k in marked if self.sort_by in marked and marked.index(k) > marked.index(self.sort_by)]
+        column = after[0] if after else marked[0]
+        self.sort_on(column)
+        return column
+
+    def action_scroll_home(self) -> None:
+        """Home: the first row (DataTable's own Home keeps the cursor where it was)."""
+        self.to_top()
+
+    def action_scroll_end(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
 
     def next_sort(self) -> None:
         """The ``s`` key: the next column (after the last, the screen's own order)."""
@@ -114,6 +146,8 @@ class KeyedTable(DataTable):
         keys = [key for key, _ in self.column_spec]
         if self.sort_by not in keys:
             return list(rows)
+        if self.sort_by in self.own_order:
+            return list(reversed(rows)) if self.sort_reverse else list(rows)
         i = keys.index(self.sort_by)
         return sorted(rows, key=lambda row: sort_key(row[1][i]) if i < len(row[1]) else (9,),
                       reverse=self.sort_reverse)
@@ -154,9 +188,44 @@ class KeyedTable(DataTable):
             if column is None or not column.auto_width:
                 continue
             width = max([_width(column.label), *(_width(cells[index]) for _k, cells in rows if index < len(cells))])
+            self._natural[key] = width
             if width != column.content_width:
                 column.content_width = width
                 self.refresh()
+        self._fit_edge()
+        # Again once laid out: fewer rows may take the vertical scroll bar away (a wider view).
+        self.call_after_refresh(self._fit_edge)
+
+    def _fit_edge(self) -> None:
+        """No column cut at the right edge ("其中" for 其中核实): the last whole column is widened with
+        blank space up to the edge, so the next one starts just out of view (→ scrolls to it)."""
+        view = self.scrollable_content_region.width
+        if view <= 0:
+            return
+        columns = list(self.columns.values())
+        before = [c.content_width for c in columns]
+        for column in columns:
+            natural = self._natural.get(column.key.value)  # type: ignore[arg-type]
+            if natural is not None and column.content_width != natural:
+                column.content_width = natural
+        fixed = sum(c.get_render_width(self) for c in columns[:self.fixed_columns])
+        edge = int(self.scroll_x) + view - fixed  # the right edge, in the scrolling columns' coordinates
+        x, previous = 0, None
+        for column in columns[self.fixed_columns:]:
+            end = x + column.get_render_width(self)
+            # Cut at the edge with less than its name in view ("其中" of 其中核实): out of view instead.
+            # A column showing its whole name and the start of its cells stays (those cells read with i).
+            if (x < edge < end and previous is not None and x > self.scroll_x
+                    and edge - x < _width(column.label) + 2 * self.cell_padding):
+                previous.content_width += int(edge - x)
+                break
+            x, previous = end, column
+        if [c.content_width for c in columns] != before:
+            self.notify_style_update()  # the rows' render caches are not keyed on widths
+            self.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        self._fit_edge()
 
     def _column_edges(self) -> list[int]:
         """Where each scrolling column starts, as ``scroll_x`` counts (the fixed columns never scroll)."""
@@ -173,6 +242,7 @@ class KeyedTable(DataTable):
             return
         ahead = [x for x in self._column_edges() if x > self.scroll_x]
         self.scroll_to(x=min(ahead[0], self.max_scroll_x) if ahead else self.max_scroll_x, animate=False)
+        self.call_after_refresh(self._fit_edge)
 
     def action_cursor_left(self) -> None:
         if self.cursor_type != "row":
@@ -180,6 +250,7 @@ class KeyedTable(DataTable):
             return
         behind = [x for x in self._column_edges() if x < self.scroll_x]
         self.scroll_to(x=behind[-1] if behind else 0, animate=False)
+        self.call_after_refresh(self._fit_edge)
 
     def _reorder(self, wanted: list[str]) -> None:
         """Put rows in ``wanted`` order without rebuilding them, through ``DataTable.sort``.

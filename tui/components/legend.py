@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.components.fmt import MARK, MARK_STYLE
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 MEANINGS = {
     "violation": "违反方案的禁止性规定：驻点只到市级、未到县及以下；座谈会超过 10 人",
@@ -24,19 +29,62 @@ NOTES = [
     "显示对接部门每月 3 个整天的完成情况。",
     "红色只表示违规；紫色表示未达标或未报；黄色表示有风险或迟报；绿色表示达标。",
 ]
-KEYS = [
-    ("s / S", "按下一列排序 / 倒序（先违规、再有风险，数字从大到小）"),
-    ("b", "只看有违规的行 / 全部"),
-    ("i", "查看当前行全文（意见建议、预警说明等）"),
-    ("t / T", "下一个 / 上一个页内标签（县区、驻点记录、团支部……）"),
-    ("Tab", "在表格和输入框之间移动"),
-    ("Enter", "下钻到背后的记录"),
-    ("[ / ]", "上一个 / 下一个时段（各月与全年）"),
-    ("p", "选择时段：数据库中每个驻点工作年度的全年与各月"),
-]
+# Longer explanations of some actions (the footer's labels are short); every other key shows its label.
+EXPLAIN = {
+    "sort": "按下一列排序（先违规、再有风险，数字从大到小；光标回到第一行）",
+    "sort(True)": "倒序",
+    "sort_breaches": "直接按有违规标记的列排序（违规在前），再按换下一列",
+    "breaches": "只看违规 / 全部",
+    "detail": "查看当前行全文（意见建议、预警说明等）",
+    "next_tab(1)": "下一个页内标签（县区、驻点记录、团支部……）",
+    "next_tab(-1)": "上一个页内标签",
+    "export": "把屏幕上的表格导出为 Excel（县区页面同时导出该月附件2）",
+    "back": "返回上一屏 / 关闭筛选",
+    "step_period(-1)": "上一个时段（各月与全年）",
+    "step_period(1)": "下一个时段",
+    "pick_period": "选择时段：数据库中每个驻点工作年度的全年与各月",
+    "doors": "演示入口：问卷服务器地址、演示干部链接、团员评价链接及其二维码",
+    "command_palette": "查找地市、县区、部门、干部、团支部",
+    "legend": "本图例（全部按键）",
+    "scroll_home": "第一行",
+    "scroll_end": "最后一行",
+    "page_up": "上一页",
+    "page_down": "下一页",
+    "cursor_up": "上一行",
+    "cursor_down": "下一行",
+    "cursor_left": "表格左移一列",
+    "cursor_right": "表格右移一列",
+    "select_cursor": "下钻到背后的记录",
+    "scroll_top": "第一行",
+    "scroll_bottom": "最后一行",
+}
+ALWAYS = [("Tab", "在表格和输入框之间移动")]
+_MOVES = {"cursor_up", "cursor_down", "cursor_left", "cursor_right", "page_up", "page_down", "scroll_home",
+          "scroll_end", "scroll_top", "scroll_bottom"}
 
 
-def legend_text() -> Text:
+def screen_keys(app: Any, screen: Any) -> list[tuple[str, str]]:
+    """Every key the screen answers now (its own, its focused widget's, the app's), from the bindings
+    themselves, so the legend can never miss one: (keys as shown, what they do)."""
+    found: dict[str, tuple[list[str], str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        meaning = EXPLAIN.get(binding.action) or binding.description
+        if not meaning or not _CJK.search(meaning):
+            continue  # a widget's own English label with no explanation here
+        keys, _ = found.setdefault(binding.action, ([], meaning))
+        shown = app.get_key_display(binding) if "," not in binding.key else key
+        shown = {"plus_sign": "+", "equals_sign": "=", "minus": "-", "question_mark": "?", "slash": "/",
+                 "left_square_bracket": "[", "right_square_bracket": "]"}.get(key, shown)
+        if shown not in keys:
+            keys.append(shown)
+    rows = [(action, " / ".join(keys), meaning) for action, (keys, meaning) in found.items()]
+    # The screen's and the app's keys first; moving about the table last.
+    rows.sort(key=lambda r: r[0] in _MOVES)
+    return [(keys, meaning) for _a, keys, meaning in rows] + ALWAYS
+
+
+def legend_text(keys: list[tuple[str, str]]) -> Text:
     text = Text()
     for severity in ("violation", "breach", "at_risk", "met"):
         text.append(f" {MARK[severity]} {WORDS[severity]} ", style=MARK_STYLE[severity])
@@ -44,8 +92,8 @@ def legend_text() -> Text:
     text.append("\n")
     for note in NOTES:
         text.append(f" {note}\n")
-    text.append("\n 按键\n", style="bold")
-    for key, meaning in KEYS:
+    text.append("\n 按键（本屏全部）\n", style="bold")
+    for key, meaning in keys:
         text.append(f" {key:<16}", style="bold")
         text.append(f"{meaning}\n")
     return text
@@ -54,10 +102,14 @@ def legend_text() -> Text:
 class LegendScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "关闭", show=True)]
 
+    def __init__(self, keys: list[tuple[str, str]] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.keys = keys or ALWAYS
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="legend"):
-            yield Static("图例（Esc 关闭）", classes="form-title")
-            yield Static(legend_text(), id="legend-text")
+            yield Static("图例与按键（Esc 关闭）", classes="form-title")
+            yield Static(legend_text(self.keys), id="legend-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,8 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
+from rich.text import Text
+
 from models import clock
 from tui.components.fmt import MARK_STYLE
 from tui.components.keyed_table import KeyedTable
@@ -28,8 +30,13 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
     "spot_session": [("started_at", "时间", 16), ("branch", "团支部", 18), ("cadre", "干部", 6),
                      ("present", "在场", 4), ("ratings", "评价", 4), ("verified", "计分", 4), ("beyond", "超出", 4),
                      ("checked", "已记录抽查", 4), ("county", "县区", 8)],
-    "branch": [("name", "团支部", 30), ("county", "县区", 8), ("kind_label", "类型", 6),
+    # What members say comes right after the name (at 80 columns it stays in view); i shows the rest.
+    "branch": [("name", "团支部", 30), ("rated", "评价数", 5), ("mean", "平均分", 5), ("verified", "核实评价", 4),
+               ("verified_mean", "核实均分", 5), ("county", "县区", 8), ("kind_label", "类型", 6),
                ("member_count", "团员数", 5), ("has_secretary", "有书记", 4)],
+    "ranked_branch": [("rank", "名次", 4), ("name", "团支部", 30), ("mean", "平均分", 5), ("rated", "评价数", 5),
+                      ("verified_mean", "核实均分", 5), ("verified", "核实评价", 4), ("city", "地市", 4),
+                      ("county", "县区", 8)],
     # Where first (at 80 columns the city and county stay in view), then the suggestion; i shows it whole.
     "rating": [("created_at", "时间", 16), ("score", "评分", 4), ("city", "地市", 4), ("county", "县区", 8),
                ("suggestion", "意见建议", 36), ("branch", "团支部", 18), ("activity", "活动", 14),
@@ -48,12 +55,14 @@ SPECS: dict[str, list[tuple[str, str, int]]] = {
               ("activity", "活动", 14), ("suggestion", "意见建议", 40)],
 }
 
+FLAG_LABELS = {"formalism": "形式主义", "urgent": "安全紧急"}  # a rating's flags (models.themes.query.priority_flags)
+
 # table name (as in Alert.records) -> record kind of the tables
 RECORD_KINDS = {"visit": "visit", "spotcheck": "spot_check", "spot_check": "spot_check", "lecture": "lecture",
                 "monthlyreport": "monthly_report", "monthly_report": "monthly_report", "rating": "rating",
                 "branch": "branch", "experience": "experience", "cityplan": "city_plan", "serviceproject": "project"}
 
-TITLES = {"visit": "驻点记录", "spot_check": "实地抽查", "spot_session": "抽查现场评价", "branch": "团支部", "rating": "团员评价",
+TITLES = {"ranked_branch": "评分最低的团支部", "visit": "驻点记录", "spot_check": "实地抽查", "spot_session": "抽查现场评价", "branch": "团支部", "rating": "团员评价",
           "lecture": "党团课", "monthly_report": "月报表（附件2）", "activity": "活动", "photo": "照片",
           "experience": "典型经验", "city_plan": "实施方案", "project": "项目报告"}
 
@@ -110,6 +119,14 @@ class RecordsTable(KeyedTable):
 
     def _cell(self, record: Any, attr: str, width: int) -> Any:
         value = getattr(record, attr, None)
+        if attr == "suggestion" and getattr(record, "flags", ()):
+            # 需优先关注 first in the cell: what the seed forbids (形式主义), safety and urgent hardship.
+            mark = "、".join(FLAG_LABELS.get(f, f) for f in record.flags)
+            cell = Text(f"! {mark} ", style=MARK_STYLE["breach"])
+            cell.append_text(literal(show_value(value), max(width - cell.cell_len, 8)))
+            return cell
+        if attr in ("mean", "verified_mean") and isinstance(value, float):
+            return literal(f"{value:.2f}", width)  # averages always with two decimals: 4.00 beside 3.95
         if self.kind in ("rating", "photo") and attr == "score" and value == 1:
             # The lowest score is worth a look: marked as a risk ("!", yellow), never as a breach.
             return literal(f"! {value}", width, MARK_STYLE["at_risk"])

@@ -97,9 +97,19 @@ def write_section(ws: Worksheet, sec: Section) -> None:
     out = _Sheet(ws)
     out.line(f"{sec.scope} {sec.period.label} 团员青年意见建议简报", Font(bold=True, size=14), 28)
     counted = f"意见建议 {s.suggestions:,} 条" + (f"（{cells.progress_note(s)}）" if s.pending else "")
-    out.line(f"{counted}；需优先关注 {s.urgent.count:,} 条。", height=20)
+    out.line(f"{counted}；需优先关注：形式主义 {len(sec.formalism):,} 条，安全或紧急困难 {s.urgent.count:,} 条。", height=20)
 
-    out.line(f"一、需优先关注的意见（涉及安全或紧急困难）{s.urgent.count:,} 条", SECTION_FONT)
+    out.line("一、需优先关注的意见", SECTION_FONT)
+    out.line(f"（一）反映形式主义（方案禁止的报表台账、层层陪同、接待宴请、走马观花等）{len(sec.formalism):,} 条", SECTION_FONT)
+    if sec.formalism:
+        out.table(["县区", "团支部", "活动", "评分", "日期", "驻点与干部", "意见建议"],
+                  [[r.county, r.branch, r.activity, r.score, _local_day(r.created_at), _visit(sec.visits.get(r.id)),
+                    r.suggestion] for r in sec.formalism])
+    else:
+        out.line("本期没有。")
+        out.row += 1
+
+    out.line(f"（二）涉及安全或紧急困难 {s.urgent.count:,} 条", SECTION_FONT)
     if sec.flagged:
         out.table(["县区", "团支部", "活动", "评分", "日期", "提及的词", "意见建议"],
                   [[r.county, r.branch, r.activity, r.score, _local_day(r.created_at), "、".join(r.urgent_words.split()),
@@ -128,6 +138,13 @@ def write_section(ws: Worksheet, sec: Section) -> None:
         out.line("本期没有达到评价条数的活动。")
     out.line(NOTE, Font(italic=True, size=9), 30)
     _print_setup(ws)
+
+
+def _visit(link: Any) -> str:
+    """The visit a complaint came through (its spot check's live code), or where it did not."""
+    if link is None:
+        return "非抽查现场评价"
+    return f"{link.start_date:%m-%d} {link.department}驻点（{link.cadres or '—'}）"
 
 
 def _change(row: Any) -> str:

@@ -97,3 +97,9 @@ def figures_screen(kind: str, ident: int) -> Screen:
     from tui.screens.figures import FiguresScreen
 
     return FiguresScreen(kind, ident)
+
+
+def lowest_screen(min_ratings: int | None = None) -> Screen:
+    from tui.screens.lowest import LowestBranchesScreen
+
+    return LowestBranchesScreen(min_ratings)

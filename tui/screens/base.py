@@ -8,7 +8,7 @@ thread worker cannot be stopped mid-read, so an older answer can still arrive af
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlmodel import Session
 from textual import work
@@ -27,11 +27,22 @@ from tui.i18n_textual import ChineseBindings
 
 @dataclass
 class Loaded(Message):
-    """Posted by a screen's worker with what ``fetch`` returned for ``params``."""
+    """Posted by a screen's worker with what ``fetch`` returned for ``params``.
+
+    Each screen posts a subclass of its own (``CityLoaded(data: CityData)``), named in its ``LOADED``
+    and handled there with ``@on``: a message can never reach a screen that did not ask for it.
+    """
 
     data: Any
     params: Any
     seq: int = 0  # which read this answers (LiveScreen shows only the latest)
+
+
+@dataclass
+class Analysed(Message):
+    """New suggestions were analysed in the background (their themes and flags can now be read)."""
+
+    count: int
 
 
 @dataclass
@@ -48,6 +59,7 @@ class LiveScreen(ChineseBindings, Screen):
     """
 
     MODE = ""
+    LOADED: ClassVar[type[Loaded]] = Loaded  # the message type this screen's worker posts
     AUTO_FOCUS = ""  # off: focus_active_table picks the table in view (auto-focus would switch tabs)
     REFRESH_SECONDS = 5.0
     RETRY_SECONDS = 2.0
@@ -112,7 +124,7 @@ class LiveScreen(ChineseBindings, Screen):
         ready = self.prefetched(params) if not self.loads else None
         self._seq += 1
         if ready is not None:
-            self.post_message(Loaded(ready, params, self._seq))
+            self.post_message(self.LOADED(ready, params, self._seq))
         else:
             self._load(params, self._seq)
 
@@ -146,17 +158,26 @@ class LiveScreen(ChineseBindings, Screen):
                 self.post_message(LoadFailed(self.app.describe_error(exc), seq))
             return
         if not worker.is_cancelled:
-            self.post_message(Loaded(data, params, seq))
+            self.post_message(self.LOADED(data, params, seq))
 
     def on_loaded(self, message: Loaded) -> None:
         message.stop()
-        if message.seq != self._seq:
+        self.accept(message.data, message.params, message.seq)
+
+    def accept_message(self, message: Loaded) -> None:
+        """The body of every screen's ``@on(<Screen>Loaded)`` handler."""
+        message.stop()
+        self.accept(message.data, message.params, message.seq)
+
+    def accept(self, data: Any, params: Any, seq: int) -> None:
+        """Show a worker's answer if it is the latest read's (each screen's ``@on`` handler calls this)."""
+        if seq != self._seq:
             return  # overtaken: a newer read is under way and will be shown instead
-        if message.params != self.params():
+        if params != self.params():
             self.reload()  # the period or a filter changed while reading
             return
         self.app.database_ok()
-        self._show(message.data, message.params)
+        self._show(data, params)
 
     def _show(self, data: Any, params: Any) -> None:
         try:
@@ -166,6 +187,21 @@ class LiveScreen(ChineseBindings, Screen):
             self.log.error(exc)
         self.loads += 1
         self._schedule(getattr(self.app, "refresh_seconds", None) or self.REFRESH_SECONDS)
+
+    @work(thread=True, exclusive=True, group="analyse", exit_on_error=False)
+    def analyse_in_background(self) -> None:
+        """Analyse new suggestions apart from the screen's read: the first analysis of a process loads
+        the segmenter (seconds), and a screen's paint must not wait for it."""
+        from models.themes.store import analyse_pending
+        from tui.components.theme_cells import ANALYSE_SECONDS
+
+        try:
+            with Session(self.app.engine) as session:
+                done = analyse_pending(session, budget_seconds=ANALYSE_SECONDS)
+        except Exception:  # the screen's own read reports database trouble
+            return
+        if done.analysed and not get_current_worker().is_cancelled:
+            self.post_message(Analysed(done.analysed))
 
     def on_load_failed(self, message: LoadFailed) -> None:
         message.stop()
@@ -190,12 +226,15 @@ class LiveScreen(ChineseBindings, Screen):
 
     BREACHES = False  # the screen has a breaches-only view (``b``)
 
+    # The footer shows what a coordinator needs at 80 columns; ? lists every key of the screen.
     BINDINGS = [
         Binding("escape", "back", "返回", show=True),
         Binding("s", "sort", "排序", show=True),
         Binding("S", "sort(True)", "倒序", show=False),
+        Binding("x", "sort_breaches", "按违规排序", show=False),
         Binding("b", "breaches", "只看违规", show=True),
-        Binding("i", "detail", "全文", show=True),
+        Binding("i", "detail", "全文", show=False),
+        Binding("e", "export", "导出", show=True),
         Binding("t", "next_tab(1)", "下一标签", show=True),
         Binding("T", "next_tab(-1)", "上一标签", show=False),
     ]
@@ -208,7 +247,7 @@ class LiveScreen(ChineseBindings, Screen):
             return bool(self.query(TabbedContent))
         if action == "breaches":
             return self.BREACHES
-        if action in ("sort", "detail"):
+        if action in ("sort", "detail", "sort_breaches", "export"):
             return self.table_in_view() is not None
         if action == "back":
             # Offered where there is somewhere to go back to (a pushed screen, an open filter).
@@ -242,6 +281,56 @@ class LiveScreen(ChineseBindings, Screen):
         label = table.label_of(table.sort_by) if table.sort_by else "原顺序"
         self.notify(f"按“{label}”{'倒序' if table.sort_reverse else '排序'}" if table.sort_by else "恢复原顺序",
                     timeout=2)
+
+    def action_sort_breaches(self) -> None:
+        """x: straight to the columns carrying the rules' marks (违规 first), the next one on each press."""
+        from tui.components.keyed_table import KeyedTable
+
+        table = self.table_in_view()
+        if not isinstance(table, KeyedTable):
+            return
+        column = table.sort_breaches()
+        if column is None:
+            self.notify("这张表没有违规标记的列", timeout=2)
+        else:
+            self.notify(f"按“{table.label_of(column)}”排序：违规在前", timeout=2)
+
+    def title_text(self) -> str:
+        found = self.query("#title")
+        return str(found.first().content) if found else ""
+
+    def action_export(self) -> None:
+        """e: the table in view as a workbook (and whatever else the screen adds: a county's 附件2)."""
+        from models.db import data_dir
+        from tui.components.export import export_folder, file_name, table_rows
+        from tui.components.keyed_table import KeyedTable
+
+        table = self.table_in_view()
+        if not isinstance(table, KeyedTable):
+            return
+        headers, rows = table_rows(table)
+        title = self.title_text() or self.app.period_label
+        out = export_folder(data_dir()) / file_name(title.split(" · ")[0] or "看板", self.app.now())
+        self._export(out, title, headers, rows, self.export_extra())
+
+    def export_extra(self) -> Any:
+        """A callable ``(session, folder) -> [paths]`` run with the export (``None``: nothing more)."""
+        return None
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, out: Any, title: str, headers: list[str], rows: list[list[Any]], extra: Any) -> None:
+        from tui.components.export import write_rows
+
+        try:
+            written = [write_rows(out, title, headers, rows)]
+            if extra is not None:
+                with Session(self.app.engine) as session:
+                    written += extra(session, out.parent)
+        except Exception as exc:  # a full disk or a closed database: said, never a crash
+            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", timeout=8)
+            return
+        names = "、".join(str(p) for p in written)
+        self.app.call_from_thread(self.notify, f"已导出 {len(rows)} 行：{names}", title="导出", timeout=10)
 
     def action_breaches(self) -> None:
         self.breaches_only = not self.breaches_only

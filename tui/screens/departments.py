@@ -9,16 +9,17 @@ from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TabPane
 
 from tui.components import fmt
+from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 
 @dataclass
@@ -62,11 +63,17 @@ def month_bars(months: list[int], totals: list[float], short: list[int], target:
     return out
 
 
-class DepartmentsScreen(LiveScreen):
+@dataclass
+class DepartmentsLoaded(Loaded):
+    data: DepartmentsData
+
+
+class DepartmentsScreen(DrillDown, LiveScreen):
+    LOADED = DepartmentsLoaded
     MODE = "departments"
     REFRESH_SECONDS = 10.0
     BREACHES = True
-    BINDINGS = [Binding("enter", "drill", "驻点记录", show=True)]
+    BINDINGS = [DrillDown.drill_binding("驻点记录")]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -89,6 +96,10 @@ class DepartmentsScreen(LiveScreen):
 
     def params(self) -> Any:
         return self.app.period.year
+
+    @on(DepartmentsLoaded)
+    def _loaded(self, message: DepartmentsLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, year: int) -> DepartmentsData:
         from models.alert_places import by_department, verdict_of, verdicts
@@ -189,14 +200,7 @@ class DepartmentsScreen(LiveScreen):
             return {"department_id": int(key.split(":")[1])}
         return {}
 
-    def action_drill(self) -> None:
-        self._open()
-
-    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
-        event.stop()
-        self._open()
-
-    def _open(self) -> None:
+    def open_current(self) -> None:
         active = self.query_one(Tabs).active
         table = self.query_one("#cadres" if active == "tab-cadres" else "#grid", KeyedTable)
         key = table.current_key

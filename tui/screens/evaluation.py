@@ -3,9 +3,11 @@ opens a city's or department's figures (:mod:`tui.screens.figures`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static, TabPane
 
@@ -14,7 +16,7 @@ from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 CITY_COLUMNS = [("rank", "名次"), ("name", "名称"), ("total", "总分"), ("objective", "客观数据"),
                 ("ratings", "团员评价"), ("experience", "经验推广"), ("all", "含未核实"), ("worked", "计算")]
@@ -37,7 +39,13 @@ def score_rows(kind: str, scores: list[Any]) -> list[tuple[str, list[Any]]]:
     ]
 
 
+@dataclass
+class EvaluationLoaded(Loaded):
+    data: Any
+
+
 class EvaluationScreen(DrillDown, LiveScreen):
+    LOADED = EvaluationLoaded
     MODE = "evaluation"
     REFRESH_SECONDS = 15.0
     BINDINGS = [DrillDown.drill_binding("各项指标")]
@@ -52,6 +60,10 @@ class EvaluationScreen(DrillDown, LiveScreen):
             with TabPane("部门", id="tab-departments"):
                 yield KeyedTable(DEPARTMENT_COLUMNS, id="eval-departments", fixed_columns=2)
         yield from self.compose_bottom()
+
+    @on(EvaluationLoaded)
+    def _loaded(self, message: EvaluationLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, period: Any) -> Any:
         from models.evaluation import evaluate

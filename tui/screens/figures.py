@@ -3,9 +3,11 @@ whether it is verified; Enter opens the records a figure rests on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -13,7 +15,7 @@ from tui.components import fmt
 from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 COLUMNS = [("component", "分项"), ("label", "指标"), ("actual", "实际"), ("target", "目标"), ("score", "得分"),
            ("verified", "核实"), ("unverified", "未核实数据（不计分）"), ("detail", "说明"), ("records", "记录")]
@@ -33,7 +35,13 @@ def figure_rows(score: Any) -> list[tuple[str, list[Any]]]:
     return rows
 
 
+@dataclass
+class FiguresLoaded(Loaded):
+    data: Any
+
+
 class FiguresScreen(DrillDown, LiveScreen):
+    LOADED = FiguresLoaded
     REFRESH_SECONDS = 15.0
     BINDINGS = [DrillDown.drill_binding("依据记录")]
 
@@ -51,6 +59,10 @@ class FiguresScreen(DrillDown, LiveScreen):
 
     def params(self) -> Any:
         return self.app.period.year
+
+    @on(FiguresLoaded)
+    def _loaded(self, message: FiguresLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, year: int) -> Any:
         from models.evaluation import evaluate

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from tui.components.qr import QrView, save_png
 from tui.components.safe import clean, literal
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,13 @@ class QrData:
     problem: str = ""
 
 
+@dataclass
+class QrLoaded(Loaded):
+    data: QrData
+
+
 class QrScreen(LiveScreen):
+    LOADED = QrLoaded
     MODE = "qr"
     BINDINGS = [
         Binding("slash", "search", "找团支部", show=True),
@@ -70,6 +76,10 @@ class QrScreen(LiveScreen):
 
     def params(self) -> Any:
         return QrParams(self.branch_id, self.search)
+
+    @on(QrLoaded)
+    def _loaded(self, message: QrLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, p: QrParams) -> QrData:
         from models.choices import find_branches

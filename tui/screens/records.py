@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static, TabPane
 
 from tui.components.records_table import RECORD_KINDS, TITLES, RecordsTable
 from tui.components.safe import clean
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 KINDS = RECORD_KINDS  # table name (as in Alert.records) -> record kind of the tables
 
@@ -28,7 +30,9 @@ def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> li
     if kind == "monthly_report":
         return list(records.monthly_reports(session, period, ids=ids))
     if kind == "branch":
-        return list(records.branches(session, ids=ids))
+        from models.branch_ratings import rated_branches
+
+        return rated_branches(session, period, ids=ids)
     if kind == "rating":
         return list(records.ratings(session, ids=ids, limit=None))
     if kind in ("experience", "city_plan", "project"):
@@ -40,7 +44,13 @@ def load_records(session: Session, period: Any, kind: str, ids: list[int]) -> li
     return []
 
 
+@dataclass
+class RecordsLoaded(Loaded):
+    data: dict[str, list[Any]]
+
+
 class RecordsScreen(LiveScreen):
+    LOADED = RecordsLoaded
     REFRESH_SECONDS = 10.0
 
     def __init__(self, title: str, wanted: dict[str, list[int]], **kwargs) -> None:
@@ -60,6 +70,10 @@ class RecordsScreen(LiveScreen):
 
     def params(self) -> Any:
         return self.app.period.year
+
+    @on(RecordsLoaded)
+    def _loaded(self, message: RecordsLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, year: Any) -> dict[str, list[Any]]:
         from models.progress import Period

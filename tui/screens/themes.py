@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -20,11 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.components import theme_cells as cells
+from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.records_table import RecordsTable, show_value
 from tui.components.safe import clean, literal
 from tui.i18n_textual import ChineseBindings
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
 
 COLUMNS = [("name", "主题"), ("count", "意见数"), ("share", "占比"), ("mean", "均分"), ("change", "较上月"),
            ("trend", "各月"), ("keywords", "热词"), ("quote", "代表性意见")]
@@ -46,9 +48,15 @@ def read_themes(session: Session, scope: Any, period: Any) -> ThemesData:
     return ThemesData(scope_label(session, scope), theme_summary(session, scope, period, quotes=1))
 
 
-class ThemesScreen(LiveScreen):
+@dataclass
+class ThemesLoaded(Loaded):
+    data: ThemesData
+
+
+class ThemesScreen(DrillDown, LiveScreen):
+    LOADED = ThemesLoaded
     REFRESH_SECONDS = 2.0
-    BINDINGS = [Binding("enter", "drill", "该主题的意见", show=False)]
+    BINDINGS = [DrillDown.drill_binding("该主题的意见")]
 
     def __init__(self, scope: Any, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -64,6 +72,10 @@ class ThemesScreen(LiveScreen):
 
     def params(self) -> Any:
         return (self.app.period, self.scope)
+
+    @on(ThemesLoaded)
+    def _loaded(self, message: ThemesLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, params: Any) -> ThemesData:
         period, scope = params
@@ -88,12 +100,8 @@ class ThemesScreen(LiveScreen):
                 Text(cells.change(row), justify="right"), Text(cells.trend(row), style="cyan"),
                 literal(cells.keywords(row, 4), 24), literal(quote, 40, style)]
 
-    def action_drill(self) -> None:
-        self.query_one("#themes", KeyedTable).focus()
-
-    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
-        event.stop()
-        code = (event.row_key.value or "").partition(":")[2]
+    def open_current(self) -> None:
+        code = (self.query_one("#themes", KeyedTable).current_key or "").partition(":")[2]
         if self.data is None or not code:
             return
         row = next((r for r in [self.data.summary.urgent, *self.data.summary.themes] if r.code == code), None)
@@ -101,9 +109,15 @@ class ThemesScreen(LiveScreen):
             self.app.push_screen(ThemeSuggestionsScreen(code, row.name, self.scope, self.data.scope))
 
 
-class ThemeSuggestionsScreen(LiveScreen):
+@dataclass
+class SuggestionsLoaded(Loaded):
+    data: list[Any]
+
+
+class ThemeSuggestionsScreen(DrillDown, LiveScreen):
     """The newest suggestions of one theme in the scope and period; Enter opens one whole."""
 
+    LOADED = SuggestionsLoaded
     REFRESH_SECONDS = 5.0
 
     def __init__(self, code: str, name: str, scope: Any, scope_name: str, **kwargs) -> None:
@@ -119,6 +133,10 @@ class ThemeSuggestionsScreen(LiveScreen):
     def params(self) -> Any:
         return (self.app.period, self.scope)
 
+    @on(SuggestionsLoaded)
+    def _loaded(self, message: SuggestionsLoaded) -> None:
+        self.accept_message(message)
+
     def fetch(self, session: Session, params: Any) -> list[Any]:
         from models.themes.query import theme_suggestions
 
@@ -131,8 +149,7 @@ class ThemeSuggestionsScreen(LiveScreen):
             f"{clean(self.theme_name, 20)} · {clean(self.scope_name, 30)} · {self.app.period_label} · 最新 {len(rows)} 条"
             " · 回车查看全文")
 
-    def on_data_table_row_selected(self, event: RecordsTable.RowSelected) -> None:
-        event.stop()
+    def open_current(self) -> None:
         row = self.query_one(RecordsTable).current
         if row is not None:
             self.app.push_screen(SuggestionScreen(row))

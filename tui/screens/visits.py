@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static, TabPane
 
 from tui.components.records_table import RecordsTable
 from tui.components.tabs import Tabs
-from tui.screens.base import LiveScreen
+from tui.screens.base import LiveScreen, Loaded
+
+
+@dataclass
+class VisitsLoaded(Loaded):
+    data: tuple[list[Any], list[Any]]
 
 
 class VisitsScreen(LiveScreen):
+    LOADED = VisitsLoaded
     REFRESH_SECONDS = 10.0
 
     def __init__(self, department_id: int | None = None, cadre_id: int | None = None, **kwargs) -> None:
@@ -30,6 +38,10 @@ class VisitsScreen(LiveScreen):
             with TabPane("党团课", id="tab-lectures"):
                 yield RecordsTable("lecture", id="lectures")
         yield from self.compose_bottom()
+
+    @on(VisitsLoaded)
+    def _loaded(self, message: VisitsLoaded) -> None:
+        self.accept_message(message)
 
     def fetch(self, session: Session, period: Any) -> tuple[list[Any], list[Any]]:
         from models import records
