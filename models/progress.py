@@ -154,7 +154,8 @@ class _PlaceReads:
     states: list = field(default_factory=list)
 
     @classmethod
-    def read(cls, session: Session, tree: Tree, period: Period, targets: Targets, today: date) -> _PlaceReads:
+    def read(cls, session: Session, tree: Tree, period: Period, targets: Targets, today: date,
+             year_forms: list) -> _PlaceReads:
         first, last = period.bounds(targets)
         month_lo, month_hi = first.year * 100 + first.month, last.year * 100 + last.month
         checks = outcomes.check_outcomes(session, first, last)
@@ -186,7 +187,7 @@ class _PlaceReads:
             session.exec(select(rated.c.county_id, func.count()).group_by(rated.c.county_id)).all()  # type: ignore[arg-type]
         )
 
-        reports = year_reports(session, period.year, targets.start_month, last.month)
+        reports = [r for r in year_forms if targets.start_month <= r.month <= last.month]
         chosen = monthly.counting_forms(reports, lambda county: tree.city_depts.get(tree.county_city(county), []))
         report_by_key = {(r.department_id, r.county_id, r.month): r for r in reports}
         states = deadlines.form_states(tree.paired(), report_by_key, period.year, period.months(targets), targets,
@@ -205,22 +206,28 @@ def progress(
     city_id: int | None = None,
     department_id: int | None = None,
     today: date | None = None,
+    tree: Tree | None = None,
+    forms: list | None = None,
 ) -> list[Figures]:
     """Figures for every subject of ``level`` in ``period``, assembled from :mod:`models.figures`.
 
     ``city_id`` narrows cities/counties to one city; ``department_id`` narrows departments/cadres.
-    ``today`` decides which monthly forms are already due (default: today in China).
+    ``today`` decides which monthly forms are already due (default: today in China); ``tree`` and
+    ``forms`` (:func:`year_reports`) are the organisation and the year's forms when the caller has read
+    them already.
     """
     targets = targets_for(session, period.year)
     today = today or clock_today()
-    tree = load_tree(session)
+    tree = tree or load_tree(session)
     subjects = _subjects(tree, level, city_id, department_id)
     first, last = period.bounds(targets)
     ytd_first, _ = period.year_to_date(targets)
 
     visits = days_of.load_visits(session, ytd_first, last)
     # Places' figures (checks, ratings, forms) are read only for places: a cadre has none.
-    places = _PlaceReads.read(session, tree, period, targets, today) if level != "cadre" else _PlaceReads()
+    places = _PlaceReads.read(session, tree, period, targets, today,
+                              forms if forms is not None else year_reports(session, period.year)) \
+        if level != "cadre" else _PlaceReads()
     checks, stats, verified, activities_rated = places.checks, places.stats, places.verified, places.activities
     chosen, states = places.chosen, places.states
 
@@ -285,13 +292,11 @@ def progress(
     return [s.fig for s in subjects]
 
 
-def year_reports(session: Session, year: int, first_month: int, last_month: int) -> list:
-    """The year's 附件2 forms from ``first_month`` to ``last_month``, as plain read-only rows (every
-    refresh reads some thousands; ORM objects cost a third of the refresh)."""
+def year_reports(session: Session, year: int) -> list:
+    """The year's 附件2 forms, as plain read-only rows (every refresh reads some thousands; ORM objects
+    cost a third of the refresh). Read once per refresh and passed to whatever needs them."""
     table = MonthlyReport.__table__  # type: ignore[attr-defined]
-    return list(session.connection().execute(
-        select(table).where(table.c.year == year, table.c.month >= first_month, table.c.month <= last_month)
-    ).all())
+    return list(session.connection().execute(select(table).where(table.c.year == year)).all())
 
 
 class _VisitIndex:

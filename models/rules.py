@@ -96,14 +96,17 @@ def worst_mark(alerts: list[Alert]) -> str | None:
     return next((m for m in MARK_ORDER if m in marks), None)
 
 
-def alerts(session: Session, period: Period, *, today: date | None = None) -> list[Alert]:
+def alerts(session: Session, period: Period, *, today: date | None = None, tree: Tree | None = None,
+           forms: list | None = None) -> list[Alert]:
     """Every rule broken or missed (``breach``) or heading that way (``at_risk``) in ``period``.
 
     A month still under way is judged "at risk", never "breached"; months that have not begun are skipped.
+    ``tree`` and ``forms`` (:func:`models.progress.year_reports`) when the caller has read them already.
     """
     targets = targets_for(session, period.year)
     today = today or clock_today()
-    tree = load_tree(session)
+    tree = tree or load_tree(session)
+    forms = forms if forms is not None else year_reports(session, period.year)
     months = [m for m in period.months(targets) if date(period.year, m, 1) <= today]
     found: list[Alert] = []
     if months:
@@ -111,9 +114,9 @@ def alerts(session: Session, period: Period, *, today: date | None = None) -> li
         visits = days_of.load_visits(session, first, last)
         found += _department_days(tree, visits, period.year, months, targets, today)
         found += _visit_rules(tree, visits, targets, first, last)
-        found += _forms(session, tree, period.year, months, targets, today)
+        found += _forms(forms, tree, period.year, months, targets, today)
         found += _spot_checks(tree, outcomes.check_outcomes(session, first, last), period.year)
-        found += _volunteering(session, tree, period, months, targets)
+        found += _volunteering(forms, tree, period, months, targets)
     if period.month is None or period.month == targets.end_month:
         found += _cadre_year(session, tree, period.year, targets, today)
         found += _projects(session, tree, period.year, targets, today)
@@ -189,9 +192,9 @@ def _visit_rules(tree: Tree, visits: list[days_of.VisitDays], targets: Targets, 
     return out
 
 
-def _forms(session: Session, tree: Tree, year: int, months: list[int], targets: Targets,
+def _forms(forms: list, tree: Tree, year: int, months: list[int], targets: Targets,
            today: date) -> list[Alert]:
-    reports = {(r.department_id, r.county_id, r.month): r for r in year_reports(session, year, 1, 12)}
+    reports = {(r.department_id, r.county_id, r.month): r for r in forms}
     out = []
     for st in deadlines.form_states(tree.paired(), reports, year, months, targets, today):
         dept, county = tree.departments[st.department_id], tree.counties[st.county_id]
@@ -236,11 +239,11 @@ def _spot_checks(tree: Tree, checks: list[outcomes.CheckOutcome], year: int) -> 
     return out
 
 
-def _volunteering(session: Session, tree: Tree, period: Period, months: list[int],
+def _volunteering(forms: list, tree: Tree, period: Period, months: list[int],
                   targets: Targets) -> list[Alert]:
     """注册志愿者 rate, per-capita hours and times: each county unit's standing as of the period's last
     begun month (:mod:`models.figures.monthly`, the reading the overview and the evaluation use)."""
-    reports = year_reports(session, period.year, targets.start_month, months[-1])
+    reports = [r for r in forms if targets.start_month <= r.month <= months[-1]]
     chosen = monthly.counting_forms(reports, lambda k: tree.city_depts.get(tree.county_city(k), []))
     out = []
     for county_id, county in tree.counties.items():
@@ -275,7 +278,7 @@ def _cadre_year(session: Session, tree: Tree, year: int, targets: Targets, today
     """Each cadre's days (10, pro-rated when he left) and one lecture a year, judged once the campaign
     has ended; exempt cadres (经党组批准) and those gone before it began are out of the yearly rules."""
     ended = Period(year).bounds(targets)[1] < today
-    figures = {f.id: f for f in progress(session, "cadre", Period(year), today=today)}
+    figures = {f.id: f for f in progress(session, "cadre", Period(year), today=today, tree=tree)}
     first, last = Period(year).bounds(targets)
     visits = days_of.load_visits(session, first, last)
     out = []

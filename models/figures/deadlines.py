@@ -190,13 +190,13 @@ def receipt(obj: MonthlyReport | CityPlan | ServiceProject | Lecture, targets=No
     (China time), never a typed date. 补录 counts on its claimed date only when the targets say so
     (``backfill_on_time``). An empty monthly form is not received. Rows recorded before receipts were
     stamped keep their recorded date."""
-    # Duck-typed: the figures read forms as plain rows (models.progress.year_reports), not ORM objects.
-    if hasattr(obj, "materials_received_at"):
+    if isinstance(obj, Lecture):
         if not obj.materials.strip():
             return None
         stamped, claimed, legacy = obj.materials_received_at, obj.materials_claimed_on, obj.materials_submitted_on
     else:
-        if hasattr(obj, "volunteer_rate") and is_empty(obj):
+        # A monthly form, as an object or as a plain row (the figures read forms as rows).
+        if not isinstance(obj, CityPlan | ServiceProject) and is_empty(obj):
             return None
         stamped, claimed, legacy = obj.received_at, obj.claimed_on, obj.submitted_on
     if stamped is None:

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from models.alert_places import Verdict, marks_by_city, verdicts
 from models.figures.period import Period
-from models.progress import Figures, progress, rating_trend
+from models.figures.tree import load_tree
+from models.progress import Figures, progress, rating_trend, year_reports
 from models.rules import MARK_ORDER, Alert, alerts
 from models.targets import targets_for
 
@@ -53,9 +54,10 @@ def worst(found: Iterable[Verdict | None]) -> Verdict | None:
 
 
 def load_overview(session: Session, period: Period, today: date) -> OverviewData:
-    figures = progress(session, "city", period, today=today)
+    tree, forms = load_tree(session), year_reports(session, period.year)
+    figures = progress(session, "city", period, today=today, tree=tree, forms=forms)
     trends = rating_trend(session, period.year, level="city")
-    found = alerts(session, period, today=today)
+    found = alerts(session, period, today=today, tree=tree, forms=forms)
     counts = marks_by_city(found)
     # The seed's visit-day target is a department's, per month: a city shows its departments' verdict.
     dept = {v.alerts[0].subject_name: v for (rule, level, _id), v in verdicts(found).items()

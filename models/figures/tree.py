@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.tables import Assignment, Branch, Cadre, City, County, Department
@@ -20,8 +21,7 @@ class Tree:
     dept_cities: dict[int, list[int]]
     city_depts: dict[int, list[int]]
     city_counties: dict[int, list[int]]
-    county_branches: dict[int, int]
-    branch_county: dict[int, int]
+    county_branches: dict[int, int]  # county unit -> branches registered there
 
     def dept_counties(self, dept_id: int) -> list[int]:
         return [c for city in self.dept_cities.get(dept_id, []) for c in self.city_counties.get(city, [])]
@@ -49,9 +49,5 @@ def load_tree(session: Session) -> Tree:
     city_counties: dict[int, list[int]] = defaultdict(list)
     for c in counties.values():
         city_counties[c.city_id].append(c.id)
-    branch_county = dict(session.exec(select(Branch.id, Branch.county_id)).all())
-    county_branches: dict[int, int] = defaultdict(int)
-    for county_id in branch_county.values():
-        county_branches[county_id] += 1
-    return Tree(cities, counties, departments, cadres, dept_cities, city_depts, city_counties,
-                county_branches, branch_county)
+    county_branches = dict(session.exec(select(Branch.county_id, func.count()).group_by(Branch.county_id)).all())
+    return Tree(cities, counties, departments, cadres, dept_cities, city_depts, city_counties, county_branches)
