@@ -30,6 +30,7 @@ from sqlmodel import Session  # noqa: E402
 from models import progress  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.demo import DemoParams, build_demo  # noqa: E402
+from models.figures.period import Period  # noqa: E402
 
 YEAR = 2019
 FULL_SCAN = ("SELECT b.county_id, count(*), avg(r.score) FROM rating r JOIN branch b ON b.id = r.branch_id "
@@ -37,7 +38,7 @@ FULL_SCAN = ("SELECT b.county_id, count(*), avg(r.score) FROM rating r JOIN bran
 
 
 def city_progress(session: Session) -> list:
-    return progress.progress(session, "city", progress.Period(year=YEAR, month=None))
+    return progress.progress(session, "city", Period(year=YEAR, month=None))
 
 
 def main() -> None:

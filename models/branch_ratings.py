@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.progress import Period
+from models.figures.period import Period
 from models.provenance import _local_day, verified_ratings
 from models.records import BranchRow, branches
 from models.tables import Branch, County, Rating, RatingStat, SurveyLink

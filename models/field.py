@@ -21,8 +21,9 @@ from sqlmodel import Session, col, func, select
 
 from models.clock import LOCAL_TZ, now
 from models.clock import today as clock_today
+from models.figures.period import Period
 from models.links import create_link
-from models.progress import Period, progress, visit_days_grid
+from models.progress import progress, visit_days_grid
 from models.provenance import verified_rating_ids
 from models.sources import FIELD_PAGES
 from models.tables import (

@@ -16,7 +16,7 @@ from models import records
 from models.clock import LOCAL_TZ
 from models.figures import monthly
 from models.figures.deadlines import AMENDED, BACKFILL
-from models.progress import Period
+from models.figures.period import Period
 from models.provenance import UNVERIFIED, Provenance, report_provenance
 from models.reference import find_city, find_county
 from models.tables import City, County, Department, MonthlyReport

@@ -25,8 +25,8 @@ from models.provenance import verified_by_county
 from models.tables import Branch, County, Department, MonthlyReport, RatingStat
 from models.targets import Targets, targets_for
 
-__all__ = ["LEVELS", "LEVEL_LABELS", "STATUS_LABELS", "Figures", "Period", "progress", "rating_trend",
-           "visit_days_grid"]
+__all__ = ["LEVELS", "LEVEL_LABELS", "STATUS_LABELS", "Figures", "progress", "rating_trend", "visit_days_grid",
+           "year_reports"]
 
 LEVELS = ("province", "city", "county", "department", "cadre")
 LEVEL_LABELS = {"province": "全省", "city": "地市", "county": "县（市、区）", "department": "部门", "cadre": "专职干部"}

@@ -13,7 +13,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from models.field import beyond_present
-from models.progress import Period
+from models.figures.period import Period
 from models.provenance import UNVERIFIED, VERIFIED, report_provenance, verified_rating_ids
 from models.sources import sources
 from models.tables import (

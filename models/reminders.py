@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import now
 from models.figures.deadlines import form_due
-from models.progress import Period
+from models.figures.period import Period
 from models.rules import alerts
 from models.summary import DepartmentRow, month_summary
 from models.tables import Assignment, Campaign, Department, ReminderChannel, ReminderSent

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from models.clock import today as clock_today
 from models.evaluation import CadreScore, evaluate
-from models.progress import STATUS_LABELS, Figures, Period, progress
+from models.figures.period import Period
+from models.progress import STATUS_LABELS, Figures, progress
 from models.tables import Assignment, City
 from models.targets import Targets, targets_for
 from models.themes.lexicon import URGENT

@@ -23,8 +23,9 @@ from models import audit, evaluation_records, records
 from models.clock import local
 from models.clock import today as clock_today
 from models.evaluation import RECORD_LABELS, evaluate
+from models.figures.period import Period
 from models.leaders import leader_by_token, link_state
-from models.progress import Period, visit_days_grid
+from models.progress import visit_days_grid
 from models.rules import RULE_LABELS, alerts
 from models.summary import month_summary
 from models.tables import Department, LeaderLink

@@ -69,7 +69,7 @@ def pick_period(years: list[int], months: list[int], today: date) -> tuple[int, 
 
 def all_periods(campaigns: list[tuple[int, list[int]]]) -> list[Any]:
     """Every campaign year's whole year and months, in order (what ``[``/``]`` and ``p`` choose from)."""
-    from models.progress import Period
+    from models.figures.period import Period
 
     return [p for year, months in sorted(campaigns) for p in (Period(year), *(Period(year, m) for m in months))]
 
@@ -168,9 +168,9 @@ class ZhudianApp(App):
 
     def _read_start(self, with_overview: bool = True) -> CampaignKnown:
         """The campaign, the period to show first and (read ahead) the overview's figures."""
-        from models.progress import Period
+        from models.figures.overview import load_overview
+        from models.figures.period import Period
         from models.targets import campaign_years, targets_for
-        from tui.screens.overview import load_overview
 
         self.ensure_database()
         with self.session() as session:
@@ -215,7 +215,7 @@ class ZhudianApp(App):
         self.set_timer(2, self._discover)
 
     def on_campaign_known(self, message: CampaignKnown) -> None:
-        from models.progress import Period
+        from models.figures.period import Period
 
         self.database_ok()
         self.year, self.targets = message.year, message.targets

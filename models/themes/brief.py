@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.clock import LOCAL_TZ
-from models.progress import Period
+from models.figures.period import Period
 from models.tables import Activity, Branch, City, County, Rating, RatingStat
 from models.themes.lexicon import FORMALISM, URGENT
 from models.themes.query import (

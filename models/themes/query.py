@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.progress import Period
+from models.figures.period import Period
 from models.tables import (
     Activity,
     Assignment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from models.branch_ratings import branch_ratings, branch_trend, lowest_branches, rated_branches
-from models.progress import Period
+from models.figures.period import Period
 from models.reference import find_city
 from tests import factories as f
 

@@ -2,7 +2,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.progress import Period, progress, rating_trend, visit_days_grid
+from models.figures.period import Period
+from models.progress import progress, rating_trend, visit_days_grid
 from models.reference import find_city, find_department
 from tests import factories as f
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from models.progress import Period
+from models.figures.period import Period
 from models.rules import alerts
 from models.tables import Target
 from tests import factories as f

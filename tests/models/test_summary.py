@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.progress import Period
+from models.figures.period import Period
 from models.summary import cadre_share, month_summary
 from models.targets import targets_for
 from tests import factories as f

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from models.feedback import add_rating
-from models.progress import Period
+from models.figures.period import Period
 from models.reference import find_city
 from models.tables import Rating, SuggestionAnalysis, SuggestionTheme, ThemeStat
 from models.themes.analyser import Analyser

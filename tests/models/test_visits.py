@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from models.figures.period import Period
 from models.figures.visits import whole_dates
-from models.progress import Period
 from models.reference import find_city, find_county, find_department
 from models.rules import alerts
 from models.tables import SpotCheck, Visit

@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from models.clock import now
 from models.db import make_engine
-from models.progress import Period, progress
+from models.figures.period import Period
+from models.progress import progress
 from models.rules import alerts
 
 

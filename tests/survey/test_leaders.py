@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Session, select
 
 from models.field import issue_link
+from models.figures.period import Period
 from models.leaders import issue_leader_link, revoke_leader
-from models.progress import Period
 from models.summary import month_summary
 from models.tables import AuditEntry, LeaderLink
 from tests import factories as f

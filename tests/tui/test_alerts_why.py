@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models.progress import Period
+from models.figures.period import Period
 from tests.tui.helpers import wait_for, wait_loaded, wait_text
 from tui.components.alert_rows import record_count
 from tui.components.keyed_table import KeyedTable

@@ -69,7 +69,8 @@ async def test_the_branch_and_city_show_their_spot_check_sessions(make, demo_url
 
 
 def test_the_overview_counts_verified_ratings_apart(make, demo_url):
-    from models.progress import Period, progress
+    from models.figures.period import Period
+    from models.progress import progress
     from models.reference import find_county
 
     field_session(demo_url, confirmed=3)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from models.db import make_engine
 from models.demo import DemoParams, build_demo
-from models.progress import Period
+from models.figures.period import Period
 from models.summary import month_summary
 from tests import factories as f
 from tests.tui.pdf_pages import SKIP_REASON, read_pdf

@@ -29,7 +29,7 @@ def themes(app: AppContext, city: str | None, county: str | None, department: st
     """意见主题：各主题的意见数、占比、均分、较上月变化、热词和代表性意见；需优先关注的意见列在最前。"""
     from sqlmodel import Session
 
-    from models.progress import Period
+    from models.figures.period import Period
     from models.themes.brief import scope_from_names, section, section_dict
     from models.themes.store import analyse_pending
 

@@ -105,7 +105,7 @@ def feedback(app: AppContext, month: str, city: str | None, output: Path) -> Non
     """团员青年意见建议月度简报：各地市主要意见主题（数量、趋势、代表性意见）、评分最低的活动、需优先关注的意见。"""
     from sqlmodel import Session
 
-    from models.progress import Period
+    from models.figures.period import Period
     from models.reference import find_city
     from models.themes.brief import feedback_brief
     from tui.exports.brief import write_brief
@@ -137,7 +137,7 @@ def summary(app: AppContext, month: str, as_of, output: Path) -> None:
     """全省月度汇总：第一页为领导阅的 A4 一页表（每个地市一行），其后为明细、各部门情况和需优先关注的意见。"""
     from sqlmodel import Session
 
-    from models.progress import Period
+    from models.figures.period import Period
     from models.summary import month_summary
     from tui.exports.summary import write_summary
 

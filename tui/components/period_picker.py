@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 
 class PeriodPicker(ModalScreen[Any]):
-    """Returns the chosen period (``models.progress.Period``), or ``None`` on Escape."""
+    """Returns the chosen period (``models.figures.period.Period``), or ``None`` on Escape."""
 
     BINDINGS = [Binding("escape,q", "close", "关闭", show=True)]
     DEFAULT_CSS = """

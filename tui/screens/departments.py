@@ -103,7 +103,8 @@ class DepartmentsScreen(DrillDown, LiveScreen):
 
     def fetch(self, session: Session, year: int) -> DepartmentsData:
         from models.alert_places import by_department, verdict_of, verdicts
-        from models.progress import Period, progress, visit_days_grid
+        from models.figures.period import Period
+        from models.progress import progress, visit_days_grid
         from models.rules import alerts
         from models.targets import targets_for
 

@@ -76,7 +76,7 @@ class RecordsScreen(LiveScreen):
         self.accept_message(message)
 
     def fetch(self, session: Session, year: Any) -> dict[str, list[Any]]:
-        from models.progress import Period
+        from models.figures.period import Period
 
         whole = Period(year)
         out = {kind: load_records(session, whole, kind, ids) for kind, ids in self.wanted.items()}
