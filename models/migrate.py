@@ -53,9 +53,24 @@ def upgrade(engine: Engine) -> None:
     """Migrate to head (a no-op when already there)."""
     check_not_newer(engine)
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys enforced,
+            # dropping a table that holds referenced rows (activity, under ratings) fails. The pragma
+            # only takes effect outside a transaction; the keys are checked once the copy is done.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseError("数据库迁移后外键不一致，已撤销本次迁移")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def require_current(engine: Engine) -> None:

@@ -48,3 +48,31 @@ def test_sqlite_pragmas(tmp_path):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_upgrade_keeps_the_rows_other_tables_refer_to(engine, session):
+    """SQLite alters a table by copying it: a branch's activities, rated by members, survive the upgrade
+    to this version from the one before this session's migrations (0007)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from models.migrate import alembic_config, head_revision
+    from tests import factories as f
+
+    b = f.branch(session, "梅江区")
+    f.rating(session, b, 4, a=f.activity(session, b), suggestion="多组织志愿服务")
+    session.commit()
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0007_suggestion_themes")
+    engine.dispose()  # a fresh connection: foreign keys enforced again, as for every user
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        assert conn.execute(text("SELECT count(*) FROM activity")).scalar() == 1
+        assert conn.execute(text("SELECT suggestion FROM rating")).scalar() == "多组织志愿服务"
