@@ -37,8 +37,8 @@ async def test_scores_open_to_figures_and_records(make, demo_url):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         await wait_loaded(pilot, EvaluationScreen)
-        await wait_text(pilot, "只计已核实的数据", "总分 = 0.5×系统客观数据 + 0.3×团员青年评价",
-                        "系统客观数据 = 各项指标得分的平均数")
+        await wait_text(pilot, "只计已核实的数据", "地市总分 = 0.5×系统客观数据 + 0.3×团员青年评价",
+                        "回车查看各项的公式和计算")
         cities = app.screen.query_one("#eval-cities", KeyedTable)
         key = f"city:{city_id(app, '梅州')}"
         await cursor_to(pilot, cities, key)
@@ -47,7 +47,8 @@ async def test_scores_open_to_figures_and_records(make, demo_url):
         await pilot.press("enter")
         await wait_loaded(pilot, FiguresScreen)
         text = await wait_text(pilot, "梅州", "团员注册志愿者比例", "未核实", "已核实 2 条，未核实 3 条")
-        assert "团员青年评价 75 = 75" in text
+        assert "系统客观数据 = 各项指标得分的平均数：" in text
+        assert "团员青年评价 = (平均星级 − 1) ÷ 4 × 100：75 = 75" in text
 
         table = app.screen.query_one("#figures", KeyedTable)
         await cursor_to(pilot, table, "ratings:0")

@@ -4,12 +4,12 @@ opens a city's or department's figures (:mod:`tui.screens.figures`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from tui.components import fmt
 from tui.components.drill import DrillDown
@@ -17,6 +17,9 @@ from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
 from tui.components.tabs import Tabs
 from tui.screens.base import LiveScreen, Loaded
+
+if TYPE_CHECKING:  # the models load in the worker, after the first paint
+    from models.evaluation import Evaluation
 
 CITY_COLUMNS = [("rank", "名次"), ("name", "名称"), ("total", "总分"), ("objective", "客观数据"),
                 ("ratings", "团员评价"), ("experience", "经验推广"), ("all", "含未核实"), ("worked", "计算")]
@@ -41,7 +44,7 @@ def score_rows(kind: str, scores: list[Any]) -> list[tuple[str, list[Any]]]:
 
 @dataclass
 class EvaluationLoaded(Loaded):
-    data: Any
+    data: Evaluation
 
 
 class EvaluationScreen(DrillDown, LiveScreen):
@@ -49,6 +52,7 @@ class EvaluationScreen(DrillDown, LiveScreen):
     MODE = "evaluation"
     REFRESH_SECONDS = 15.0
     BINDINGS = [DrillDown.drill_binding("各项指标")]
+    formulas: dict[str, str] | None = None  # the campaign's formulas, once read
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -74,10 +78,18 @@ class EvaluationScreen(DrillDown, LiveScreen):
     def show(self, result: Any, period: Any) -> None:
         self.query_one("#eval-cities", KeyedTable).sync(score_rows("city", result.cities))
         self.query_one("#eval-departments", KeyedTable).sync(score_rows("department", result.departments))
-        formulas = result.formulas
+        self.formulas = result.formulas
         self.query_one("#title", Static).update(f"{period.year}年 · 只计已核实的数据")
-        self.query_one("#formula", Static).update("\n".join(
-            formulas[k] for k in ("total", "department_total", "objective", "own", "outcomes", "ratings", "experience")))
+        self._show_formula()
+
+    @on(TabbedContent.TabActivated)
+    def _show_formula(self) -> None:
+        """The total's formula of the tab in view, whole (it wraps); each part's formula and arithmetic
+        are one Enter away (各项指标)."""
+        if not self.formulas:
+            return
+        key = "department_total" if self.query_one(Tabs).active == "tab-departments" else "total"
+        self.query_one("#formula", Static).update(f"{self.formulas[key]}；回车查看各项的公式和计算")
 
     def open_current(self) -> None:
         active = self.query_one(Tabs).active

@@ -4,7 +4,7 @@ whether it is verified; Enter opens the records a figure rests on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 from textual import on
@@ -16,6 +16,9 @@ from tui.components.drill import DrillDown
 from tui.components.keyed_table import KeyedTable
 from tui.components.safe import literal
 from tui.screens.base import LiveScreen, Loaded
+
+if TYPE_CHECKING:  # the models load in the worker, after the first paint
+    from models.evaluation import Score
 
 COLUMNS = [("component", "分项"), ("label", "指标"), ("actual", "实际"), ("target", "目标"), ("score", "得分"),
            ("verified", "核实"), ("unverified", "未核实数据（不计分）"), ("detail", "说明"), ("records", "记录")]
@@ -37,7 +40,7 @@ def figure_rows(score: Any) -> list[tuple[str, list[Any]]]:
 
 @dataclass
 class FiguresLoaded(Loaded):
-    data: Any
+    data: tuple[Score, dict[str, str]]  # the score and the campaign's formulas
 
 
 class FiguresScreen(DrillDown, LiveScreen):
@@ -68,15 +71,18 @@ class FiguresScreen(DrillDown, LiveScreen):
         from models.evaluation import evaluate
 
         ev = evaluate(session, year, today=self.app.today())
-        return next(s for s in (ev.cities if self.kind == "city" else ev.departments) if s.id == self.ident)
+        score = next(s for s in (ev.cities if self.kind == "city" else ev.departments) if s.id == self.ident)
+        return score, ev.formulas
 
-    def show(self, score: Any, year: int) -> None:
+    def show(self, data: Any, year: int) -> None:
+        score, formulas = data
         self.score = score
         self.query_one("#title", Static).update(
             f"{year}年 · {score.name} · 第 {score.rank} 名 · 总分 {score.worked}"
             f"（计入未核实数据则为 {score.total_all:g}，第 {score.rank_all} 名）")
+        # Each part: its rule as applied (the formula's first clause), then this subject's arithmetic.
         self.query_one("#worked", Static).update(
-            "\n".join(f"{c.label} {c.worked}" for c in score.components))
+            "\n".join(f"{formulas[c.key].split('；')[0]}：{c.worked}" for c in score.components))
         self.query_one("#figures", KeyedTable).sync(figure_rows(score))
 
     def open_current(self) -> None:
