@@ -75,3 +75,16 @@ async def test_unverified_monthly_figures_are_marked(make):
         await wait_text(pilot, "团员注册志愿者比例")
         row = app.screen.query_one("#figures", KeyedTable).get_row("objective:0")
         assert [c.plain for c in row[2:7]] == ["未录入", "90%", "0", "未核实", "计入 2 条未核实记录则为 86.25%"]  # mean of 92.5 and 80
+        # A department's monthly forms open (i) to each form's evidence: its receipt and why it is 未核实.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="the 评价 page")
+        await pilot.press("t")  # 部门
+        departments = app.screen.query_one("#eval-departments", KeyedTable)
+        await wait_for(pilot, lambda: departments.row_count == 15, what="the departments")
+        await cursor_to(pilot, departments, next(k for k in departments.keys
+                                                 if departments.get_row(k)[1].plain == "组织部"))
+        await pilot.press("enter")
+        await wait_loaded(pilot, FiguresScreen)
+        await cursor_to(pilot, app.screen.query_one("#figures", KeyedTable), "own:5")
+        await pilot.press("i")
+        await wait_text(pilot, "附件2月报表按时报送（每县区每月，月底前） · 依据", "月报表 #", "未核实：", "系统收到 2019-")

@@ -61,9 +61,6 @@ def _records(ws, scores: list[Score], year: int) -> None:
     print_setup(ws, f"{year}年驻点工作评价：依据记录", landscape=True, header_rows="1:1")
 
 
-EVIDENCE_TABLE_LABELS = {"monthlyreport": "月报表", "experience": "典型经验", "lecture": "党团课"}
-
-
 def _evidence(ws, ev: Evaluation) -> None:
     """Per record a figure rests on: verified or not and why, the export files (system, export date,
     SHA-256, rows used), the on-site check, the system's receipt and the typed date, the marks."""
@@ -73,7 +70,7 @@ def _evidence(ws, ev: Evaluation) -> None:
                          f"用 {x['rows_used']}/{x['rows_total']} 行" for x in e["files"])
         visits = "；".join(f"驻点 #{v['id']} {v['county']} {v['start']}—{v['end']} {v.get('cadre', '')}".rstrip()
                           for v in e["visits"])
-        rows.append([EVIDENCE_TABLE_LABELS.get(e["table"], e["table"]), e["id"], "已核实" if e["verified"] else "未核实",
+        rows.append([RECORD_LABELS.get(e["table"], e["table"]), e["id"], "已核实" if e["verified"] else "未核实",
                      e["text"], e["received"] or "", e["claimed"] or "", "；".join(e["flags"]), files, visits])
     table(ws, ["记录类型", "编号", "核实", "来源", "系统收到", "所填日期", "标记", "导出文件", "实地核实"], rows,
           widths=(10, 8, 8, 36, 12, 12, 24, 60, 36))

@@ -38,6 +38,9 @@ def figure_rows(score: Any) -> list[tuple[str, list[Any]]]:
     return rows
 
 
+EVIDENCE_SHOWN = 30  # records listed with their evidence under ``i``
+
+
 @dataclass
 class FiguresLoaded(Loaded):
     data: tuple[Score, dict[str, str]]  # the score and the campaign's formulas
@@ -84,6 +87,29 @@ class FiguresScreen(DrillDown, LiveScreen):
         self.query_one("#worked", Static).update(
             "\n".join(f"{formulas[c.key].split('；')[0]}：{c.worked}" for c in score.components))
         self.query_one("#figures", KeyedTable).sync(figure_rows(score))
+
+    def row_detail(self, table: Any, key: str) -> Any:
+        """The figure whole, and the evidence of each record it rests on (export file with its hash,
+        on-site check, receipt, marks), as ``report evaluation`` prints it."""
+        from models.evaluation import RECORD_LABELS  # the models load in the worker, after the first paint
+
+        found = super().row_detail(table, key)
+        if found is None or self.score is None or ":" not in key:
+            return found
+        component, _, index = key.partition(":")
+        figure = self.score.component(component).figures[int(index)]
+        extra: list[tuple[str, object]] = []
+        for e in figure.evidence[:EVIDENCE_SHOWN]:
+            files = "；".join(f"{x['system']}《{x['file']}》{x['exported_on']} 导出，SHA-256 {x['sha256'][:12]}…，"
+                             f"用 {x['rows_used']} 行" for x in e["files"])
+            checks = "；".join(f"驻点 #{v['id']} {v['county']} {v['start']} {v.get('cadre', '')}" for v in e["visits"])
+            extra.append((f"{RECORD_LABELS.get(e['table'], e['table'])} #{e['id']}",
+                          "；".join(x for x in (("已核实" if e["verified"] else "未核实") + "：" + e["text"], files, checks,
+                                                f"系统收到 {e['received']}" if e["received"] else "",
+                                                "、".join(e["flags"])) if x)))
+        if len(figure.evidence) > EVIDENCE_SHOWN:
+            extra.append(("", f"另有 {len(figure.evidence) - EVIDENCE_SHOWN} 条，见 zhudian report evaluation 的“核实依据”"))
+        return f"{figure.label} · 依据", found[1] + extra
 
     def open_current(self) -> None:
         key = self.query_one("#figures", KeyedTable).current_key
