@@ -34,15 +34,24 @@ def db(tmp_path: Path, sqlite_template: Path) -> str:
     return f"sqlite:///{path}"
 
 
+# The command runs under a small launcher that reports its peak: a child forked straight from this (large)
+# test process counts the parent's pages in its own peak until it execs.
+LAUNCHER = ("import os, subprocess, sys\n"
+            "p = subprocess.Popen(sys.argv[1:])\n"
+            "_pid, status, usage = os.wait4(p.pid, 0)\n"
+            "print(f'peak_kb {usage.ru_maxrss}', file=sys.stderr)\n"
+            "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def import_in_child(db: str, path: Path, home: Path) -> tuple[int, str, float]:
     """``zhudian import branches path``: exit status, all it printed, and its peak memory in MB."""
     env = {**os.environ, "ZHUDIAN_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "tui", "--db", db, "import", "branches", str(path)],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output = process.stdout.read().decode()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, output, usage.ru_maxrss / 1024
+    process = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-m", "tui", "--db", db, "import",
+                              "branches", str(path)], cwd=ROOT, env=env, capture_output=True, check=False)
+    err = process.stderr.decode()
+    peak = next(int(line.split()[1]) for line in err.splitlines() if line.startswith("peak_kb "))
+    output = process.stdout.decode() + "\n".join(line for line in err.splitlines() if not line.startswith("peak_kb "))
+    return process.returncode, output, peak / 1024
 
 
 def branch_count(db: str) -> int:
