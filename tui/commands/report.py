@@ -105,19 +105,11 @@ def feedback(app: AppContext, month: str, city: str | None, output: Path) -> Non
     """团员青年意见建议月度简报：各地市主要意见主题（数量、趋势、代表性意见）、评分最低的活动、需优先关注的意见。"""
     from sqlmodel import Session
 
-    from models.figures.period import Period
     from models.reference import find_city
     from models.themes.brief import feedback_brief
     from tui.exports.brief import write_brief
 
-    try:
-        period = Period.parse(month)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--month") from None
-    if period.month is None:
-        raise click.BadParameter(f"请给出月份 YYYY-MM（如 2019-05）：{month}", param_hint="--month")
-    if output.suffix.lower() not in (".xlsx", ".pdf"):
-        fail(f"简报请输出为 .xlsx 或 .pdf 文件：{output}")
+    period = _month(month, output, "简报")
     with Session(app.engine()) as session:
         city_id = find_city(session, city).id if city else None
         brief = feedback_brief(session, period, city_id)
@@ -137,9 +129,19 @@ def summary(app: AppContext, month: str, as_of, output: Path) -> None:
     """全省月度汇总：第一页为领导阅的 A4 一页表（每个地市一行），其后为明细、各部门情况和需优先关注的意见。"""
     from sqlmodel import Session
 
-    from models.figures.period import Period
     from models.summary import month_summary
     from tui.exports.summary import write_summary
+
+    period = _month(month, output, "汇总")
+    with Session(app.engine()) as session:
+        result = month_summary(session, period, today=as_of.date() if as_of else None)
+    _save(lambda path: write_summary(result, path), output)
+    say(f"已生成{period.label}全省汇总（{len(result.rows)} 个地市）：{output}")
+
+
+def _month(month: str, output: Path, what: str):
+    """A month's report: ``--month`` must name a month (YYYY-MM) and the file be .xlsx or .pdf."""
+    from models.figures.period import Period
 
     try:
         period = Period.parse(month)
@@ -148,8 +150,5 @@ def summary(app: AppContext, month: str, as_of, output: Path) -> None:
     if period.month is None:
         raise click.BadParameter(f"请给出月份 YYYY-MM（如 2019-05）：{month}", param_hint="--month")
     if output.suffix.lower() not in (".xlsx", ".pdf"):
-        fail(f"汇总请输出为 .xlsx 或 .pdf 文件：{output}")
-    with Session(app.engine()) as session:
-        result = month_summary(session, period, today=as_of.date() if as_of else None)
-    _save(lambda path: write_summary(result, path), output)
-    say(f"已生成{period.label}全省汇总（{len(result.rows)} 个地市）：{output}")
+        fail(f"{what}请输出为 .xlsx 或 .pdf 文件：{output}")
+    return period
